@@ -1,0 +1,45 @@
+// One source, four formats: ESM and CJS for npm (dependencies external), bundled declarations for both,
+// and two minified script-tag builds with ky and jwt-decode inside (ES2022, as ky itself is).
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
+
+const external = ['ky', 'jwt-decode'];
+const ts = () => typescript({ tsconfig: './tsconfig.build.json', sourceMap: true });
+// ky 1.7.5 keeps its internals on `_`-prefixed properties (`_options`, `_retry`, ...). Nothing outside
+// the bundle reads them, so the script-tag builds shorten them: this keeps the UMD core under its 7 KB
+// gzip budget (test/node/dist.test.ts), and the browser tests run these very files.
+const minify = () =>
+  terser({
+    ecma: 2022,
+    compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+    mangle: { properties: { regex: /^_[a-z]/ } },
+    format: { comments: false },
+  });
+const scriptTag = (input, file, format) => ({
+  input,
+  plugins: [nodeResolve({ browser: true }), ts(), minify()],
+  output: { file, format, name: 'Auth0AwsDelegation', exports: 'named', sourcemap: true },
+});
+
+export default [
+  {
+    input: 'src/index.ts',
+    external,
+    plugins: [ts()],
+    output: [
+      { file: 'dist/index.mjs', format: 'es', sourcemap: true },
+      // ky is ESM-only: `interop: 'auto'` keeps `require('ky').default` working from the CJS build.
+      { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named', interop: 'auto' },
+    ],
+  },
+  {
+    input: 'src/index.ts',
+    external,
+    plugins: [dts({ tsconfig: './tsconfig.build.json' })],
+    output: [{ file: 'dist/index.d.mts', format: 'es' }, { file: 'dist/index.d.cts', format: 'es' }],
+  },
+  scriptTag('src/umd.ts', 'dist/auth0-aws-delegation.umd.min.js', 'umd'),
+  scriptTag('src/global-v7.ts', 'dist/auth0-aws-delegation.v7.min.js', 'iife'),
+];

@@ -1,0 +1,123 @@
+import { SingleFlightCache } from './cache';
+import type { Loaded } from './cache';
+import { clockOffset, parseAwsResponse, toAwsCredentials } from './credentials';
+import type { AwsCredentials, DelegationResult } from './credentials';
+import { prepareRequest } from './delegation-request';
+import type { DelegationTokenOptions, PreparedRequest } from './delegation-request';
+import { postDelegation } from './exchange';
+import { isPlainObject } from './guards';
+import { resolveOptions } from './options';
+import type { DelegationClientOptions, ResolvedOptions } from './options';
+
+/** Options of `getCredentials`: the same as `getDelegationToken`'s, camel-cased tokens, `api` fixed to `aws`. */
+export interface CredentialsOptions {
+  /** The signed-in user's ID token. This or `refreshToken` is required. */
+  idToken?: string;
+  /** A refresh token, instead of `idToken`. */
+  refreshToken?: string;
+  /** Sent as `target`. @default the client's clientID */
+  targetClientId?: string;
+  /** The IAM role ARN, when the tenant's rule does not set it. */
+  role?: string;
+  /** The SAML provider ARN, when the tenant's rule does not set it. */
+  principal?: string;
+  scope?: string;
+  /** Cancels this caller's wait. */
+  signal?: AbortSignal;
+  [key: string]: unknown;
+}
+
+/** What the cache holds for one key. */
+interface CachedDelegation {
+  readonly result: DelegationResult;
+  readonly credentials: AwsCredentials;
+}
+
+/**
+ * Gets temporary AWS credentials for the signed-in user from Auth0's `/delegation` endpoint, keeps them
+ * in memory until they are about to expire, and makes one request for all concurrent callers.
+ *
+ * @example
+ * const client = new DelegationClient({ clientID: 'abc123', domain: 'tenant.auth0.com' });
+ * const { accessKeyId, secretAccessKey, sessionToken, expiration } = await client.getCredentials({ idToken });
+ */
+export class DelegationClient {
+  readonly #options: ResolvedOptions;
+  readonly #cache: SingleFlightCache<CachedDelegation>;
+  /** Server clock minus local clock, from the last response's `Date` header. */
+  #clockOffsetMs = 0;
+
+  /**
+   * @throws {DelegationError} `invalid_configuration` for a missing `clientID`, a bad `domain` (not https
+   *   and not loopback) or an unknown option; the message names the field and the fix.
+   */
+  constructor(options: DelegationClientOptions) {
+    this.#options = resolveOptions(options);
+    this.#cache = new SingleFlightCache(this.#options.now);
+  }
+
+  /** The endpoint this client posts to, e.g. `https://tenant.auth0.com/delegation`. */
+  get endpoint(): string {
+    return this.#options.endpoint;
+  }
+
+  /**
+   * auth0.js v7's `getDelegationToken`: posts the same JSON body and resolves to the endpoint's JSON.
+   * The response is validated and cached (shared with `getCredentials`); each call gets its own copy.
+   * @throws {DelegationError} `missing_token`, `malformed_id_token`, `id_token_expired`, and
+   *   `invalid_configuration` when `api`/`api_type` is not `'aws'` (nothing sent);
+   *   `invalid_response`; a network, timeout, abort or HTTP code (see the README's errors table).
+   * @example
+   * const result = await client.getDelegationToken({ id_token: idToken, api: 'aws' });
+   * result.Credentials.AccessKeyId;
+   */
+  async getDelegationToken(options: DelegationTokenOptions): Promise<DelegationResult> {
+    const request = this.#prepare(options);
+    const cached = await this.#cache.get(request.key, (signal) => this.#load(request, signal), request.signal);
+    return structuredClone(cached.result);
+  }
+
+  /**
+   * Temporary AWS credentials for the user of `idToken` (or `refreshToken`), from the cache while fresh.
+   * @throws {DelegationError} as `getDelegationToken`.
+   * @example
+   * const credentials = await client.getCredentials({ idToken });
+   * new S3Client({ region: 'us-east-1', credentials });
+   */
+  async getCredentials(options: CredentialsOptions): Promise<AwsCredentials> {
+    const { idToken, refreshToken, api: _api, api_type: _apiType, ...extras } = isPlainObject(options) ? options : {};
+    // Undefined tokens are dropped from the body by JSON.stringify and from the cache key.
+    const request = this.#prepare({ ...extras, id_token: idToken, refresh_token: refreshToken, api: 'aws' });
+    const cached = await this.#cache.get(request.key, (signal) => this.#load(request, signal), request.signal);
+    return { ...cached.credentials, expiration: new Date(cached.credentials.expiration.getTime()) };
+  }
+
+  /**
+   * Forgets every cached credential (call it on sign-out or user switch). A request already under way
+   * still answers its callers but is not stored, so the next call asks the endpoint again.
+   */
+  clearCache(): void {
+    this.#cache.clear();
+  }
+
+  #prepare(options: unknown): PreparedRequest {
+    const { origin, clientID, now } = this.#options;
+    return prepareRequest(origin, clientID, options, now() + this.#clockOffsetMs);
+  }
+
+  async #load(request: PreparedRequest, signal: AbortSignal): Promise<Loaded<CachedDelegation>> {
+    const response = await postDelegation(this.#options, request.bodyText, signal, request.secrets);
+    const offset = clockOffset(response.date, response.receivedAt);
+    const serverNow = response.receivedAt + offset;
+    const { result, expirationMs } = parseAwsResponse(response.json, serverNow, response.status);
+    this.#clockOffsetMs = offset;
+    // Half the lifetime at most, so credentials shorter than the window are still reused.
+    const window = Math.min(this.#options.refreshWindowMs, (expirationMs - serverNow) / 2);
+    const expiresAt = expirationMs - offset;
+    return {
+      value: { result, credentials: toAwsCredentials(result, expiresAt) },
+      freshUntil: expiresAt - window,
+      expiresAt,
+    };
+  }
+}

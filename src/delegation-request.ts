@@ -1,0 +1,116 @@
+import { DelegationError, configurationError } from './errors';
+import { isPlainObject } from './guards';
+import { readIdToken } from './id-token';
+
+/**
+ * Options of `getDelegationToken`, as auth0.js v7 took them. Keys other than `api`, `targetClientId` and
+ * `signal` are sent in the request body as given.
+ */
+export interface DelegationTokenOptions {
+  /** The signed-in user's ID token. This or `refresh_token` is required. */
+  id_token?: string;
+  /** A refresh token, instead of `id_token`. */
+  refresh_token?: string;
+  /** Sent as `api_type` (use `'aws'`); an explicit `api_type` wins. */
+  api?: string;
+  /** Sent as is; overrides `api`. */
+  api_type?: string;
+  /** Sent as `target`. @default the client's clientID */
+  targetClientId?: string;
+  /** The IAM role ARN, when the tenant's rule does not set it. */
+  role?: string;
+  /** The SAML provider ARN, when the tenant's rule does not set it. */
+  principal?: string;
+  scope?: string;
+  /** Cancels this caller's wait (the shared request is cancelled once every caller has). Not sent. */
+  signal?: AbortSignal;
+  [key: string]: unknown;
+}
+
+/** One delegation request, ready to send and to cache. */
+export interface PreparedRequest {
+  /** The JSON body, byte for byte what auth0.js v7 sent. */
+  readonly bodyText: string;
+  /** Cache key: origin, identity and every sent field except the tokens. */
+  readonly key: string;
+  /** The tokens of this request, to be kept out of any text we produce. */
+  readonly secrets: readonly string[];
+  readonly signal: AbortSignal | undefined;
+}
+
+export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/**
+ * Checks that a token is present, as v7 did before sending anything.
+ * @throws {DelegationError} `missing_token`
+ */
+export function assertHasToken(options: unknown): asserts options is DelegationTokenOptions {
+  const candidate = isPlainObject(options) ? options : {};
+  if (!candidate['id_token'] && !candidate['refresh_token']) {
+    throw new DelegationError({
+      code: 'missing_token',
+      message: 'You must send either an id_token or a refresh_token to get a delegation token.',
+    });
+  }
+}
+
+/**
+ * Builds the request of auth0.js v7.6.1's `getDelegationToken`: the defaults `grant_type`, `client_id`,
+ * `target` and `api_type`, then every caller key in order (overriding a default in place), without
+ * `targetClientId` and `api`. The ID token is decoded first, so a bad or expired one sends nothing.
+ * @throws {DelegationError} `missing_token`, `malformed_id_token`, `id_token_expired`, `invalid_configuration`
+ */
+export function prepareRequest(origin: string, clientID: string, options: unknown, nowMs: number): PreparedRequest {
+  assertHasToken(options);
+  const { signal, ...rest } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw configurationError('"signal" must be an AbortSignal.');
+  }
+  const body: Record<string, unknown> = {
+    grant_type: JWT_BEARER,
+    client_id: clientID,
+    target: rest.targetClientId || clientID,
+    api_type: rest.api,
+    ...rest,
+  };
+  delete body['targetClientId'];
+  delete body['api'];
+  if (body['api_type'] !== 'aws') {
+    // The response of other APIs has no AWS credentials to validate, cache or hand to the AWS SDK.
+    throw configurationError('This SDK gets AWS credentials: pass api: "aws".');
+  }
+  const identity = identify(rest, nowMs);
+  return {
+    bodyText: serialize(body),
+    key: cacheKey(origin, identity, body),
+    secrets: [rest.id_token, rest.refresh_token].filter((value): value is string => typeof value === 'string'),
+    signal,
+  };
+}
+
+function identify(options: DelegationTokenOptions, nowMs: number): string {
+  if (options.id_token) return `sub:${readIdToken(options.id_token, nowMs).sub}`;
+  if (typeof options.refresh_token !== 'string') {
+    throw new DelegationError({ code: 'missing_token', message: 'refresh_token must be a string.' });
+  }
+  // An opaque refresh token is its own identity. The key lives only in the cache's private Map, which
+  // already holds the secret keys it guards; it is never logged, stored or put in an error.
+  return `rt:${options.refresh_token}`;
+}
+
+function serialize(body: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(body);
+  } catch {
+    throw configurationError('Options must be JSON values (no BigInt, no cycles).');
+  }
+}
+
+/** Sorted so that the order in which a caller wrote its options does not split the cache. */
+function cacheKey(origin: string, identity: string, body: Record<string, unknown>): string {
+  const fields = Object.keys(body)
+    .filter((name) => name !== 'id_token' && name !== 'refresh_token' && body[name] !== undefined)
+    .sort()
+    .map((name) => [name, body[name]]);
+  return JSON.stringify([origin, identity, fields]);
+}

@@ -1,0 +1,125 @@
+import ky, { HTTPError, TimeoutError } from 'ky';
+import type { KyResponse } from 'ky';
+import { abortedError } from './cache';
+import { invalidResponse } from './credentials';
+import { DelegationError } from './errors';
+import { isPlainObject } from './guards';
+import type { ResolvedOptions } from './options';
+import { redact } from './redact';
+
+/** A successful answer of the delegation endpoint. */
+export interface ExchangeResponse {
+  /** The parsed JSON body. */
+  readonly json: unknown;
+  readonly status: number;
+  /** The `Date` header, when the response exposes it. */
+  readonly date: string | null;
+  /** Local time at which the response arrived. */
+  readonly receivedAt: number;
+}
+
+/** 408, 429 and every 5xx: the statuses a retry can cure. */
+const RETRY_STATUSES = [408, 429, ...Array.from({ length: 100 }, (_, index) => 500 + index)];
+const BASE_DELAY_MS = 500;
+const MAX_BACKOFF_MS = 5_000;
+const MAX_DESCRIPTION_CHARS = 500;
+
+/**
+ * POSTs `bodyText` to the delegation endpoint through ky: a timeout per attempt, and up to
+ * `options.retries` retries (POST included, which ky does not retry by default) after network errors,
+ * 408, 429 and 5xx, with exponential backoff and jitter, honouring `Retry-After` up to
+ * `options.maxRetryAfterMs`. Timeouts and aborts are not retried (ky never retries them).
+ * @throws {DelegationError} `network_error`, `timeout`, `aborted`, `invalid_response`, `rate_limited`,
+ *   `server_error`, `http_error`, or the server's own `error` code.
+ */
+export async function postDelegation(options: ResolvedOptions, bodyText: string, signal: AbortSignal, secrets: readonly string[]): Promise<ExchangeResponse> {
+  let response: KyResponse;
+  try {
+    response = await ky.post(options.endpoint, {
+      body: bodyText,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      timeout: options.timeoutMs,
+      signal,
+      retry: retryPolicy(options),
+      fetch: bufferingFetch(options),
+    });
+  } catch (error) {
+    throw await toDelegationError(error, options, signal, secrets);
+  }
+  const receivedAt = options.now();
+  const text = await response.text();
+  const json = tryParseJson(text);
+  if (json === undefined) throw invalidResponse('not JSON', response.status);
+  return { json, status: response.status, date: response.headers.get('date'), receivedAt };
+}
+
+function retryPolicy(options: ResolvedOptions) {
+  return {
+    limit: options.retries,
+    methods: ['post'],
+    statusCodes: RETRY_STATUSES,
+    afterStatusCodes: [429, 503],
+    maxRetryAfter: options.maxRetryAfterMs,
+    // Exponential, with 50-100 % jitter: spreads clients apart without ever retrying at once.
+    delay: (attempt: number) => BASE_DELAY_MS * 2 ** (attempt - 1) * (0.5 + Math.random() * 0.5),
+    backoffLimit: MAX_BACKOFF_MS,
+  };
+}
+
+/**
+ * The `fetch` ky calls, reading the whole body before it resolves: ky's per-attempt timeout and the
+ * abort signal then cover a body that stalls, not only the headers.
+ */
+function bufferingFetch(options: ResolvedOptions): typeof globalThis.fetch {
+  return async (input, init) => {
+    const response = await (options.fetch ?? globalThis.fetch)(input, init);
+    await response.clone().arrayBuffer();
+    return response;
+  };
+}
+
+async function toDelegationError(error: unknown, options: ResolvedOptions, signal: AbortSignal, secrets: readonly string[]): Promise<DelegationError> {
+  if (signal.aborted) return abortedError(signal);
+  if (error instanceof TimeoutError) return timeoutError(options);
+  if (error instanceof HTTPError) return httpError(error.response, options, secrets);
+  return networkError(options, error);
+}
+
+function timeoutError(options: ResolvedOptions): DelegationError {
+  return new DelegationError({
+    code: 'timeout',
+    message: `POST ${options.endpoint} timed out after ${options.timeoutMs} ms.`,
+  });
+}
+
+function networkError(options: ResolvedOptions, cause: unknown): DelegationError {
+  return new DelegationError({
+    code: 'network_error',
+    message: `POST ${options.endpoint} failed: no response (offline, DNS, refused or CORS).`,
+    cause,
+  });
+}
+
+/** Auth0 answers `{ error, error_description }`; anything else is classified by status alone. */
+async function httpError(response: Response, options: ResolvedOptions, secrets: readonly string[]): Promise<DelegationError> {
+  const body = await response.text().then(tryParseJson, () => undefined);
+  const serverCode = isPlainObject(body) && typeof body['error'] === 'string' && body['error'] !== '' ? body['error'] : undefined;
+  const rawDescription = isPlainObject(body) && typeof body['error_description'] === 'string' ? body['error_description'] : '';
+  const description = redact(rawDescription, secrets).slice(0, MAX_DESCRIPTION_CHARS);
+  const code = serverCode ?? (response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'server_error' : 'http_error');
+  const detail = description ? `: ${description}` : '.';
+  return new DelegationError({
+    code,
+    status: response.status,
+    description,
+    message: `POST ${options.endpoint} answered ${response.status} ${code}${detail}`,
+  });
+}
+
+function tryParseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,45 @@
+import { jwtDecode } from 'jwt-decode';
+import { DelegationError } from './errors';
+
+/** The claims of an ID token this SDK relies on. */
+export interface IdTokenIdentity {
+  /** The user, e.g. `auth0|5f7c...`; part of the cache key so two users never share credentials. */
+  readonly sub: string;
+  /** Expiry in seconds since the epoch, when the token has one. */
+  readonly exp: number | undefined;
+}
+
+/**
+ * Decodes (does not verify: the server does) an ID token and checks it is still valid at `nowMs`.
+ * Error messages never quote the token nor its decoded parts.
+ * @throws {DelegationError} `malformed_id_token` when it is not a JWT with a `sub`;
+ *   `id_token_expired` when its `exp` has passed.
+ */
+export function readIdToken(token: unknown, nowMs: number): IdTokenIdentity {
+  let claims: unknown;
+  try {
+    claims = jwtDecode(token as string);
+  } catch {
+    // jwt-decode's own message can quote the decoded payload, so it is not passed on.
+    throw malformed('not a JWT');
+  }
+  // Object(): a payload of `null` or a number reads as having no claims.
+  const { sub, exp } = Object(claims) as { sub?: unknown; exp?: unknown };
+  if (typeof sub !== 'string' || sub === '' || (exp !== undefined && typeof exp !== 'number')) {
+    throw malformed('it needs a "sub" string and a numeric "exp"');
+  }
+  if (exp !== undefined && exp * 1000 <= nowMs) {
+    throw new DelegationError({
+      code: 'id_token_expired',
+      message: `The ID token expired at ${new Date(exp * 1000).toISOString()}: sign in again. Nothing was sent.`,
+    });
+  }
+  return { sub, exp };
+}
+
+function malformed(reason: string): DelegationError {
+  return new DelegationError({
+    code: 'malformed_id_token',
+    message: `The ID token is malformed: ${reason}. Pass the id_token from sign-in. Nothing was sent.`,
+  });
+}

@@ -1,0 +1,131 @@
+import { configurationError } from './errors';
+import { isPlainObject } from './guards';
+
+/** Options of `new DelegationClient(options)`. */
+export interface DelegationClientOptions {
+  /** The Auth0 application's client ID (sent as `client_id`, and as `target` unless overridden). */
+  clientID: string;
+  /**
+   * The Auth0 domain: a host name such as `tenant.auth0.com` (https is implied) or an origin such as
+   * `https://login.example.com`. `http://` is accepted only for loopback hosts (`localhost`,
+   * `127.0.0.0/8`, `[::1]`), for local sandboxes.
+   */
+  domain: string;
+  /**
+   * How long before `Expiration` cached credentials count as stale and the next call fetches new ones.
+   * Longer than the AWS SDK's own 5 minutes, so its refresh always finds new credentials. Capped at half
+   * of the credentials' lifetime, so short-lived credentials are still reused.
+   * @default 600000 (10 minutes)
+   */
+  refreshWindowMs?: number;
+  /** Time allowed for each HTTP attempt to answer. @default 10000 */
+  timeoutMs?: number;
+  /** Retries after a network error, 408, 429 or 5xx (other 4xx are never retried). 0 to 5. @default 2 */
+  retries?: number;
+  /** The longest `Retry-After` (or `X-RateLimit-Reset`) wait honoured before a retry. @default 30000 */
+  maxRetryAfterMs?: number;
+  /** The `fetch` to use (tests, instrumentation). @default globalThis.fetch at call time */
+  fetch?: typeof globalThis.fetch;
+  /** The clock, in milliseconds since the epoch. @default Date.now */
+  now?: () => number;
+}
+
+/** Options after validation: every field defaulted, frozen. */
+export interface ResolvedOptions {
+  readonly clientID: string;
+  /** `https://tenant.auth0.com` (or a loopback `http://` origin). */
+  readonly origin: string;
+  /** `${origin}/delegation` */
+  readonly endpoint: string;
+  readonly refreshWindowMs: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly maxRetryAfterMs: number;
+  readonly fetch: typeof globalThis.fetch | undefined;
+  readonly now: () => number;
+}
+
+/** Numeric options: [default, minimum, maximum, whole numbers only]. */
+const NUMERIC: Readonly<Record<'refreshWindowMs' | 'timeoutMs' | 'retries' | 'maxRetryAfterMs', readonly [number, number, number, boolean?]>> = {
+  refreshWindowMs: [10 * 60_000, 0, Number.MAX_SAFE_INTEGER],
+  timeoutMs: [10_000, 1, 2_147_483_647],
+  retries: [2, 0, 5, true],
+  maxRetryAfterMs: [30_000, 0, 2_147_483_647],
+};
+
+/** The keys `DelegationClientOptions` accepts. */
+export const CLIENT_OPTION_NAMES: readonly string[] = ['clientID', 'domain', 'fetch', 'now', ...Object.keys(NUMERIC)];
+
+/**
+ * Validates `input` and returns the frozen, fully defaulted options.
+ * @throws {DelegationError} `invalid_configuration`, with a message naming the field and the fix.
+ */
+export function resolveOptions(input: unknown): ResolvedOptions {
+  if (!isPlainObject(input)) throw configurationError('Pass an options object: new DelegationClient({ clientID, domain }).');
+  rejectUnknownKeys(input, CLIENT_OPTION_NAMES, 'DelegationClient');
+  const clientID = input['clientID'];
+  if (typeof clientID !== 'string' || clientID.trim() === '') {
+    throw configurationError('"clientID" is required: your Auth0 application\'s client ID.');
+  }
+  for (const key of ['fetch', 'now']) {
+    if (input[key] !== undefined && typeof input[key] !== 'function') throw configurationError(`"${key}" must be a function.`);
+  }
+  const origin = parseDomain(input['domain']);
+  return Object.freeze({
+    clientID,
+    origin,
+    endpoint: `${origin}/delegation`,
+    ...numericOptions(input),
+    fetch: input['fetch'] as typeof globalThis.fetch | undefined,
+    now: (input['now'] as (() => number) | undefined) ?? (() => Date.now()),
+  });
+}
+
+function numericOptions(input: Record<string, unknown>): Record<keyof typeof NUMERIC, number> {
+  const entries = Object.entries(NUMERIC).map(([key, [fallback, min, max, whole]]) => {
+    const value = input[key] ?? fallback;
+    // NaN and the infinities fail the range test.
+    if (typeof value !== 'number' || !(value >= min && value <= max) || (whole && !Number.isInteger(value))) {
+      throw configurationError(`"${key}" must be a ${whole ? 'whole ' : ''}number from ${min} to ${max} (default ${fallback}).`);
+    }
+    return [key, value];
+  });
+  return Object.fromEntries(entries) as Record<keyof typeof NUMERIC, number>;
+}
+
+/**
+ * Throws `invalid_configuration` naming the first key of `options` that is not in `known`. Only the key
+ * is named, never its value (it might be a token passed in the wrong place).
+ */
+export function rejectUnknownKeys(options: object, known: readonly string[], owner: string): void {
+  const unknown = Object.keys(options).find((key) => !known.includes(key));
+  if (unknown !== undefined) {
+    throw configurationError(`Unknown option "${unknown}" for ${owner}: check its spelling against the README.`);
+  }
+}
+
+/**
+ * `tenant.auth0.com` -> `https://tenant.auth0.com`; `http://127.0.0.1:4000` -> itself (loopback only).
+ * @throws {DelegationError} `invalid_configuration`
+ */
+export function parseDomain(value: unknown): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  const url = tryParseUrl(text.includes('://') ? text : `https://${text}`);
+  const allowed = url?.protocol === 'https:' || (url?.protocol === 'http:' && isLoopbackHost(url.hostname));
+  // An origin alone: no path, query, fragment or credentials.
+  if (url && allowed && url.href === `${url.origin}/`) return url.origin;
+  throw configurationError(`"domain" must be like tenant.auth0.com or an https origin (http on loopback only), no path; got ${JSON.stringify(text)}.`);
+}
+
+function tryParseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `localhost`, `127.x.y.z` and `[::1]`: the hosts that never leave this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  return /^(localhost|\[::1\]|127(\.\d+){3})$/.test(hostname);
+}

@@ -1,0 +1,13 @@
+// Every node test runs behind msw: a request no handler claims fails the test instead of leaving the
+// machine, and handlers never leak from one test to the next.
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
+
+export const server = setupServer();
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  server.resetHandlers();
+  vi.useRealTimers();
+});
+afterAll(() => server.close());

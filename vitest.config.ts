@@ -1,0 +1,36 @@
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+
+// Debian's Chromium (scripts/ensure-chromium.mjs installs it); CHROMIUM_PATH overrides.
+const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+// Root on a machine without network: no sandbox, no background connections.
+const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/node/**/*.test.ts'],
+          setupFiles: ['test/node/setup.ts'],
+        },
+      },
+      {
+        publicDir: 'public',
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            instances: [{ browser: 'chromium' }],
+            provider: playwright({ launchOptions: { executablePath, args } }),
+          },
+        },
+      },
+    ],
+  },
+});
