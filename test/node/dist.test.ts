@@ -1,0 +1,90 @@
+// The built files, as npm and <script> users get them (`npm test` builds before running this).
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { CLIENT_ID, DOMAIN, delegationEndpoint } from '../support/delegation-endpoint';
+import { makeIdToken } from '../support/tokens';
+import { server } from './setup';
+
+const dist = (file: string) => resolve(__dirname, '../../dist', file);
+const read = (file: string) => readFileSync(dist(file), 'utf8');
+const SCRIPT_BUILDS = ['auth0-aws-delegation.umd.min.js', 'auth0-aws-delegation.v7.min.js'];
+/** The UMD core's budget, in bytes of `gzip -9` output. */
+const UMD_CORE_BUDGET = 7_000;
+const idToken = makeIdToken({ exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
+
+describe('build outputs', () => {
+  it.each(['index.mjs', 'index.cjs', 'index.d.mts', 'index.d.cts', ...SCRIPT_BUILDS])('has %s', (file) => {
+    expect(existsSync(dist(file))).toBe(true);
+  });
+
+  it.each(['index.mjs', 'index.cjs', ...SCRIPT_BUILDS])('%s has a source map that it points to', (file) => {
+    expect(read(file)).toContain(`//# sourceMappingURL=${file}.map`);
+    expect(JSON.parse(read(`${file}.map`))).toMatchObject({ version: 3 });
+  });
+
+  it(`keeps the UMD core under ${UMD_CORE_BUDGET} bytes gzip`, () => {
+    const size = gzipSync(readFileSync(dist('auth0-aws-delegation.umd.min.js')), { level: 9 }).length;
+    expect(size).toBeLessThan(UMD_CORE_BUDGET);
+  });
+
+  it.each(SCRIPT_BUILDS)('%s contains no eval or new Function', (file) => {
+    expect(read(file)).not.toMatch(/\beval\(|new Function\(/);
+  });
+
+  it('keeps ky and jwt-decode external in the npm builds', () => {
+    expect(read('index.mjs')).toMatch(/from 'ky'/);
+    expect(read('index.cjs')).toContain("require('jwt-decode')");
+  });
+});
+
+describe('the npm builds run', () => {
+  it.each([
+    ['import', async () => (await import(dist('index.mjs'))) as typeof import('../../src/index')],
+    ['require', async () => createRequire(import.meta.url)(dist('index.cjs')) as typeof import('../../src/index')],
+  ])('through %s', async (_how, load) => {
+    const endpoint = delegationEndpoint();
+    server.use(endpoint.handler);
+    const sdk = await load();
+    expect(Object.keys(sdk).sort()).toEqual(['Auth0', 'DelegationClient', 'DelegationError', 'isDelegationError']);
+    const credentials = await new sdk.DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN }).getCredentials({ idToken });
+    expect(credentials.accessKeyId).toBe('ASIAEXAMPLEKEY000001');
+    expect(endpoint.requests).toHaveLength(1);
+    expect(() => new sdk.Auth0({ clientID: CLIENT_ID, domain: 'http://example.com' })).toThrow(sdk.DelegationError);
+  });
+});
+
+describe('the script builds define their globals', () => {
+  /** A bare global scope with what the builds need from a browser. */
+  function page(extra: Record<string, unknown> = {}) {
+    const { Request, Response, Headers, AbortController, AbortSignal, ReadableStream, FormData, URL, fetch, TextEncoder, atob } = globalThis;
+    const scope: Record<string, unknown> = { Request, Response, Headers, AbortController, AbortSignal, ReadableStream, FormData, URL, fetch, TextEncoder, atob, setTimeout, clearTimeout, ...extra };
+    scope['window'] = scope;
+    scope['self'] = scope;
+    return scope;
+  }
+
+  it('the UMD core sets Auth0AwsDelegation and leaves window.Auth0 alone', () => {
+    const scope = page();
+    runInNewContext(read('auth0-aws-delegation.umd.min.js'), scope);
+    expect(Object.keys(scope['Auth0AwsDelegation'] as object).sort()).toEqual(['DelegationClient', 'DelegationError', 'isDelegationError']);
+    expect(scope['Auth0']).toBeUndefined();
+  });
+
+  it('the v7 build defines window.Auth0 when the page has none', () => {
+    const scope = page();
+    runInNewContext(read('auth0-aws-delegation.v7.min.js'), scope);
+    expect(typeof scope['Auth0']).toBe('function');
+    expect(scope['Auth0']).toBe((scope['Auth0AwsDelegation'] as { Auth0: unknown }).Auth0);
+  });
+
+  it('the v7 build keeps a window.Auth0 the page already has', () => {
+    const existing = function Auth0() {};
+    const scope = page({ Auth0: existing });
+    runInNewContext(read('auth0-aws-delegation.v7.min.js'), scope);
+    expect(scope['Auth0']).toBe(existing);
+  });
+});
