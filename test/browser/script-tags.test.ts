@@ -42,7 +42,7 @@ describe('<script src="auth0-aws-delegation.v7.min.js">', () => {
     await loadScript(v7Url);
     expect(typeof page['Auth0']).toBe('function');
     page['LOGGED_IN_USER_ID_TOKEN'] = idToken;
-    const outcome = new Promise<{ err: unknown; delegationResult: { Credentials: Record<string, string> } }>((resolve) => (page['delegationOutcome'] = resolve));
+    const outcome = new Promise<{ err: unknown; delegationResult: { Credentials: { AccessKeyId: string } } }>((resolve) => (page['delegationOutcome'] = resolve));
     runPageScript(`
       var auth0 = new Auth0({
         clientID: '${CLIENT_ID}',
