@@ -29,6 +29,7 @@ if (override) {
   }
   console.log('ensure-chromium: installing Debian\'s chromium (apt-get, about a minute)...');
   run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium']);
+  // --reinstall also repairs a package whose binary went missing.
+  run('apt-get', ['install', '-y', '-qq', '--reinstall', 'chromium']);
   if (!existsSync(DEBIAN_CHROMIUM)) fail('apt-get finished but /usr/bin/chromium is still missing.');
 }
