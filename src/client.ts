@@ -89,7 +89,8 @@ export class DelegationClient {
     // Undefined tokens are dropped from the body by JSON.stringify and from the cache key.
     const request = this.#prepare({ ...extras, id_token: idToken, refresh_token: refreshToken, api: 'aws' });
     const cached = await this.#cache.get(request.key, (signal) => this.#load(request, signal), request.signal);
-    return { ...cached.credentials, expiration: new Date(cached.credentials.expiration.getTime()) };
+    const { expiration, refreshAt } = cached.credentials;
+    return { ...cached.credentials, expiration: new Date(+expiration), refreshAt: new Date(+refreshAt) };
   }
 
   /**
@@ -114,10 +115,7 @@ export class DelegationClient {
     // Half the lifetime at most, so credentials shorter than the window are still reused.
     const window = Math.min(this.#options.refreshWindowMs, (expirationMs - serverNow) / 2);
     const expiresAt = expirationMs - offset;
-    return {
-      value: { result, credentials: toAwsCredentials(result, expiresAt) },
-      freshUntil: expiresAt - window,
-      expiresAt,
-    };
+    const freshUntil = expiresAt - window;
+    return { value: { result, credentials: toAwsCredentials(result, expiresAt, freshUntil) }, freshUntil, expiresAt };
   }
 }

@@ -32,6 +32,11 @@ export interface AwsCredentials {
   readonly secretAccessKey: string;
   readonly sessionToken: string;
   readonly expiration: Date;
+  /**
+   * When the client will fetch new credentials instead of serving these (local clock): `expiration` minus
+   * the refresh window, capped at half the lifetime.
+   */
+  readonly refreshAt: Date;
   /** `AssumedRoleUser.Arn`, e.g. `arn:aws:sts::123456789012:assumed-role/role/session`. */
   readonly assumedRoleArn: string | undefined;
   /** `Subject`: the user the credentials were issued for. */
@@ -66,8 +71,8 @@ export function parseAwsResponse(json: unknown, serverNowMs: number, status: num
   return { result: json as DelegationResult, expirationMs };
 }
 
-/** Maps a validated response to the AWS SDK's credential shape, `expiration` on the local clock. */
-export function toAwsCredentials(result: DelegationResult, expiresAtLocalMs: number): AwsCredentials {
+/** Maps a validated response to the AWS SDK's credential shape, times on the local clock. */
+export function toAwsCredentials(result: DelegationResult, expiresAtLocalMs: number, refreshAtLocalMs: number): AwsCredentials {
   const { AccessKeyId, SecretAccessKey, SessionToken } = result.Credentials;
   const arn = result.AssumedRoleUser?.Arn;
   return {
@@ -75,6 +80,7 @@ export function toAwsCredentials(result: DelegationResult, expiresAtLocalMs: num
     secretAccessKey: SecretAccessKey,
     sessionToken: SessionToken,
     expiration: new Date(expiresAtLocalMs),
+    refreshAt: new Date(refreshAtLocalMs),
     assumedRoleArn: typeof arn === 'string' ? arn : undefined,
     subject: typeof result.Subject === 'string' ? result.Subject : undefined,
   };

@@ -1,3 +1,7 @@
+export { fromDelegation } from './aws';
+export type { DelegationProviderOptions, FromDelegationInit } from './aws';
+export { getExpiredTokenRecoveryPlugin } from './aws-recovery';
+export type { RecoveryClientConfig } from './aws-recovery';
 export { DelegationClient } from './client';
 export type { CredentialsOptions } from './client';
 export { Auth0 } from './compat-v7';

@@ -1,0 +1,37 @@
+// An Auth0 /delegation stand-in (for msw) that issues real keys of the local verifying S3: each answer
+// registers a new access key, secret and session token in the gate's key map, for the token's `sub`.
+import type { IssuedKey } from '../../sandbox/s3-gate.mjs';
+import { delegationEndpoint, jsonResponse } from './delegation-endpoint';
+
+export interface IssuerOptions {
+  /** How long issued credentials last. @default one hour */
+  lifetimeMs?: number;
+  /** The gate's key map to register issued keys in. */
+  keys: Map<string, IssuedKey>;
+  /** Register the keys as already expired at the gate (revoked, or a server clock far ahead). */
+  expiredAtGate?: boolean;
+}
+
+function subOf(idToken: unknown): string {
+  const payload = String(idToken).split('.')[1] ?? '';
+  return (JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { sub: string }).sub;
+}
+
+/** The msw handler plus the issued keys in order (`issued.length` = delegation requests answered). */
+export function issuingEndpoint({ lifetimeMs = 3_600_000, keys, expiredAtGate = false }: IssuerOptions) {
+  const issued: { accessKeyId: string; subject: string }[] = [];
+  const endpoint = delegationEndpoint((request) => {
+    const subject = subOf(request.body['id_token']);
+    const accessKeyId = `ASIATEST${String(issued.length + 1).padStart(12, '0')}`;
+    const now = Date.now();
+    const key = { secretAccessKey: `secret-${crypto.randomUUID()}`, sessionToken: `session-${crypto.randomUUID()}`, expiresAt: now + lifetimeMs, subject };
+    keys.set(accessKeyId, expiredAtGate ? { ...key, expiresAt: now - 1 } : key);
+    issued.push({ accessKeyId, subject });
+    return jsonResponse({
+      Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: key.secretAccessKey, SessionToken: key.sessionToken, Expiration: new Date(key.expiresAt).toISOString() },
+      AssumedRoleUser: { Arn: `arn:aws:sts::123456789012:assumed-role/s3-per-user/${subject}` },
+      Subject: subject,
+    });
+  });
+  return { ...endpoint, issued };
+}
