@@ -222,7 +222,9 @@ export async function startS3Gate(options = {}) {
       return sendError(res, { status, code, message });
     }
     // Verified: s3rver serves it as an anonymous request (it would only half-check the signature).
-    for (const name of ['authorization', 'x-amz-security-token', 'origin']) delete req.headers[name];
+    delete req.headers.authorization;
+    delete req.headers['x-amz-security-token'];
+    delete req.headers.origin;
     store(req, res);
   });
   await new Promise((resolve, reject) => server.once('error', reject).listen(port, host, () => resolve(undefined)));

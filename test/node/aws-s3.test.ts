@@ -29,7 +29,7 @@ function setup(lifetimeMs?: number) {
 }
 
 const put = (s3: S3Client, key: string, body: string | Uint8Array) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
-const errorName = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: { name?: string }) => error.name);
+const errorName = (promise: Promise<unknown>): Promise<string> => promise.then(() => 'ok', (error: { name?: string }) => error.name ?? 'unnamed');
 
 describe('fromDelegation with S3Client', () => {
   it('puts, lists, gets and deletes with delegated credentials', async () => {
