@@ -1,5 +1,7 @@
 // One source, four formats: ESM and CJS for npm (dependencies external), bundled declarations for both,
 // and two minified script-tag builds with ky and jwt-decode inside (ES2022, as ky itself is).
+import commonjs from '@rollup/plugin-commonjs';
+import json from '@rollup/plugin-json';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
@@ -10,11 +12,11 @@ const ts = () => typescript({ tsconfig: './tsconfig.build.json', sourceMap: true
 // ky 1.7.5 keeps its internals on `_`-prefixed properties (`_options`, `_retry`, ...). Nothing outside
 // the bundle reads them, so the script-tag builds shorten them: this keeps the UMD core under its 7 KB
 // gzip budget (test/node/dist.test.ts), and the browser tests run these very files.
-const minify = () =>
+const minify = ({ mangleUnderscored = true } = {}) =>
   terser({
     ecma: 2022,
     compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
-    mangle: { properties: { regex: /^_[a-z]/ } },
+    mangle: mangleUnderscored ? { properties: { regex: /^_[a-z]/ } } : true,
     format: { comments: false },
   });
 const scriptTag = (input, file, format) => ({
@@ -42,4 +44,18 @@ export default [
   },
   scriptTag('src/umd.ts', 'dist/auth0-aws-delegation.umd.min.js', 'umd'),
   scriptTag('src/global-v7.ts', 'dist/auth0-aws-delegation.v7.min.js', 'iife'),
+  {
+    // The AWS SDK's browser build: CommonJS pieces, a JSON import of its own package.json, and a `false`
+    // browser mapping that leaves an export missing (shimmed: never called in browsers).
+    input: 'src/s3-umd.ts',
+    // No property mangling here: the AWS SDK and its stream polyfills are too large to vouch for.
+    plugins: [nodeResolve({ browser: true, preferBuiltins: false }), commonjs(), json(), ts(), minify({ mangleUnderscored: false })],
+    shimMissingExports: true,
+    onwarn(warning, warn) {
+      // readable-stream (a lib-storage dependency) has circular imports that work; say nothing of them.
+      if (warning.code === 'CIRCULAR_DEPENDENCY' && warning.ids?.every((id) => id.includes('node_modules'))) return;
+      warn(warning);
+    },
+    output: { file: 'dist/auth0-aws-delegation.s3.umd.min.js', format: 'umd', name: 'Auth0AwsDelegation', exports: 'named', sourcemap: true, inlineDynamicImports: true },
+  },
 ];

@@ -29,6 +29,7 @@ describe('results', () => {
       secretAccessKey: SECRET_ACCESS_KEY,
       sessionToken: SESSION_TOKEN,
       expiration: new Date(NOW + 60 * MINUTE),
+      refreshAt: new Date(NOW + 50 * MINUTE),
       assumedRoleArn: 'arn:aws:sts::123456789012:assumed-role/s3-per-user/alice',
       subject: 'auth0|alice',
     });

@@ -11,7 +11,7 @@ import { server } from './setup';
 
 const dist = (file: string) => resolve(__dirname, '../../dist', file);
 const read = (file: string) => readFileSync(dist(file), 'utf8');
-const SCRIPT_BUILDS = ['auth0-aws-delegation.umd.min.js', 'auth0-aws-delegation.v7.min.js'];
+const SCRIPT_BUILDS = ['auth0-aws-delegation.umd.min.js', 'auth0-aws-delegation.v7.min.js', 'auth0-aws-delegation.s3.umd.min.js'];
 /** The UMD core's budget, in bytes of `gzip -9` output. */
 const UMD_CORE_BUDGET = 7_000;
 const idToken = makeIdToken({ exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
@@ -39,6 +39,41 @@ describe('build outputs', () => {
     expect(read('index.mjs')).toMatch(/from 'ky'/);
     expect(read('index.cjs')).toContain("require('jwt-decode')");
   });
+
+  it('imports nothing but ky and jwt-decode from the ESM build (the AWS SDK is types only)', () => {
+    const imports = [...read('index.mjs').matchAll(/^import .* from '([^']+)';$/gm)].map((match) => match[1]);
+    expect(imports.sort()).toEqual(['jwt-decode', 'ky']);
+    const requires = [...read('index.cjs').matchAll(/require\('([^']+)'\)/g)].map((match) => match[1]);
+    expect(requires.sort()).toEqual(['jwt-decode', 'ky']);
+  });
+
+  /** The modules rollup keeps for an app made of `imports` from `from`. */
+  async function bundledModules(imports: string, from: string): Promise<string[]> {
+    const { rollup } = await import('rollup');
+    const { nodeResolve } = await import('@rollup/plugin-node-resolve');
+    const { default: json } = await import('@rollup/plugin-json');
+    const { default: commonjs } = await import('@rollup/plugin-commonjs');
+    const entry = `import { ${imports} } from ${JSON.stringify(from)};\nexport const app = [${imports}];\n`;
+    const bundle = await rollup({
+      input: 'app',
+      plugins: [{ name: 'app', resolveId: (id) => (id === 'app' ? id : null), load: (id) => (id === 'app' ? entry : null) }, nodeResolve({ browser: true }), commonjs(), json()],
+      onwarn: () => undefined,
+    });
+    const { output } = await bundle.generate({ format: 'es' });
+    await bundle.close();
+    return Object.keys(output[0].modules);
+  }
+
+  it('tree-shakes an app importing DelegationClient + fromDelegation to no @aws-sdk or @smithy module', async () => {
+    const ids = await bundledModules('DelegationClient, fromDelegation', dist('index.mjs'));
+    expect(ids.some((id) => id.includes('/ky/'))).toBe(true);
+    expect(ids.filter((id) => /@aws-sdk|@smithy/.test(id))).toEqual([]);
+  });
+
+  it('negative control: the same check sees the AWS SDK in an app that imports it', async () => {
+    const ids = await bundledModules('HeadObjectCommand', '@aws-sdk/client-s3');
+    expect(ids.filter((id) => /@aws-sdk|@smithy/.test(id)).length).toBeGreaterThan(0);
+  });
 });
 
 describe('the npm builds run', () => {
@@ -49,7 +84,7 @@ describe('the npm builds run', () => {
     const endpoint = delegationEndpoint();
     server.use(endpoint.handler);
     const sdk = await load();
-    expect(Object.keys(sdk).sort()).toEqual(['Auth0', 'DelegationClient', 'DelegationError', 'isDelegationError']);
+    expect(Object.keys(sdk).sort()).toEqual(['Auth0', 'DelegationClient', 'DelegationError', 'fromDelegation', 'getExpiredTokenRecoveryPlugin', 'isDelegationError']);
     const credentials = await new sdk.DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN }).getCredentials({ idToken });
     expect(credentials.accessKeyId).toBe('ASIAEXAMPLEKEY000001');
     expect(endpoint.requests).toHaveLength(1);

@@ -1,0 +1,32 @@
+// Starts the local verifying S3 for the browser tests, in Node, on 127.0.0.1. The page's msw stands in
+// for Auth0 and hands out keys from this pre-registered pool (the page cannot register keys itself).
+import type { TestProject } from 'vitest/node';
+import { startS3Gate } from '../../sandbox/s3-gate.mjs';
+import type { IssuedKey } from '../../sandbox/s3-gate.mjs';
+
+export interface PoolKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    s3: { url: string; pool: PoolKey[]; expired: PoolKey };
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const keys = new Map<string, IssuedKey>();
+  const make = (name: string, expiresAt: number): PoolKey => {
+    const key = { accessKeyId: `ASIABROWSER${name}`, secretAccessKey: `secret-${crypto.randomUUID()}`, sessionToken: `session-${crypto.randomUUID()}` };
+    keys.set(key.accessKeyId, { secretAccessKey: key.secretAccessKey, sessionToken: key.sessionToken, expiresAt });
+    return key;
+  };
+  const validUntil = Date.now() + 3 * 3_600_000;
+  const pool = Array.from({ length: 40 }, (_, index) => make(String(index).padStart(4, '0'), validUntil));
+  const expired = make('EXPIRED', Date.now() - 1);
+  const gate = await startS3Gate({ keys });
+  project.provide('s3', { url: gate.url, pool, expired });
+  return () => gate.stop();
+}
