@@ -1,5 +1,6 @@
 // The S3 script bundle in Chromium: the browser build of client-s3 and lib-storage, signing with
 // delegated credentials, cross-origin (CORS) against the local verifying S3 started in Node.
+import { HttpResponse, http } from 'msw';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import s3BundleUrl from '../../dist/auth0-aws-delegation.s3.umd.min.js?url';
 import { CLIENT_ID, DOMAIN, delegationEndpoint, jsonResponse } from '../support/delegation-endpoint';
@@ -103,6 +104,38 @@ describe('S3 from the page with delegated credentials', () => {
     }
     expect(results.filter((result) => result !== 'ok')).toEqual([]);
     expect(endpoint.requests).toHaveLength(4);
+  });
+});
+
+describe('user switch, sign-out and a failing refresh in the page', () => {
+  const bob = makeIdToken({ sub: 'auth0|bob', exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
+  const put = (client: InstanceType<Sdk['S3Client']>, key: string) => outcome(client.send(new sdk.PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'x' })));
+
+  it('asks again for a new user, and after clearCache on sign-out', async () => {
+    const { s3, client, endpoint } = setup();
+    let token = alice;
+    const s3Client = s3(sdk.fromDelegation(client, { idToken: () => token }));
+    expect(await put(s3Client, 'auth0|alice/u1')).toBe('ok');
+    token = bob;
+    expect(await put(s3Client, 'auth0|bob/u1')).toBe('ok');
+    expect(endpoint.requests.map((request) => request.body['id_token'])).toEqual([alice, bob]);
+    client.clearCache();
+    expect(await put(s3Client, 'auth0|bob/u2')).toBe('ok');
+    expect(endpoint.requests).toHaveLength(3);
+  });
+
+  it('keeps S3 working on the previous credentials while the refresh fails, and reports it once', async () => {
+    const start = Date.now();
+    vi.useFakeTimers({ now: start, toFake: ['Date'] });
+    const { s3, client } = setup();
+    const reported: unknown[] = [];
+    const s3Client = s3(sdk.fromDelegation(client, { idToken: alice, onRefreshError: (error) => reported.push(error) }));
+    expect(await put(s3Client, 'auth0|alice/f0')).toBe('ok');
+    worker.use(http.post(`https://${DOMAIN}/delegation`, () => new HttpResponse(null, { status: 503 })));
+    vi.setSystemTime(start + 51 * MINUTE);
+    expect(await Promise.all([put(s3Client, 'auth0|alice/f1'), put(s3Client, 'auth0|alice/f2')])).toEqual(['ok', 'ok']);
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toMatchObject({ code: 'server_error', status: 503 });
   });
 });
 
