@@ -12,3 +12,10 @@ declare module 's3rver' {
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
   }
 }
+
+declare module 'pbac' {
+  export default class PBAC {
+    constructor(policies: object[], options?: object);
+    evaluate(options: { action: string; resource: string; context?: object }): boolean;
+  }
+}

@@ -1,0 +1,68 @@
+// @ts-check
+// Small HTTP helpers for the sandbox's servers: bounded bodies, JSON answers, CORS, static files.
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+
+const MAX_BODY_BYTES = 64 * 1024;
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png' };
+
+/**
+ * Reads a request body up to 64 KB; resolves to undefined when it is larger.
+ * @param {import('node:http').IncomingMessage} req
+ * @returns {Promise<string | undefined>}
+ */
+export function readBody(req) {
+  return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    let size = 0;
+    req.on('data', (/** @type {Buffer} */ chunk) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** @param {import('node:http').ServerResponse} res @param {number} status @param {unknown} body @param {Record<string, string>} [headers] */
+export function sendJson(res, status, body, headers = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers }).end(text);
+}
+
+/** @param {import('node:http').ServerResponse} res @param {number} status @param {string} html */
+export function sendHtml(res, status, html) {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store' }).end(html);
+}
+
+/**
+ * CORS for the app's origin on the sandbox's Auth0 endpoints; answers preflights itself.
+ * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {string} allowedOrigin
+ * @returns {boolean} true when the request was a preflight and has been answered
+ */
+export function cors(req, res, allowedOrigin) {
+  if (req.headers.origin === allowedOrigin) {
+    res.setHeader('access-control-allow-origin', allowedOrigin);
+    res.setHeader('access-control-expose-headers', 'Date, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset');
+    res.setHeader('vary', 'Origin');
+  }
+  if (req.method !== 'OPTIONS') return false;
+  res.writeHead(204, { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, accept', 'access-control-max-age': '600' }).end();
+  return true;
+}
+
+/**
+ * Serves a file below `root` (no escaping it with ..), or answers 404.
+ * @param {import('node:http').ServerResponse} res @param {string} root @param {string} path
+ */
+export async function sendFile(res, root, path) {
+  const file = normalize(join(root, decodeURIComponent(path)));
+  if (!file.startsWith(root + sep) && file !== root) return sendHtml(res, 404, 'Not found');
+  try {
+    const content = await readFile(file);
+    res.writeHead(200, { 'content-type': TYPES[/** @type {keyof typeof TYPES} */ (extname(file))] ?? 'application/octet-stream', 'content-length': content.length, 'cache-control': 'no-cache' }).end(content);
+  } catch {
+    sendHtml(res, 404, 'Not found');
+  }
+}

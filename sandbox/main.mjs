@@ -1,0 +1,35 @@
+// @ts-check
+// `npm start`: the sandbox with the example uploader. Ctrl-C stops it and removes its data.
+import { startSandbox } from './server.mjs';
+
+const port = (/** @type {string} */ name, /** @type {number} */ fallback) => Number(process.env[name] ?? fallback);
+
+try {
+  const sandbox = await startSandbox({
+    appPort: port('SANDBOX_APP_PORT', 4000),
+    authPort: port('SANDBOX_AUTH_PORT', 4001),
+    s3Port: port('SANDBOX_S3_PORT', 4002),
+    credentialLifetimeSec: port('SANDBOX_CREDENTIAL_LIFETIME', 3600),
+  });
+  console.log(`
+  Sandbox running (loopback only):
+    Auth0 stand-in  ${sandbox.authUrl}   (sign-in, /delegation, JWKS)
+    S3              ${sandbox.s3Url}   (bucket "${sandbox.config.bucket}", per-user IAM policy)
+
+  Open the uploader:  ${sandbox.appUrl}
+
+  Ctrl-C to stop.`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\n  Stopping the sandbox...');
+    await sandbox.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (error) {
+  console.error(`\n  The sandbox could not start: ${/** @type {Error} */ (error).message}\n`);
+  process.exit(1);
+}

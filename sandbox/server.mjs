@@ -1,0 +1,147 @@
+// @ts-check
+// The local sandbox in one process, on loopback only: an Auth0 stand-in (sign-in page, JWKS,
+// /delegation), S3 (s3rver behind the verifying gate, with the per-user IAM policy), and the example
+// uploader's static files. Every port is configurable; 0 picks a free one (the tests do).
+import { createServer } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDelegationEndpoint } from './delegation.mjs';
+import { cors, readBody, sendFile, sendHtml, sendJson } from './http.mjs';
+import { createIdentityProvider } from './identity.mjs';
+import { policyAuthorizer } from './policy.mjs';
+import { startS3Gate } from './s3-gate.mjs';
+import { signInPage } from './sign-in-page.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const HOST = '127.0.0.1';
+/** What a sign-in page accepts as a user id: an Auth0-style sub, no IAM wildcards. */
+const USER_ID = /^[A-Za-z0-9|_.@+=,-]{2,64}$/;
+
+/**
+ * @typedef {object} SandboxOptions
+ * @property {number} [appPort] the example uploader (default 4000)
+ * @property {number} [authPort] the Auth0 stand-in (default 4001)
+ * @property {number} [s3Port] S3 (default 4002)
+ * @property {string} [clientID] (default 'sandbox-client')
+ * @property {string} [bucket] (default 'uploads')
+ * @property {string} [region] (default 'us-east-1')
+ * @property {number} [credentialLifetimeSec] how long issued AWS credentials last (default 3600)
+ * @property {number} [rateLimitPerMinute] delegation requests per user per minute (default 10, as Auth0)
+ * @property {string} [appRoot] the folder the app server serves at / (default examples/s3-uploader)
+ */
+
+/** @param {number} port */
+function listen(/** @type {import('node:http').Server} */ server, port) {
+  return new Promise((resolve, reject) => {
+    server.once('error', (/** @type {NodeJS.ErrnoException} */ error) => {
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${HOST} is in use. Stop what uses it, or choose other ports (SANDBOX_APP_PORT, SANDBOX_AUTH_PORT, SANDBOX_S3_PORT).`) : error);
+    });
+    server.listen(port, HOST, () => resolve(/** @type {import('node:net').AddressInfo} */ (server.address()).port));
+  });
+}
+
+/** Reserves the app's port first: its origin is what the Auth0 stand-in and S3 allow. */
+async function reserve(/** @type {number} */ port) {
+  const server = createServer();
+  const actual = /** @type {number} */ (await listen(server, port));
+  return { server, origin: `http://${HOST}:${actual}` };
+}
+
+/** @param {SandboxOptions} [options] */
+export async function startSandbox(options = {}) {
+  const { appPort = 4000, authPort = 4001, s3Port = 4002, clientID = 'sandbox-client', bucket = 'uploads', region = 'us-east-1', credentialLifetimeSec = 3600, rateLimitPerMinute = 10 } = options;
+  const appRoot = options.appRoot ?? join(ROOT, 'examples', 's3-uploader');
+  const app = await reserve(appPort);
+  const auth = await reserve(authPort);
+  const authOrigin = auth.origin;
+  const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID });
+  const gate = await startS3Gate({ host: HOST, port: s3Port, buckets: [bucket], corsOrigins: [app.origin], authorize: policyAuthorizer(bucket) });
+  const delegation = createDelegationEndpoint({
+    clientID,
+    domain: new URL(authOrigin).host,
+    identity,
+    keys: gate.keys,
+    credentialLifetimeSec,
+    rateLimitPerMinute,
+    aws: {
+      role: 'arn:aws:iam::123456789012:role/auth0-s3-per-user',
+      principal: 'arn:aws:iam::123456789012:saml-provider/auth0-provider',
+      region,
+      mappings: {
+        'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier': 'name',
+        'https://aws.amazon.com/SAML/Attributes/Role': 'awsrole',
+        'https://aws.amazon.com/SAML/Attributes/RoleSessionName': 'rolesessionname',
+      },
+    },
+  });
+  const config = { domain: authOrigin, clientID, bucket, region, s3Endpoint: gate.url };
+
+  auth.server.on('request', (req, res) => {
+    handleAuth(req, res, { appOrigin: app.origin, clientID, identity, delegation }).catch(() => sendJson(res, 500, { error: 'server_error', error_description: 'The sandbox failed.' }));
+  });
+  app.server.on('request', (req, res) => {
+    const path = new URL(req.url ?? '/', app.origin).pathname;
+    if (path === '/config.js') {
+      const text = `// Written by the sandbox: where its Auth0 and S3 stand-ins listen.\nwindow.UPLOADER_CONFIG = ${JSON.stringify(config, null, 2)};\n`;
+      return void res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(text);
+    }
+    if (path.startsWith('/dist/')) return void sendFile(res, join(ROOT, 'dist'), path.slice('/dist/'.length));
+    return void sendFile(res, appRoot, path === '/' ? 'index.html' : path.slice(1));
+  });
+
+  return {
+    appUrl: `${app.origin}/`,
+    authUrl: authOrigin,
+    s3Url: gate.url,
+    config,
+    identity,
+    keys: gate.keys,
+    stats: { delegation: delegation.stats, s3: gate.stats },
+    async stop() {
+      for (const server of [app.server, auth.server]) server.closeAllConnections();
+      await Promise.all([app.server, auth.server].map((server) => new Promise((resolve) => server.close(() => resolve(undefined)))));
+      await gate.stop();
+    },
+  };
+}
+
+/**
+ * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+ * @param {{ appOrigin: string, clientID: string, identity: Awaited<ReturnType<typeof createIdentityProvider>>, delegation: ReturnType<typeof createDelegationEndpoint> }} context
+ */
+async function handleAuth(req, res, { appOrigin, clientID, identity, delegation }) {
+  if (cors(req, res, appOrigin)) return;
+  const url = new URL(req.url ?? '/', 'http://sandbox');
+  if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') return sendJson(res, 200, identity.jwks);
+  if (req.method === 'POST' && url.pathname === '/delegation') {
+    const text = await readBody(req);
+    if (text === undefined) return sendJson(res, 413, { error: 'invalid_request', error_description: 'The body is larger than 64 KB.' });
+    const answer = await delegation.handle(parseJson(text));
+    return sendJson(res, answer.status, answer.body, answer.headers);
+  }
+  if (url.pathname === '/authorize') {
+    const params = req.method === 'POST' ? new URLSearchParams((await readBody(req)) ?? '') : url.searchParams;
+    const redirectUri = params.get('redirect_uri') ?? '';
+    const page = { clientID: params.get('client_id') ?? '', redirectUri, state: params.get('state') ?? '', nonce: params.get('nonce') ?? '' };
+    if (page.clientID !== clientID || !(redirectUri === appOrigin || redirectUri.startsWith(`${appOrigin}/`))) {
+      return sendHtml(res, 400, '<!doctype html><title>Sign-in error</title><p>Unknown client_id or a redirect_uri that is not an allowed callback URL.</p>');
+    }
+    if (req.method === 'GET') return sendHtml(res, 200, signInPage(page));
+    const user = (params.get('user') ?? '').trim();
+    if (!USER_ID.test(user)) return sendHtml(res, 400, signInPage({ ...page, error: 'A user id is 2 to 64 letters, digits or | _ . @ + = , -' }));
+    const idToken = await identity.issue(user, page.nonce ? { nonce: page.nonce } : {});
+    const fragment = new URLSearchParams({ id_token: idToken, token_type: 'Bearer', state: page.state });
+    res.writeHead(302, { location: `${redirectUri}#${fragment}`, 'cache-control': 'no-store' }).end();
+    return;
+  }
+  sendJson(res, 404, { error: 'not_found', error_description: `No route for ${req.method} ${url.pathname}.` });
+}
+
+/** @param {string} text */
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
