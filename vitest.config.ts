@@ -18,6 +18,16 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          // Playwright driving Debian's Chromium through the example against the sandbox.
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         publicDir: 'public',
         test: {
           name: 'browser',

@@ -1,0 +1,104 @@
+// The per-user S3 folder uploader as a newcomer uses it: `npm start`'s sandbox and page, in Chromium.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../../sandbox/server.mjs';
+import { ARTIFACTS, launchChromium } from './browser';
+
+let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+let browser: Browser;
+const SMALL = Buffer.from('Quarterly notes from Alice \u2713\n');
+const BIG = Buffer.from(Uint8Array.from({ length: 6 * 1024 * 1024 + 123 }, (_, index) => (index * 31) % 251));
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0 });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+});
+
+async function signIn(page: Page, user: string): Promise<void> {
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/authorize\?/);
+  await page.getByLabel('User id').fill(user);
+  await page.getByLabel('User id').press('Enter');
+  await page.getByText(`Signed in as ${user}`).waitFor();
+  await page.locator('#listing').getByText(/No files yet|\d+(\.\d)? (B|KB|MB)/).first().waitFor();
+}
+
+const listedNames = (page: Page) => page.locator('#listing td.name').allTextContents();
+
+describe('the S3 uploader against the sandbox', () => {
+  it('Alice uploads, sees, downloads and deletes her files; Bob sees none of them and is refused them', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(sandbox.appUrl);
+    await signIn(page, 'auth0|alice');
+    expect(sandbox.stats.delegation.issued).toBe(1);
+
+    // Slow uploads down so that the page can be seen mid-upload (6 MB at 4 MB/s).
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 4 * 1024 * 1024 });
+    await page.setInputFiles('#files', [
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: SMALL },
+      { name: 'photos.bin', mimeType: 'application/octet-stream', buffer: BIG },
+    ]);
+    await page.waitForFunction(() => {
+      const bar = [...document.querySelectorAll<HTMLProgressElement>('.uploads progress')][1];
+      return bar !== undefined && bar.value > 0 && bar.value < 100;
+    });
+    await page.screenshot({ path: join(ARTIFACTS, 'uploader-mid-upload.png') });
+    await page.waitForFunction(() => [...document.querySelectorAll('.uploads .percent')].filter((cell) => cell.textContent === '100%').length === 2, null, { timeout: 30_000 });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await page.locator('#listing td.name', { hasText: 'photos.bin' }).waitFor();
+    expect((await listedNames(page)).sort()).toEqual(['notes.txt', 'photos.bin']);
+    expect(await page.locator('.uploads .percent').allTextContents()).toEqual(['100%', '100%']);
+    await page.screenshot({ path: join(ARTIFACTS, 'uploader-after-upload.png') });
+
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download notes.txt' }).click();
+    const download = await downloading;
+    expect(readFileSync((await download.path())!)).toEqual(SMALL);
+
+    await page.getByRole('button', { name: 'Delete photos.bin' }).click();
+    await page.getByText('Deleted photos.bin.').waitFor();
+    expect(await listedNames(page)).toEqual(['notes.txt']);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('Not signed in').waitFor();
+    const before = sandbox.stats.delegation.issued;
+    await signIn(page, 'auth0|bob');
+    expect(sandbox.stats.delegation.issued).toBe(before + 1);
+    expect(await page.locator('#listing').textContent()).toContain('No files yet.');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it('refuses Alice\'s file to Bob\'s credentials with 403, and serves it to Alice\'s (control)', async () => {
+    const credentialsFor = async (sub: string) => {
+      const idToken = await sandbox.identity.issue(sub);
+      const response = await fetch(`${sandbox.authUrl}/delegation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: sandbox.config.clientID, grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', target: sandbox.config.clientID, api_type: 'aws', id_token: idToken }),
+      });
+      const { Credentials } = (await response.json()) as { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string } };
+      return { accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken };
+    };
+    const get = async (sub: string) => {
+      const s3 = new S3Client({ region: 'us-east-1', endpoint: sandbox.s3Url, forcePathStyle: true, credentials: await credentialsFor(sub), maxAttempts: 1 });
+      return s3.send(new GetObjectCommand({ Bucket: 'uploads', Key: 'auth0|alice/notes.txt' })).then(
+        async (result) => ({ status: 200, body: await result.Body!.transformToString() }),
+        (error: { name: string; $metadata: { httpStatusCode: number } }) => ({ status: error.$metadata.httpStatusCode, body: error.name }),
+      );
+    };
+    expect(await get('auth0|bob')).toEqual({ status: 403, body: 'AccessDenied' });
+    expect(await get('auth0|alice')).toEqual({ status: 200, body: SMALL.toString() });
+  });
+});

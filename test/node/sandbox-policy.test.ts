@@ -1,0 +1,48 @@
+// The sandbox's per-user IAM policy (pbac), request by request.
+import { describe, expect, it } from 'vitest';
+import { perUserPolicy, policyAuthorizer } from '../../sandbox/policy.mjs';
+
+const authorize = policyAuthorizer('uploads');
+const issued = (subject: string) => ({ secretAccessKey: 's', sessionToken: 't', expiresAt: 0, subject });
+const ask = (subject: string, method: string, key: string, query = '') => authorize({ method, bucket: 'uploads', key, query: new URLSearchParams(query), accessKeyId: 'A', issued: issued(subject) });
+
+describe('the corrected per-user policy', () => {
+  it('uses real IAM actions (s3:DeleteObject, not the guide\'s s3:DelObject)', () => {
+    const actions = perUserPolicy('uploads').Statement.flatMap((statement) => statement.Action);
+    expect(actions).toContain('s3:DeleteObject');
+    expect(actions).not.toContain('s3:DelObject');
+  });
+
+  it.each([
+    ['GET', 'auth0|alice/a.txt', ''],
+    ['HEAD', 'auth0|alice/a.txt', ''],
+    ['PUT', 'auth0|alice/a.txt', ''],
+    ['DELETE', 'auth0|alice/a.txt', ''],
+    ['POST', 'auth0|alice/big.bin', 'uploads='],
+    ['PUT', 'auth0|alice/big.bin', 'partNumber=1&uploadId=u'],
+    ['DELETE', 'auth0|alice/big.bin', 'uploadId=u'],
+    ['GET', '', 'list-type=2&prefix=auth0%7Calice%2F'],
+  ])('allows Alice %s %s?%s', (method, key, query) => {
+    expect(ask('auth0|alice', method, key, query)).toBe(true);
+  });
+
+  it.each([
+    ['GET', 'auth0|bob/a.txt', ''],
+    ['PUT', 'auth0|bob/a.txt', ''],
+    ['DELETE', 'auth0|bob/a.txt', ''],
+    ['PUT', 'auth0|alice2/a.txt', ''],
+    ['GET', 'top-level.txt', ''],
+    ['GET', '', 'list-type=2'],
+    ['GET', '', 'list-type=2&prefix=auth0%7Cbob%2F'],
+    ['GET', '', 'list-type=2&prefix=auth0'],
+    ['POST', '', 'delete='],
+    ['PUT', '', ''],
+  ])('denies Alice %s %s?%s', (method, key, query) => {
+    expect(ask('auth0|alice', method, key, query)).toBe(false);
+  });
+
+  it('treats special characters of a user id literally', () => {
+    expect(ask('auth0|a.c', 'GET', 'auth0|abc/x', '')).toBe(false);
+    expect(ask('auth0|a.c', 'GET', 'auth0|a.c/x', '')).toBe(true);
+  });
+});
