@@ -2,25 +2,19 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { jwtDecode } from 'jwt-decode';
 import type { DelegationClient } from './client';
 import type { AwsCredentials } from './credentials';
+import type { DelegationExtras } from './delegation-request';
 import { configurationError } from './errors';
 import type { DelegationError } from './errors';
 import { isPlainObject } from './guards';
 import { rejectUnknownKeys } from './options';
 
 /** Options of `fromDelegation(client, init)`. */
-export interface FromDelegationInit {
+export interface FromDelegationInit extends DelegationExtras {
   /**
    * The signed-in user's ID token, or a function returning it (or a promise of it), called on every
    * credential request so a renewed token is used.
    */
   idToken: string | (() => string | Promise<string>);
-  /** The IAM role ARN, when the tenant's rule does not set it. */
-  role?: string;
-  /** The SAML provider ARN, when the tenant's rule does not set it. */
-  principal?: string;
-  scope?: string;
-  /** Sent as `target`. @default the client's clientID */
-  targetClientId?: string;
   /**
    * Called when a refresh failed for a passing reason (network, timeout, 429, 5xx) while the previous
    * credentials were still valid, so they were served instead of failing the AWS request. Called once

@@ -3,25 +3,18 @@ import type { Loaded } from './cache';
 import { clockOffset, parseAwsResponse, toAwsCredentials } from './credentials';
 import type { AwsCredentials, DelegationResult } from './credentials';
 import { prepareRequest } from './delegation-request';
-import type { DelegationTokenOptions, PreparedRequest } from './delegation-request';
+import type { DelegationExtras, DelegationTokenOptions, PreparedRequest } from './delegation-request';
 import { postDelegation } from './exchange';
 import { isPlainObject } from './guards';
 import { resolveOptions } from './options';
 import type { DelegationClientOptions, ResolvedOptions } from './options';
 
 /** Options of `getCredentials`: the same as `getDelegationToken`'s, camel-cased tokens, `api` fixed to `aws`. */
-export interface CredentialsOptions {
+export interface CredentialsOptions extends DelegationExtras {
   /** The signed-in user's ID token. This or `refreshToken` is required. */
   idToken?: string;
   /** A refresh token, instead of `idToken`. */
   refreshToken?: string;
-  /** Sent as `target`. @default the client's clientID */
-  targetClientId?: string;
-  /** The IAM role ARN, when the tenant's rule does not set it. */
-  role?: string;
-  /** The SAML provider ARN, when the tenant's rule does not set it. */
-  principal?: string;
-  scope?: string;
   /** Cancels this caller's wait. */
   signal?: AbortSignal;
   [key: string]: unknown;

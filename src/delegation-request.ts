@@ -2,11 +2,22 @@ import { DelegationError, configurationError } from './errors';
 import { isPlainObject } from './guards';
 import { readIdToken } from './id-token';
 
+/** The delegation options every call shape shares (`getDelegationToken`, `getCredentials`, `fromDelegation`). */
+export interface DelegationExtras {
+  /** Sent as `target`. @default the client's clientID */
+  targetClientId?: string;
+  /** The IAM role ARN, when the tenant's rule does not set it. */
+  role?: string;
+  /** The SAML provider ARN, when the tenant's rule does not set it. */
+  principal?: string;
+  scope?: string;
+}
+
 /**
  * Options of `getDelegationToken`, as auth0.js v7 took them. Keys other than `api`, `targetClientId` and
  * `signal` are sent in the request body as given.
  */
-export interface DelegationTokenOptions {
+export interface DelegationTokenOptions extends DelegationExtras {
   /** The signed-in user's ID token. This or `refresh_token` is required. */
   id_token?: string;
   /** A refresh token, instead of `id_token`. */
@@ -15,13 +26,6 @@ export interface DelegationTokenOptions {
   api?: string;
   /** Sent as is; overrides `api`. */
   api_type?: string;
-  /** Sent as `target`. @default the client's clientID */
-  targetClientId?: string;
-  /** The IAM role ARN, when the tenant's rule does not set it. */
-  role?: string;
-  /** The SAML provider ARN, when the tenant's rule does not set it. */
-  principal?: string;
-  scope?: string;
   /** Cancels this caller's wait (the shared request is cancelled once every caller has). Not sent. */
   signal?: AbortSignal;
   [key: string]: unknown;
