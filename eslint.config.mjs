@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'public/mockServiceWorker.js', 'node_modules/', '.vitest-attachments/'] },
+  { ignores: ['dist/', '**/dist/', 'coverage/', 'test-results/', 'public/mockServiceWorker.js', 'node_modules/', '.vitest-attachments/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

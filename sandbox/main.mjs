@@ -17,6 +17,7 @@ try {
     S3              ${sandbox.s3Url}   (bucket "${sandbox.config.bucket}", per-user IAM policy)
 
   Open the uploader:  ${sandbox.appUrl}
+  (the same app as an SPA bundled by rollup: ${sandbox.spaUrl})
 
   Ctrl-C to stop.`);
   let stopping = false;

@@ -27,7 +27,6 @@ const USER_ID = /^[A-Za-z0-9|_.@+=,-]{2,64}$/;
  * @property {string} [region] (default 'us-east-1')
  * @property {number} [credentialLifetimeSec] how long issued AWS credentials last (default 3600)
  * @property {number} [rateLimitPerMinute] delegation requests per user per minute (default 10, as Auth0)
- * @property {string} [appRoot] the folder the app server serves at / (default examples/s3-uploader)
  */
 
 /** @param {number} port */
@@ -50,7 +49,6 @@ async function reserve(/** @type {number} */ port) {
 /** @param {SandboxOptions} [options] */
 export async function startSandbox(options = {}) {
   const { appPort = 4000, authPort = 4001, s3Port = 4002, clientID = 'sandbox-client', bucket = 'uploads', region = 'us-east-1', credentialLifetimeSec = 3600, rateLimitPerMinute = 10 } = options;
-  const appRoot = options.appRoot ?? join(ROOT, 'examples', 's3-uploader');
   const app = await reserve(appPort);
   const auth = await reserve(authPort);
   const authOrigin = auth.origin;
@@ -81,16 +79,19 @@ export async function startSandbox(options = {}) {
   });
   app.server.on('request', (req, res) => {
     const path = new URL(req.url ?? '/', app.origin).pathname;
-    if (path === '/config.js') {
+    // Each example's config.js: where the sandbox's Auth0 and S3 stand-ins listen.
+    if (path.endsWith('/config.js')) {
       const text = `// Written by the sandbox: where its Auth0 and S3 stand-ins listen.\nwindow.UPLOADER_CONFIG = ${JSON.stringify(config, null, 2)};\n`;
       return void res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(text);
     }
+    if (path === '/') return void res.writeHead(302, { location: '/s3-uploader/' }).end();
     if (path.startsWith('/dist/')) return void sendFile(res, join(ROOT, 'dist'), path.slice('/dist/'.length));
-    return void sendFile(res, appRoot, path === '/' ? 'index.html' : path.slice(1));
+    return void sendFile(res, join(ROOT, 'examples'), path.endsWith('/') ? `${path.slice(1)}index.html` : path.slice(1));
   });
 
   return {
-    appUrl: `${app.origin}/`,
+    appUrl: `${app.origin}/s3-uploader/`,
+    spaUrl: `${app.origin}/spa/`,
     authUrl: authOrigin,
     s3Url: gate.url,
     config,

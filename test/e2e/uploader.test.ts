@@ -32,15 +32,15 @@ async function signIn(page: Page, user: string): Promise<void> {
 
 const listedNames = (page: Page) => page.locator('#listing td.name').allTextContents();
 
-describe('the S3 uploader against the sandbox', () => {
-  it('Alice uploads, sees, downloads and deletes her files; Bob sees none of them and is refused them', async () => {
+/** The whole job, as a user does it, on the page at `url`; screenshots are named with `label`. */
+async function uploaderFlow(url: string, label: string, alice: string, bob: string): Promise<void> {
     const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, acceptDownloads: true });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(sandbox.appUrl);
-    await signIn(page, 'auth0|alice');
-    expect(sandbox.stats.delegation.issued).toBe(1);
+    await page.goto(url);
+    await signIn(page, alice);
+    const first = sandbox.stats.delegation.issued;
 
     // Slow uploads down so that the page can be seen mid-upload (6 MB at 4 MB/s).
     const cdp = await context.newCDPSession(page);
@@ -53,13 +53,13 @@ describe('the S3 uploader against the sandbox', () => {
       const bar = [...document.querySelectorAll<HTMLProgressElement>('.uploads progress')][1];
       return bar !== undefined && bar.value > 0 && bar.value < 100;
     });
-    await page.screenshot({ path: join(ARTIFACTS, 'uploader-mid-upload.png') });
+    await page.screenshot({ path: join(ARTIFACTS, `${label}-mid-upload.png`) });
     await page.waitForFunction(() => [...document.querySelectorAll('.uploads .percent')].filter((cell) => cell.textContent === '100%').length === 2, null, { timeout: 30_000 });
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     await page.locator('#listing td.name', { hasText: 'photos.bin' }).waitFor();
     expect((await listedNames(page)).sort()).toEqual(['notes.txt', 'photos.bin']);
     expect(await page.locator('.uploads .percent').allTextContents()).toEqual(['100%', '100%']);
-    await page.screenshot({ path: join(ARTIFACTS, 'uploader-after-upload.png') });
+    await page.screenshot({ path: join(ARTIFACTS, `${label}-after-upload.png`) });
 
     const downloading = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download notes.txt' }).click();
@@ -68,17 +68,33 @@ describe('the S3 uploader against the sandbox', () => {
 
     await page.getByRole('button', { name: 'Delete photos.bin' }).click();
     await page.getByText('Deleted photos.bin.').waitFor();
-    expect(await listedNames(page)).toEqual(['notes.txt']);
+    await expect.poll(() => listedNames(page)).toEqual(['notes.txt']);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('Not signed in').waitFor();
     const before = sandbox.stats.delegation.issued;
-    await signIn(page, 'auth0|bob');
+    await signIn(page, bob);
     expect(sandbox.stats.delegation.issued).toBe(before + 1);
     expect(await page.locator('#listing').textContent()).toContain('No files yet.');
     expect(pageErrors).toEqual([]);
+    expect(sandbox.stats.delegation.issued).toBe(first + 1);
     await context.close();
+}
+
+describe('the S3 uploader against the sandbox', () => {
+  it('script tag: Alice uploads, sees, downloads and deletes her files; after sign-out Bob sees none of them', async () => {
+    await uploaderFlow(sandbox.appUrl, 'uploader', 'auth0|alice', 'auth0|bob');
   }, 90_000);
+
+  it('SPA (npm import, rollup): the same flow', async () => {
+    await uploaderFlow(sandbox.spaUrl, 'spa', 'auth0|spa-alice', 'auth0|spa-bob');
+  }, 90_000);
+
+  it('SPA bundle keeps only what it imports: no v7 facade', () => {
+    const bundle = readFileSync(join(__dirname, '../../examples/spa/dist/app.js'), 'utf8');
+    expect(bundle).toContain('ListObjectsV2');
+    expect(bundle).not.toContain('callbackOnLocationHash');
+  });
 
   it('refuses Alice\'s file to Bob\'s credentials with 403, and serves it to Alice\'s (control)', async () => {
     const credentialsFor = async (sub: string) => {

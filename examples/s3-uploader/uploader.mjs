@@ -1,12 +1,52 @@
 // The per-user S3 folder uploader: sign in with Auth0 (or the sandbox), get AWS credentials through
 // /delegation, and upload, list, download and delete files under `{sub}/` in the bucket, straight from
-// the browser. Everything it needs is on window.Auth0AwsDelegation (the S3 script bundle) and
-// window.UPLOADER_CONFIG (config.js). The ID token is kept in memory only.
-'use strict';
+// the browser. One module serves both examples: the script-tag page passes the S3 bundle's global, the
+// SPA passes what it imported from npm. The ID token is kept in memory only.
 
-(function () {
-  var config = window.UPLOADER_CONFIG;
-  var sdk = window.Auth0AwsDelegation;
+const MARKUP = `
+  <header>
+    <h1>My S3 folder</h1>
+    <div id="session" class="session" aria-live="polite">
+      <span id="who">Not signed in</span>
+      <span id="lifetime" class="muted"></span>
+      <button id="sign-in" type="button">Sign in</button>
+      <button id="sign-out" type="button" hidden>Sign out</button>
+    </div>
+  </header>
+  <main>
+    <p id="message" class="message" role="alert" hidden></p>
+    <section id="signed-out" class="card">
+      <h2>Welcome</h2>
+      <p>Sign in to upload files into your own folder. Nobody else can read or change them.</p>
+    </section>
+    <section id="workspace" class="card" hidden>
+      <h2>Upload</h2>
+      <label id="drop" class="drop" for="files" tabindex="0">
+        <strong>Choose files</strong> or drop them here
+        <input id="files" type="file" multiple>
+      </label>
+      <ul id="uploads" class="uploads" aria-label="Uploads"></ul>
+      <div class="list-header">
+        <h2>Files in <code id="folder"></code></h2>
+        <button id="refresh" type="button" class="secondary">Refresh</button>
+      </div>
+      <table>
+        <thead><tr><th scope="col">Name</th><th scope="col" class="num">Size</th><th scope="col">Uploaded</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+        <tbody id="listing"><tr><td colspan="4" class="muted">Loading...</td></tr></tbody>
+      </table>
+    </section>
+  </main>
+`;
+
+/**
+ * Renders the uploader into `root` and wires it to `sdk`.
+ * @param {object} sdk DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, S3Client, Upload,
+ *   ListObjectsV2Command, GetObjectCommand, DeleteObjectCommand
+ * @param {{ domain: string, clientID: string, bucket: string, region: string, s3Endpoint?: string }} config
+ * @param {HTMLElement} root
+ */
+export function startUploader(sdk, config, root) {
+  root.innerHTML = MARKUP;
   var $ = function (id) { return document.getElementById(id); };
   var session = null; // { idToken, sub, exp }
   var lastCredentials = null;
@@ -15,6 +55,9 @@
   var client = new sdk.DelegationClient({ clientID: config.clientID, domain: config.domain });
   var s3 = new sdk.S3Client({
     region: config.region,
+    // Checksums only where S3 requires them: with the default, File and Blob bodies fail in browsers.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
     endpoint: config.s3Endpoint,
     forcePathStyle: Boolean(config.s3Endpoint),
     credentials: sdk.fromDelegation(client, {
@@ -104,7 +147,8 @@
   function remove(key, name, button) {
     button.disabled = true;
     s3.send(new sdk.DeleteObjectCommand({ Bucket: config.bucket, Key: key }))
-      .then(function () { showMessage('Deleted ' + name + '.', 'info'); return refreshList(); })
+      .then(refreshList)
+      .then(function () { showMessage('Deleted ' + name + '.', 'info'); })
       .catch(function (error) { button.disabled = false; showError(error); });
   }
 
@@ -229,4 +273,4 @@
 
   session = takeTokenFromUrl();
   render();
-})();
+}

@@ -1,0 +1,9 @@
+// The uploader as a single-page app: the SDK and the AWS SDK from npm, bundled by rollup, which keeps
+// only what is imported here (no v7 facade, no S3 commands the app does not use).
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin } from 'auth0-aws-delegation';
+import { startUploader } from '../s3-uploader/uploader.mjs';
+
+const sdk = { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, S3Client, Upload, ListObjectsV2Command, GetObjectCommand, DeleteObjectCommand };
+startUploader(sdk, window.UPLOADER_CONFIG, document.getElementById('app'));
