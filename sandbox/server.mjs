@@ -50,10 +50,11 @@ async function reserve(/** @type {number} */ port) {
 export async function startSandbox(options = {}) {
   const { appPort = 4000, authPort = 4001, s3Port = 4002, clientID = 'sandbox-client', bucket = 'uploads', region = 'us-east-1', credentialLifetimeSec = 3600, rateLimitPerMinute = 10 } = options;
   const app = await reserve(appPort);
-  const auth = await reserve(authPort);
+  // A port in use must not leave the ports already taken behind.
+  const auth = await reserve(authPort).catch((error) => closeAll([app.server], error));
   const authOrigin = auth.origin;
   const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID });
-  const gate = await startS3Gate({ host: HOST, port: s3Port, buckets: [bucket], corsOrigins: [app.origin], authorize: policyAuthorizer(bucket) });
+  const gate = await startS3Gate({ host: HOST, port: s3Port, buckets: [bucket], corsOrigins: [app.origin], authorize: policyAuthorizer(bucket) }).catch((error) => closeAll([app.server, auth.server], error));
   const delegation = createDelegationEndpoint({
     clientID,
     domain: new URL(authOrigin).host,
@@ -136,6 +137,15 @@ async function handleAuth(req, res, { appOrigin, clientID, identity, delegation 
     return;
   }
   sendJson(res, 404, { error: 'not_found', error_description: `No route for ${req.method} ${url.pathname}.` });
+}
+
+/**
+ * Closes servers after a failed start, then rethrows its error.
+ * @param {import('node:http').Server[]} servers @param {unknown} error @returns {never}
+ */
+function closeAll(servers, error) {
+  for (const server of servers) server.close();
+  throw error;
 }
 
 /** @param {string} text */

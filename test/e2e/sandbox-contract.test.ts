@@ -18,6 +18,13 @@ async function post(payload: unknown, raw?: string) {
   return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, unknown> };
 }
 
+describe('starting the sandbox', () => {
+  it('says which port is in use and how to choose another', async () => {
+    const busy = new URL(sandbox.authUrl).port;
+    await expect(startSandbox({ appPort: 0, authPort: Number(busy), s3Port: 0 })).rejects.toThrow(`Port ${busy} on 127.0.0.1 is in use. Stop what uses it, or choose other ports (SANDBOX_APP_PORT, SANDBOX_AUTH_PORT, SANDBOX_S3_PORT).`);
+  });
+});
+
 describe('POST /delegation of the sandbox', () => {
   it('answers the guide\'s shape, with a SessionToken and the configured lifetime', async () => {
     const { status, json } = await post(body({ id_token: await sandbox.identity.issue('auth0|contract-ok') }));
