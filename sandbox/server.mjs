@@ -29,12 +29,15 @@ const USER_ID = /^[A-Za-z0-9|_.@+=,-]{2,64}$/;
  * @property {number} [rateLimitPerMinute] delegation requests per user per minute (default 10, as Auth0)
  */
 
+/** A port-in-use error in words, with the way out; other errors as they are. */
+function friendly(/** @type {NodeJS.ErrnoException} */ error, /** @type {number} */ port) {
+  return error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${HOST} is in use. Stop what uses it, or choose other ports (SANDBOX_APP_PORT, SANDBOX_AUTH_PORT, SANDBOX_S3_PORT).`) : error;
+}
+
 /** @param {number} port */
 function listen(/** @type {import('node:http').Server} */ server, port) {
   return new Promise((resolve, reject) => {
-    server.once('error', (/** @type {NodeJS.ErrnoException} */ error) => {
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${HOST} is in use. Stop what uses it, or choose other ports (SANDBOX_APP_PORT, SANDBOX_AUTH_PORT, SANDBOX_S3_PORT).`) : error);
-    });
+    server.once('error', (error) => reject(friendly(error, port)));
     server.listen(port, HOST, () => resolve(/** @type {import('node:net').AddressInfo} */ (server.address()).port));
   });
 }
@@ -54,7 +57,7 @@ export async function startSandbox(options = {}) {
   const auth = await reserve(authPort).catch((error) => closeAll([app.server], error));
   const authOrigin = auth.origin;
   const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID });
-  const gate = await startS3Gate({ host: HOST, port: s3Port, buckets: [bucket], corsOrigins: [app.origin], authorize: policyAuthorizer(bucket) }).catch((error) => closeAll([app.server, auth.server], error));
+  const gate = await startS3Gate({ host: HOST, port: s3Port, buckets: [bucket], corsOrigins: [app.origin], authorize: policyAuthorizer(bucket) }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
   const delegation = createDelegationEndpoint({
     clientID,
     domain: new URL(authOrigin).host,
