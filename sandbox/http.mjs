@@ -37,13 +37,14 @@ export function sendHtml(res, status, html) {
 }
 
 /**
- * CORS for the app's origin on the sandbox's Auth0 endpoints; answers preflights itself.
- * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {string} allowedOrigin
+ * CORS for the allowed origins on the sandbox's Auth0 endpoints; answers preflights itself.
+ * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {string[]} allowedOrigins
  * @returns {boolean} true when the request was a preflight and has been answered
  */
-export function cors(req, res, allowedOrigin) {
-  if (req.headers.origin === allowedOrigin) {
-    res.setHeader('access-control-allow-origin', allowedOrigin);
+export function cors(req, res, allowedOrigins) {
+  const origin = req.headers.origin;
+  if (origin !== undefined && allowedOrigins.includes(origin)) {
+    res.setHeader('access-control-allow-origin', origin);
     res.setHeader('access-control-expose-headers', 'Date, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset');
     res.setHeader('vary', 'Origin');
   }

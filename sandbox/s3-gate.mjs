@@ -201,8 +201,8 @@ export async function startS3Gate(options = {}) {
   const s3rver = new S3rver({ directory, silent: true, configureBuckets: buckets.map((name) => ({ name, configs: [] })) });
   await s3rver.configureBuckets();
   const store = s3rver.callback();
-  /** Counts of the gate's answers, for tests and benchmarks. */
-  const stats = { requests: 0, rejected: /** @type {Record<string, number>} */ ({}) };
+  /** Counts of the gate's answers, for tests and benchmarks: rejections by code, acceptances by key. */
+  const stats = { requests: 0, rejected: /** @type {Record<string, number>} */ ({}), accepted: /** @type {Record<string, number>} */ ({}) };
 
   const server = createServer(async (req, res) => {
     stats.requests++;
@@ -212,9 +212,14 @@ export async function startS3Gate(options = {}) {
     try {
       const { accessKeyId, issued } = await verifyRequest(req, keys, now());
       const { bucket, key, query } = locate(req.url ?? '/');
+      // s3rver keeps objects as files: a "." or ".." segment would land outside the key's folder.
+      if (key.split('/').some((segment) => segment === '.' || segment === '..') || key.includes('\\')) {
+        throw s3Error(400, 'InvalidArgument', 'Object keys with "." or ".." segments or backslashes are not supported by this local S3.');
+      }
       if (!authorize({ method: req.method ?? 'GET', bucket, key, query, accessKeyId, issued })) {
         throw s3Error(403, 'AccessDenied', 'Access Denied');
       }
+      stats.accepted[accessKeyId] = (stats.accepted[accessKeyId] ?? 0) + 1;
     } catch (error) {
       const { status = 500, code = 'InternalError', message = 'We encountered an internal error.' } = /** @type {any} */ (error);
       stats.rejected[code] = (stats.rejected[code] ?? 0) + 1;

@@ -27,6 +27,8 @@ const USER_ID = /^[A-Za-z0-9|_.@+=,-]{2,64}$/;
  * @property {string} [region] (default 'us-east-1')
  * @property {number} [credentialLifetimeSec] how long issued AWS credentials last (default 3600)
  * @property {number} [rateLimitPerMinute] delegation requests per user per minute (default 10, as Auth0)
+ * @property {string[]} [webOrigins] more origins allowed to call the Auth0 stand-in, like Auth0's
+ *   "Allowed Web Origins" (default: only the example app's)
  */
 
 /** A port-in-use error in words, with the way out; other errors as they are. */
@@ -79,7 +81,7 @@ export async function startSandbox(options = {}) {
   const config = { domain: authOrigin, clientID, bucket, region, s3Endpoint: gate.url };
 
   auth.server.on('request', (req, res) => {
-    handleAuth(req, res, { appOrigin: app.origin, clientID, identity, delegation }).catch(() => sendJson(res, 500, { error: 'server_error', error_description: 'The sandbox failed.' }));
+    handleAuth(req, res, { appOrigin: app.origin, webOrigins: [app.origin, ...(options.webOrigins ?? [])], clientID, identity, delegation }).catch(() => sendJson(res, 500, { error: 'server_error', error_description: 'The sandbox failed.' }));
   });
   app.server.on('request', (req, res) => {
     const path = new URL(req.url ?? '/', app.origin).pathname;
@@ -112,10 +114,10 @@ export async function startSandbox(options = {}) {
 
 /**
  * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
- * @param {{ appOrigin: string, clientID: string, identity: Awaited<ReturnType<typeof createIdentityProvider>>, delegation: ReturnType<typeof createDelegationEndpoint> }} context
+ * @param {{ appOrigin: string, webOrigins: string[], clientID: string, identity: Awaited<ReturnType<typeof createIdentityProvider>>, delegation: ReturnType<typeof createDelegationEndpoint> }} context
  */
-async function handleAuth(req, res, { appOrigin, clientID, identity, delegation }) {
-  if (cors(req, res, appOrigin)) return;
+async function handleAuth(req, res, { appOrigin, webOrigins, clientID, identity, delegation }) {
+  if (cors(req, res, webOrigins)) return;
   const url = new URL(req.url ?? '/', 'http://sandbox');
   if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') return sendJson(res, 200, identity.jwks);
   if (req.method === 'POST' && url.pathname === '/delegation') {
