@@ -63,11 +63,16 @@ export function fromDelegation(client: DelegationClient, init: FromDelegationIni
   let retryAt = 0;
   // Concurrent callers of one failed refresh share its error object: report it once.
   let reported: unknown;
+  // The same token comes back on every request: decode its sub once.
+  let lastToken: unknown;
+  let lastSub: string | undefined;
 
   return async (options?: DelegationProviderOptions): Promise<AwsCredentialIdentity> => {
     const token = typeof idToken === 'function' ? await idToken() : idToken;
     const now = Date.now();
-    const stale = staleFallback(last, subOf(token), options?.rejectedAccessKeyId, now);
+    if (token !== lastToken) [lastToken, lastSub] = [token, subOf(token)];
+    const sub = lastSub;
+    const stale = staleFallback(last, sub, options?.rejectedAccessKeyId, now);
     if (stale && now < retryAt) return toIdentity(stale);
     try {
       let credentials = await client.getCredentials({ ...extras, idToken: token });
@@ -76,7 +81,7 @@ export function fromDelegation(client: DelegationClient, init: FromDelegationIni
         client.clearCache();
         credentials = await client.getCredentials({ ...extras, idToken: token });
       }
-      last = { sub: subOf(token), credentials };
+      last = { sub, credentials };
       retryAt = 0;
       return toIdentity(credentials);
     } catch (error) {

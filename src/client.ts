@@ -6,6 +6,7 @@ import { prepareRequest } from './delegation-request';
 import type { DelegationExtras, DelegationTokenOptions, PreparedRequest } from './delegation-request';
 import { postDelegation } from './exchange';
 import { isPlainObject } from './guards';
+import { createIdTokenReader } from './id-token';
 import { resolveOptions } from './options';
 import type { DelegationClientOptions, ResolvedOptions } from './options';
 
@@ -39,6 +40,7 @@ export class DelegationClient {
   readonly #cache: SingleFlightCache<CachedDelegation>;
   /** Server clock minus local clock, from the last response's `Date` header. */
   #clockOffsetMs = 0;
+  readonly #readIdToken = createIdTokenReader();
 
   /**
    * @throws {DelegationError} `invalid_configuration` for a missing `clientID`, a bad `domain` (not https
@@ -96,11 +98,11 @@ export class DelegationClient {
 
   #prepare(options: unknown): PreparedRequest {
     const { origin, clientID, now } = this.#options;
-    return prepareRequest(origin, clientID, options, now() + this.#clockOffsetMs);
+    return prepareRequest(origin, clientID, options, (token) => this.#readIdToken(token, now() + this.#clockOffsetMs));
   }
 
   async #load(request: PreparedRequest, signal: AbortSignal): Promise<Loaded<CachedDelegation>> {
-    const response = await postDelegation(this.#options, request.bodyText, signal, request.secrets);
+    const response = await postDelegation(this.#options, JSON.stringify(request.body), signal, request.secrets);
     const offset = clockOffset(response.date, response.receivedAt);
     const serverNow = response.receivedAt + offset;
     const { result, expirationMs } = parseAwsResponse(response.json, serverNow, response.status);

@@ -1,6 +1,6 @@
 import { DelegationError, configurationError } from './errors';
 import { isPlainObject } from './guards';
-import { readIdToken } from './id-token';
+import type { IdTokenIdentity } from './id-token';
 
 /** The delegation options every call shape shares (`getDelegationToken`, `getCredentials`, `fromDelegation`). */
 export interface DelegationExtras {
@@ -33,8 +33,8 @@ export interface DelegationTokenOptions extends DelegationExtras {
 
 /** One delegation request, ready to send and to cache. */
 export interface PreparedRequest {
-  /** The JSON body, byte for byte what auth0.js v7 sent. */
-  readonly bodyText: string;
+  /** The body; `JSON.stringify(body)` is byte for byte what auth0.js v7 sent (made only on a cache miss). */
+  readonly body: Readonly<Record<string, unknown>>;
   /** Cache key: origin, identity and every sent field except the tokens. */
   readonly key: string;
   /** The tokens of this request, to be kept out of any text we produce. */
@@ -64,7 +64,7 @@ export function assertHasToken(options: unknown): asserts options is DelegationT
  * `targetClientId` and `api`. The ID token is decoded first, so a bad or expired one sends nothing.
  * @throws {DelegationError} `missing_token`, `malformed_id_token`, `id_token_expired`, `invalid_configuration`
  */
-export function prepareRequest(origin: string, clientID: string, options: unknown, nowMs: number): PreparedRequest {
+export function prepareRequest(origin: string, clientID: string, options: unknown, readToken: (token: unknown) => IdTokenIdentity): PreparedRequest {
   assertHasToken(options);
   const { signal, ...rest } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
@@ -83,17 +83,18 @@ export function prepareRequest(origin: string, clientID: string, options: unknow
     // The response of other APIs has no AWS credentials to validate, cache or hand to the AWS SDK.
     throw configurationError('This SDK gets AWS credentials: pass api: "aws".');
   }
-  const identity = identify(rest, nowMs);
+  const identity = identify(rest, readToken);
   return {
-    bodyText: serialize(body),
+    body,
+    // Serialising the key proves the body serialisable too: its other fields are the tokens, strings.
     key: cacheKey(origin, identity, body),
     secrets: [rest.id_token, rest.refresh_token].filter((value): value is string => typeof value === 'string'),
     signal,
   };
 }
 
-function identify(options: DelegationTokenOptions, nowMs: number): string {
-  if (options.id_token) return `sub:${readIdToken(options.id_token, nowMs).sub}`;
+function identify(options: DelegationTokenOptions, readToken: (token: unknown) => IdTokenIdentity): string {
+  if (options.id_token) return `sub:${readToken(options.id_token).sub}`;
   if (typeof options.refresh_token !== 'string') {
     throw new DelegationError({ code: 'missing_token', message: 'refresh_token must be a string.' });
   }
@@ -102,9 +103,9 @@ function identify(options: DelegationTokenOptions, nowMs: number): string {
   return `rt:${options.refresh_token}`;
 }
 
-function serialize(body: Record<string, unknown>): string {
+function serialize(value: unknown): string {
   try {
-    return JSON.stringify(body);
+    return JSON.stringify(value);
   } catch {
     throw configurationError('Options must be JSON values (no BigInt, no cycles).');
   }
@@ -116,5 +117,5 @@ function cacheKey(origin: string, identity: string, body: Record<string, unknown
     .filter((name) => name !== 'id_token' && name !== 'refresh_token' && body[name] !== undefined)
     .sort()
     .map((name) => [name, body[name]]);
-  return JSON.stringify([origin, identity, fields]);
+  return serialize([origin, identity, fields]);
 }

@@ -10,12 +10,26 @@ export interface IdTokenIdentity {
 }
 
 /**
- * Decodes (does not verify: the server does) an ID token and checks it is still valid at `nowMs`.
+ * Returns a reader that decodes (does not verify: the server does) an ID token and checks it is still
+ * valid at `nowMs`. It remembers the last token it decoded, because a page asks with the same token
+ * again and again and decoding is most of the cost of a cache hit; the expiry is checked on every call.
  * Error messages never quote the token nor its decoded parts.
  * @throws {DelegationError} `malformed_id_token` when it is not a JWT with a `sub`;
  *   `id_token_expired` when its `exp` has passed.
  */
-export function readIdToken(token: unknown, nowMs: number): IdTokenIdentity {
+export function createIdTokenReader(): (token: unknown, nowMs: number) => IdTokenIdentity {
+  let lastToken: unknown;
+  let last: IdTokenIdentity | undefined;
+  return (token, nowMs) => {
+    if (last === undefined || token !== lastToken) {
+      last = decodeIdToken(token);
+      lastToken = token;
+    }
+    return checkNotExpired(last, nowMs);
+  };
+}
+
+function decodeIdToken(token: unknown): IdTokenIdentity {
   let claims: unknown;
   try {
     claims = jwtDecode(token as string);
@@ -28,13 +42,18 @@ export function readIdToken(token: unknown, nowMs: number): IdTokenIdentity {
   if (typeof sub !== 'string' || sub === '' || (exp !== undefined && typeof exp !== 'number')) {
     throw malformed('it needs a "sub" string and a numeric "exp"');
   }
+  return { sub, exp };
+}
+
+function checkNotExpired(identity: IdTokenIdentity, nowMs: number): IdTokenIdentity {
+  const { exp } = identity;
   if (exp !== undefined && exp * 1000 <= nowMs) {
     throw new DelegationError({
       code: 'id_token_expired',
       message: `The ID token expired at ${new Date(exp * 1000).toISOString()}: sign in again. Nothing was sent.`,
     });
   }
-  return { sub, exp };
+  return identity;
 }
 
 function malformed(reason: string): DelegationError {

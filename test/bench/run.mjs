@@ -1,0 +1,38 @@
+// @ts-check
+// `npm run bench`: every figure next to its baseline from the same run, printed as tables and written to
+// bench-results.json. Only budgets, counts and ratios can fail the run; absolute times are reported.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheHitCost } from './cache-cost.mjs';
+import { firstS3Byte } from './first-byte.mjs';
+import { delegationRequests } from './requests.mjs';
+import { s3Overhead } from './s3-overhead.mjs';
+import { bundleWeights } from './sizes.mjs';
+
+const FIGURES = [
+  ['1. Bundle weight (bytes)', bundleWeights],
+  ['2. Delegation requests for N concurrent credential requests', delegationRequests],
+  ['3. Warm cache hit, microseconds per call (median, p10-p90)', cacheHitCost],
+  ['4. S3 throughput against the local verifying S3, interleaved A/B (median, p10-p90)', s3Overhead],
+  ['5. Cold page in Chromium: delegation round trips before the first S3 byte', firstS3Byte],
+];
+
+const started = Date.now();
+/** @type {Record<string, unknown>} */
+const results = { date: new Date().toISOString(), node: process.version };
+/** @type {{ check: string, value: unknown, pass: boolean }[]} */
+const checks = [];
+for (const [title, measure] of /** @type {[string, () => Promise<{ rows: object[], checks: any[] }>][]} */ (FIGURES)) {
+  const figure = await measure();
+  console.log(`\n${title}`);
+  console.table(figure.rows);
+  results[title] = figure.rows;
+  checks.push(...figure.checks);
+}
+console.log('\nChecks (budgets, counts, ratios)');
+console.table(checks.map(({ check, value, pass }) => ({ check, value, result: pass ? 'pass' : 'FAIL' })));
+results['checks'] = checks;
+results['seconds'] = Math.round((Date.now() - started) / 1000);
+writeFileSync(join(process.cwd(), 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nWrote bench-results.json in ${results['seconds']} s.`);
+process.exitCode = checks.every((check) => check.pass) ? 0 : 1;
