@@ -27,8 +27,8 @@ const USER_ID = /^[A-Za-z0-9|_.@+=,-]{2,64}$/;
  * @property {string} [region] (default 'us-east-1')
  * @property {number} [credentialLifetimeSec] how long issued AWS credentials last (default 3600)
  * @property {number} [rateLimitPerMinute] delegation requests per user per minute (default 10, as Auth0)
- * @property {string[]} [webOrigins] more origins allowed to call the Auth0 stand-in, like Auth0's
- *   "Allowed Web Origins" (default: only the example app's)
+ * @property {string[]} [webOrigins] more origins allowed to call the Auth0 stand-in and S3 (CORS), like
+ *   Auth0's "Allowed Web Origins" and a bucket's CORS rules (default: only the example app's)
  */
 
 /** A port-in-use error in words, with the way out; other errors as they are. */
@@ -59,7 +59,7 @@ export async function startSandbox(options = {}) {
   const auth = await reserve(authPort).catch((error) => closeAll([app.server], error));
   const authOrigin = auth.origin;
   const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID });
-  const gate = await startS3Gate({ host: HOST, port: s3Port, buckets: [bucket], corsOrigins: [app.origin], authorize: policyAuthorizer(bucket) }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
+  const gate = await startS3Gate({ host: HOST, port: s3Port, buckets: [bucket], corsOrigins: [app.origin, ...(options.webOrigins ?? [])], authorize: policyAuthorizer(bucket) }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
   const delegation = createDelegationEndpoint({
     clientID,
     domain: new URL(authOrigin).host,
