@@ -91,6 +91,8 @@ export class DelegationClient {
   /**
    * Forgets every cached credential (call it on sign-out or user switch). A request already under way
    * still answers its callers but is not stored, so the next call asks the endpoint again.
+   * @example
+   * signOutButton.onclick = () => { client.clearCache(); auth.logout(); };
    */
   clearCache(): void {
     this.#cache.clear();
