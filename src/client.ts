@@ -67,8 +67,7 @@ export class DelegationClient {
    * result.Credentials.AccessKeyId;
    */
   async getDelegationToken(options: DelegationTokenOptions): Promise<DelegationResult> {
-    const request = this.#prepare(options);
-    const cached = await this.#cache.get(request.key, (signal) => this.#load(request, signal), request.signal);
+    const cached = await this.#cached(options);
     return structuredClone(cached.result);
   }
 
@@ -82,8 +81,7 @@ export class DelegationClient {
   async getCredentials(options: CredentialsOptions): Promise<AwsCredentials> {
     const { idToken, refreshToken, api: _api, api_type: _apiType, ...extras } = isPlainObject(options) ? options : {};
     // Undefined tokens are dropped from the body by JSON.stringify and from the cache key.
-    const request = this.#prepare({ ...extras, id_token: idToken, refresh_token: refreshToken, api: 'aws' });
-    const cached = await this.#cache.get(request.key, (signal) => this.#load(request, signal), request.signal);
+    const cached = await this.#cached({ ...extras, id_token: idToken, refresh_token: refreshToken, api: 'aws' });
     const { expiration, refreshAt } = cached.credentials;
     return { ...cached.credentials, expiration: new Date(+expiration), refreshAt: new Date(+refreshAt) };
   }
@@ -98,9 +96,11 @@ export class DelegationClient {
     this.#cache.clear();
   }
 
-  #prepare(options: unknown): PreparedRequest {
+  /** The cached answer for these options, or the shared request for it. Throws at once for bad options. */
+  #cached(options: unknown): Promise<CachedDelegation> {
     const { origin, clientID, now } = this.#options;
-    return prepareRequest(origin, clientID, options, (token) => this.#readIdToken(token, now() + this.#clockOffsetMs));
+    const request = prepareRequest(origin, clientID, options, (token) => this.#readIdToken(token, now() + this.#clockOffsetMs));
+    return this.#cache.get(request.key, (signal) => this.#load(request, signal), request.signal);
   }
 
   async #load(request: PreparedRequest, signal: AbortSignal): Promise<Loaded<CachedDelegation>> {
