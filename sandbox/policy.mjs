@@ -5,8 +5,12 @@
 // and nothing else.
 import PBAC from 'pbac';
 
-/** @param {string} bucket */
-export function perUserPolicy(bucket) {
+/**
+ * @param {string} bucket
+ * @param {string} [variable] the policy variable of the user: `saml:sub` for delegation (SAML), or the
+ *   IAM OIDC provider's `<issuer host>/:sub` for web identity
+ */
+export function perUserPolicy(bucket, variable = 'saml:sub') {
   return {
     Version: '2012-10-17',
     Statement: [
@@ -14,14 +18,14 @@ export function perUserPolicy(bucket) {
         Sid: 'OwnFolderObjects',
         Effect: 'Allow',
         Action: ['s3:GetObject', 's3:PutObject', 's3:PutObjectAcl', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-        Resource: [`arn:aws:s3:::${bucket}/\${saml:sub}/*`],
+        Resource: [`arn:aws:s3:::${bucket}/\${${variable}}/*`],
       },
       {
         Sid: 'ListOwnFolder',
         Effect: 'Allow',
         Action: ['s3:ListBucket'],
         Resource: [`arn:aws:s3:::${bucket}`],
-        Condition: { StringLike: { 's3:prefix': ['${saml:sub}/*'] } },
+        Condition: { StringLike: { 's3:prefix': [`\${${variable}}/*`] } },
       },
     ],
   };
@@ -46,24 +50,25 @@ export function s3Action({ method, bucket, key, query }) {
 }
 
 /**
- * An `authorize` hook for the S3 gate: the policy with `${saml:sub}` replaced by the key's subject
- * (in Resource and Condition alike: pbac does not substitute inside Condition values).
+ * An `authorize` hook for the S3 gate: the policy of the key's variable (`${saml:sub}` unless the key
+ * says otherwise) with that variable replaced by the key's subject (in Resource and Condition alike:
+ * pbac does not substitute inside Condition values).
  * @param {string} bucket
  * @returns {(request: import('./s3-gate.mjs').S3Request) => boolean}
  */
 export function policyAuthorizer(bucket) {
-  const template = JSON.stringify(perUserPolicy(bucket));
   /** @type {Map<string, PBAC>} */
-  const bySubject = new Map();
+  const byUser = new Map();
   return (request) => {
-    const subject = request.issued.subject;
+    const { subject, policyVariable = 'saml:sub' } = request.issued;
     const target = s3Action(request);
     if (subject === undefined || target === undefined) return false;
-    let pbac = bySubject.get(subject);
+    let pbac = byUser.get(`${policyVariable} ${subject}`);
     if (!pbac) {
+      const template = JSON.stringify(perUserPolicy(bucket, policyVariable));
       // JSON-escape the subject so that it stays one string value.
-      pbac = new PBAC([JSON.parse(template.replaceAll('${saml:sub}', JSON.stringify(subject).slice(1, -1)))]);
-      bySubject.set(subject, pbac);
+      pbac = new PBAC([JSON.parse(template.replaceAll(`\${${policyVariable}}`, JSON.stringify(subject).slice(1, -1)))]);
+      byUser.set(`${policyVariable} ${subject}`, pbac);
     }
     const context = target.prefix === undefined ? {} : { s3: { prefix: target.prefix } };
     return pbac.evaluate({ action: target.action, resource: target.resource, context });

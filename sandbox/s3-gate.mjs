@@ -17,6 +17,8 @@ import S3rver from 's3rver';
  * @property {string} sessionToken
  * @property {number} expiresAt milliseconds since the epoch
  * @property {string} [subject] who the key was issued to (for the authorize hook)
+ * @property {string} [policyVariable] the policy variable holding the subject: 'saml:sub' for delegated
+ *   keys (the default), '<issuer host>/:sub' for web-identity ones
  */
 
 /**

@@ -11,6 +11,7 @@ import { createIdentityProvider } from './identity.mjs';
 import { policyAuthorizer } from './policy.mjs';
 import { startS3Gate } from './s3-gate.mjs';
 import { signInPage } from './sign-in-page.mjs';
+import { createStsEndpoint } from './sts.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
@@ -59,6 +60,7 @@ export async function startSandbox(options = {}) {
   const auth = await reserve(authPort).catch((error) => closeAll([app.server], error));
   const authOrigin = auth.origin;
   const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID });
+  const roleArn = 'arn:aws:iam::123456789012:role/auth0-s3-per-user';
   const gate = await startS3Gate({ host: HOST, port: s3Port, buckets: [bucket], corsOrigins: [app.origin, ...(options.webOrigins ?? [])], authorize: policyAuthorizer(bucket) }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
   const delegation = createDelegationEndpoint({
     clientID,
@@ -68,7 +70,7 @@ export async function startSandbox(options = {}) {
     credentialLifetimeSec,
     rateLimitPerMinute,
     aws: {
-      role: 'arn:aws:iam::123456789012:role/auth0-s3-per-user',
+      role: roleArn,
       principal: 'arn:aws:iam::123456789012:saml-provider/auth0-provider',
       region,
       mappings: {
@@ -78,10 +80,11 @@ export async function startSandbox(options = {}) {
       },
     },
   });
-  const config = { domain: authOrigin, clientID, bucket, region, s3Endpoint: gate.url };
+  const sts = createStsEndpoint({ roleArn, identity, keys: gate.keys, issuerHost: `${new URL(authOrigin).host}/`, maxSessionDurationSec: Math.max(900, credentialLifetimeSec) });
+  const config = { domain: authOrigin, clientID, bucket, region, s3Endpoint: gate.url, stsEndpoint: `${authOrigin}/sts`, roleArn };
 
   auth.server.on('request', (req, res) => {
-    handleAuth(req, res, { appOrigin: app.origin, webOrigins: [app.origin, ...(options.webOrigins ?? [])], clientID, identity, delegation }).catch(() => sendJson(res, 500, { error: 'server_error', error_description: 'The sandbox failed.' }));
+    handleAuth(req, res, { appOrigin: app.origin, webOrigins: [app.origin, ...(options.webOrigins ?? [])], clientID, identity, delegation, sts }).catch(() => sendJson(res, 500, { error: 'server_error', error_description: 'The sandbox failed.' }));
   });
   app.server.on('request', (req, res) => {
     const path = new URL(req.url ?? '/', app.origin).pathname;
@@ -103,7 +106,7 @@ export async function startSandbox(options = {}) {
     config,
     identity,
     keys: gate.keys,
-    stats: { delegation: delegation.stats, s3: gate.stats },
+    stats: { delegation: delegation.stats, sts: sts.stats, s3: gate.stats },
     async stop() {
       for (const server of [app.server, auth.server]) server.closeAllConnections();
       await Promise.all([app.server, auth.server].map((server) => new Promise((resolve) => server.close(() => resolve(undefined)))));
@@ -114,9 +117,9 @@ export async function startSandbox(options = {}) {
 
 /**
  * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
- * @param {{ appOrigin: string, webOrigins: string[], clientID: string, identity: Awaited<ReturnType<typeof createIdentityProvider>>, delegation: ReturnType<typeof createDelegationEndpoint> }} context
+ * @param {{ appOrigin: string, webOrigins: string[], clientID: string, identity: Awaited<ReturnType<typeof createIdentityProvider>>, delegation: ReturnType<typeof createDelegationEndpoint>, sts: ReturnType<typeof createStsEndpoint> }} context
  */
-async function handleAuth(req, res, { appOrigin, webOrigins, clientID, identity, delegation }) {
+async function handleAuth(req, res, { appOrigin, webOrigins, clientID, identity, delegation, sts }) {
   if (cors(req, res, webOrigins)) return;
   const url = new URL(req.url ?? '/', 'http://sandbox');
   if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') return sendJson(res, 200, identity.jwks);
@@ -125,6 +128,12 @@ async function handleAuth(req, res, { appOrigin, webOrigins, clientID, identity,
     if (text === undefined) return sendJson(res, 413, { error: 'invalid_request', error_description: 'The body is larger than 64 KB.' });
     const answer = await delegation.handle(parseJson(text));
     return sendJson(res, answer.status, answer.body, answer.headers);
+  }
+  if (req.method === 'POST' && url.pathname === '/sts') {
+    const text = await readBody(req);
+    const answer = text === undefined ? { status: 413, body: '<ErrorResponse><Error><Code>RequestEntityTooLarge</Code></Error></ErrorResponse>' } : await sts.handle(text);
+    res.writeHead(answer.status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(answer.body), 'cache-control': 'no-store' }).end(answer.body);
+    return;
   }
   if (url.pathname === '/authorize') {
     const params = req.method === 'POST' ? new URLSearchParams((await readBody(req)) ?? '') : url.searchParams;

@@ -46,3 +46,24 @@ describe('the corrected per-user policy', () => {
     expect(ask('auth0|a.c', 'GET', 'auth0|a.c/x', '')).toBe(true);
   });
 });
+
+describe('the web-identity policy (IAM OIDC provider variable)', () => {
+  const askWeb = (subject: string, method: string, key: string, query = '') =>
+    authorize({ method, bucket: 'uploads', key, query: new URLSearchParams(query), accessKeyId: 'A', issued: { ...issued(subject), policyVariable: 'tenant.auth0.com/:sub' } });
+
+  it('uses ${tenant.auth0.com/:sub} where delegation used ${saml:sub}', () => {
+    const text = JSON.stringify(perUserPolicy('uploads', 'tenant.auth0.com/:sub'));
+    expect(text).toContain('arn:aws:s3:::uploads/${tenant.auth0.com/:sub}/*');
+    expect(text).not.toContain('saml:sub');
+  });
+
+  it.each([
+    ['GET', 'auth0|alice/a.txt', '', true],
+    ['PUT', 'auth0|alice/a.txt', '', true],
+    ['GET', '', 'list-type=2&prefix=auth0%7Calice%2F', true],
+    ['GET', 'auth0|bob/a.txt', '', false],
+    ['GET', '', 'list-type=2&prefix=auth0%7Cbob%2F', false],
+  ])('Alice %s %s?%s -> %s', (method, key, query, allowed) => {
+    expect(askWeb('auth0|alice', method, key, query)).toBe(allowed);
+  });
+});
