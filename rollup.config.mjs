@@ -5,9 +5,16 @@ import json from '@rollup/plugin-json';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { fileURLToPath } from 'node:url';
 import { dts } from 'rollup-plugin-dts';
 
-const external = ['ky', 'jwt-decode'];
+// @aws-sdk/client-sts is imported lazily, and only by the web-identity exchange (an optional peer).
+const external = ['ky', 'jwt-decode', '@aws-sdk/client-sts'];
+// The core script builds leave the web-identity exchange (and so STS) out, to stay within budget.
+const withoutWebIdentity = {
+  name: 'without-web-identity',
+  resolveId: (source, importer) => (source === './web-identity' && importer?.includes('/src/') ? fileURLToPath(new URL('src/web-identity-unavailable.ts', import.meta.url)) : null),
+};
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', sourceMap: true });
 // ky 1.7.5 keeps its internals on `_`-prefixed properties (`_options`, `_retry`, ...). Nothing outside
 // the bundle reads them, so the script-tag builds shorten them: this keeps the UMD core under its 7 KB
@@ -21,7 +28,7 @@ const minify = ({ mangleUnderscored = true } = {}) =>
   });
 const scriptTag = (input, file, format) => ({
   input,
-  plugins: [nodeResolve({ browser: true }), ts(), minify()],
+  plugins: [withoutWebIdentity, nodeResolve({ browser: true }), ts(), minify()],
   output: { file, format, name: 'Auth0AwsDelegation', exports: 'named', sourcemap: true },
 });
 

@@ -129,7 +129,7 @@ async function handleAuth(req, res, { appOrigin, webOrigins, clientID, identity,
     const answer = await delegation.handle(parseJson(text));
     return sendJson(res, answer.status, answer.body, answer.headers);
   }
-  if (req.method === 'POST' && url.pathname === '/sts') {
+  if (req.method === 'POST' && (url.pathname === '/sts' || url.pathname === '/sts/')) {
     const text = await readBody(req);
     const answer = text === undefined ? { status: 413, body: '<ErrorResponse><Error><Code>RequestEntityTooLarge</Code></Error></ErrorResponse>' } : await sts.handle(text);
     res.writeHead(answer.status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(answer.body), 'cache-control': 'no-store' }).end(answer.body);

@@ -5,8 +5,7 @@ import type { AwsCredentials } from './credentials';
 import type { DelegationExtras } from './delegation-request';
 import { configurationError } from './errors';
 import type { DelegationError } from './errors';
-import { isPlainObject } from './guards';
-import { rejectUnknownKeys } from './options';
+import { isPlainObject, rejectUnknownKeys } from './guards';
 
 /** Options of `fromDelegation(client, init)`. */
 export interface FromDelegationInit extends DelegationExtras {

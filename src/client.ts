@@ -8,6 +8,7 @@ import { postDelegation } from './exchange';
 import { isPlainObject } from './guards';
 import { createIdTokenReader } from './id-token';
 import { resolveOptions } from './options';
+import { assumeRoleWithWebIdentity, checkExchange } from './web-identity';
 import type { DelegationClientOptions, ResolvedOptions } from './options';
 
 /** Options of `getCredentials`: the same as `getDelegationToken`'s, camel-cased tokens, `api` fixed to `aws`. */
@@ -48,6 +49,7 @@ export class DelegationClient {
    */
   constructor(options: DelegationClientOptions) {
     this.#options = resolveOptions(options);
+    checkExchange(this.#options.exchange);
     this.#cache = new SingleFlightCache(this.#options.now);
   }
 
@@ -104,7 +106,9 @@ export class DelegationClient {
   }
 
   async #load(request: PreparedRequest, signal: AbortSignal): Promise<Loaded<CachedDelegation>> {
-    const response = await postDelegation(this.#options, JSON.stringify(request.body), signal, request.secrets);
+    const response = this.#options.exchange && this.#options.exchange !== 'delegation'
+      ? await assumeRoleWithWebIdentity(this.#options, request.body['id_token'], signal)
+      : await postDelegation(this.#options, JSON.stringify(request.body), signal, request.secrets);
     const offset = clockOffset(response.date, response.receivedAt);
     const serverNow = response.receivedAt + offset;
     const { result, expirationMs } = parseAwsResponse(response.json, serverNow, response.status);

@@ -4,7 +4,8 @@ import { assertHasToken } from './delegation-request';
 import type { DelegationTokenOptions } from './delegation-request';
 import { DelegationError, configurationError } from './errors';
 import { isPlainObject } from './guards';
-import { CLIENT_OPTION_NAMES, rejectUnknownKeys } from './options';
+import { rejectUnknownKeys } from './guards';
+import { CLIENT_OPTION_NAMES } from './options';
 import type { DelegationClientOptions } from './options';
 
 /** Options of `new Auth0(options)`: auth0.js v7's, plus this SDK's client options. */

@@ -3,6 +3,8 @@ export type { DelegationProviderOptions, FromDelegationInit } from './aws';
 export { getExpiredTokenRecoveryPlugin } from './aws-recovery';
 export type { RecoveryClientConfig } from './aws-recovery';
 export { DelegationClient } from './client';
+export { sessionNameFor } from './session-name';
+export type { WebIdentityExchange } from './web-identity';
 export type { CredentialsOptions } from './client';
 export { Auth0 } from './compat-v7';
 export type { Auth0Options, Auth0DelegationError, DelegationCallback } from './compat-v7';

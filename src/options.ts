@@ -1,5 +1,7 @@
 import { configurationError } from './errors';
-import { isPlainObject } from './guards';
+import { isPlainObject, rejectUnknownKeys } from './guards';
+import { EXCHANGE_OPTIONS } from './web-identity';
+import type { WebIdentityExchange } from './web-identity';
 
 /** Options of `new DelegationClient(options)`. */
 export interface DelegationClientOptions {
@@ -28,6 +30,13 @@ export interface DelegationClientOptions {
   fetch?: typeof globalThis.fetch;
   /** The clock, in milliseconds since the epoch. @default Date.now */
   now?: () => number;
+  /**
+   * How the ID token becomes AWS credentials: Auth0's `/delegation` (`'delegation'`), or STS
+   * `AssumeRoleWithWebIdentity` (`{ type: 'web-identity', roleArn, region }`, see `WebIdentityExchange`;
+   * not in the core script build). Cache, provider and errors work the same.
+   * @default 'delegation'
+   */
+  exchange?: 'delegation' | WebIdentityExchange;
 }
 
 /** Options after validation: every field defaulted, frozen. */
@@ -43,6 +52,8 @@ export interface ResolvedOptions {
   readonly maxRetryAfterMs: number;
   readonly fetch: typeof globalThis.fetch | undefined;
   readonly now: () => number;
+  /** `undefined` for delegation. */
+  readonly exchange: 'delegation' | WebIdentityExchange | undefined;
 }
 
 /** Numeric options: [default, minimum, maximum, whole numbers only]. */
@@ -54,7 +65,7 @@ const NUMERIC: Readonly<Record<'refreshWindowMs' | 'timeoutMs' | 'retries' | 'ma
 };
 
 /** The keys `DelegationClientOptions` accepts. */
-export const CLIENT_OPTION_NAMES: readonly string[] = ['clientID', 'domain', 'fetch', 'now', ...Object.keys(NUMERIC)];
+export const CLIENT_OPTION_NAMES: readonly string[] = ['clientID', 'domain', 'fetch', 'now', ...EXCHANGE_OPTIONS, ...Object.keys(NUMERIC)];
 
 /**
  * Validates `input` and returns the frozen, fully defaulted options.
@@ -78,6 +89,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     ...numericOptions(input),
     fetch: input['fetch'] as typeof globalThis.fetch | undefined,
     now: (input['now'] as (() => number) | undefined) ?? (() => Date.now()),
+    exchange: input['exchange'] as ResolvedOptions['exchange'],
   });
 }
 
@@ -91,17 +103,6 @@ function numericOptions(input: Record<string, unknown>): Record<keyof typeof NUM
     return [key, value];
   });
   return Object.fromEntries(entries) as Record<keyof typeof NUMERIC, number>;
-}
-
-/**
- * Throws `invalid_configuration` naming the first key of `options` that is not in `known`. Only the key
- * is named, never its value (it might be a token passed in the wrong place).
- */
-export function rejectUnknownKeys(options: object, known: readonly string[], owner: string): void {
-  const unknown = Object.keys(options).find((key) => !known.includes(key));
-  if (unknown !== undefined) {
-    throw configurationError(`Unknown option "${unknown}" for ${owner}: check its spelling against the README.`);
-  }
 }
 
 /**

@@ -84,7 +84,7 @@ describe('the npm builds run', () => {
     const endpoint = delegationEndpoint();
     server.use(endpoint.handler);
     const sdk = await load();
-    expect(Object.keys(sdk).sort()).toEqual(['Auth0', 'DelegationClient', 'DelegationError', 'fromDelegation', 'getExpiredTokenRecoveryPlugin', 'isDelegationError']);
+    expect(Object.keys(sdk).sort()).toEqual(['Auth0', 'DelegationClient', 'DelegationError', 'fromDelegation', 'getExpiredTokenRecoveryPlugin', 'isDelegationError', 'sessionNameFor']);
     const credentials = await new sdk.DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN }).getCredentials({ idToken });
     expect(credentials.accessKeyId).toBe('ASIAEXAMPLEKEY000001');
     expect(endpoint.requests).toHaveLength(1);
@@ -107,6 +107,18 @@ describe('the script builds define their globals', () => {
     runInNewContext(read('auth0-aws-delegation.umd.min.js'), scope);
     expect(Object.keys(scope['Auth0AwsDelegation'] as object).sort()).toEqual(['DelegationClient', 'DelegationError', 'isDelegationError']);
     expect(scope['Auth0']).toBeUndefined();
+  });
+
+  it('the UMD core leaves the web-identity exchange out: the option is unknown there, not in the npm build', async () => {
+    const scope = page();
+    runInNewContext(read('auth0-aws-delegation.umd.min.js'), scope);
+    const { DelegationClient } = scope['Auth0AwsDelegation'] as typeof import('../../src/index');
+    const exchange = { type: 'web-identity' as const, roleArn: 'arn:aws:iam::123456789012:role/r', region: 'us-east-1' };
+    expect(() => new DelegationClient({ clientID: 'c', domain: DOMAIN, exchange })).toThrow(expect.objectContaining({ code: 'invalid_configuration', message: expect.stringContaining('"exchange"') }));
+    const npm = (await import(dist('index.mjs'))) as typeof import('../../src/index');
+    expect(() => new npm.DelegationClient({ clientID: 'c', domain: DOMAIN, exchange })).not.toThrow();
+    expect(read('index.mjs')).toContain("import('@aws-sdk/client-sts')");
+    expect(read('auth0-aws-delegation.umd.min.js')).not.toContain('AssumeRoleWithWebIdentity');
   });
 
   it('the v7 build defines window.Auth0 when the page has none', () => {

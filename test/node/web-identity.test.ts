@@ -1,0 +1,160 @@
+// The web-identity exchange: STS AssumeRoleWithWebIdentity (msw stands in for STS) behind the same
+// client, cache, provider and errors as delegation.
+import { HttpResponse, http } from 'msw';
+import { describe, expect, it, vi } from 'vitest';
+import { DelegationClient, fromDelegation, sessionNameFor } from '../../src/index';
+import type { WebIdentityExchange } from '../../src/index';
+import { makeIdToken } from '../support/tokens';
+import { server } from './setup';
+
+const STS = 'https://sts.us-east-1.amazonaws.com/';
+const ROLE = 'arn:aws:iam::123456789012:role/s3-per-user';
+const exchange: WebIdentityExchange = { type: 'web-identity', roleArn: ROLE, region: 'us-east-1' };
+const FAR_EXP = Date.parse('2100-01-01T00:00:00Z') / 1000;
+const alice = makeIdToken({ sub: 'auth0|alice', exp: FAR_EXP });
+const MINUTE = 60_000;
+
+function stsAnswer(params: URLSearchParams, lifetimeMs = 60 * MINUTE): Response {
+  const session = params.get('RoleSessionName');
+  return new HttpResponse(
+    `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>
+      <SubjectFromWebIdentityToken>auth0|alice</SubjectFromWebIdentityToken><Audience>client-abc</Audience>
+      <AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/s3-per-user/${session}</Arn><AssumedRoleId>AROA1:${session}</AssumedRoleId></AssumedRoleUser>
+      <Credentials><AccessKeyId>ASIASTS000000000001</AccessKeyId><SecretAccessKey>stsSECRETstsSECRET0123456789</SecretAccessKey><SessionToken>stsSESSIONstsSESSION0123456789</SessionToken><Expiration>${new Date(Date.now() + lifetimeMs).toISOString()}</Expiration></Credentials>
+      <Provider>tenant.auth0.com/</Provider></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
+    { status: 200, headers: { 'content-type': 'text/xml' } },
+  );
+}
+
+function stsError(status: number, code: string, message: string): Response {
+  return new HttpResponse(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`, { status, headers: { 'content-type': 'text/xml' } });
+}
+
+function setup(respond: (params: URLSearchParams, attempt: number) => Response = (params) => stsAnswer(params), extra: Partial<WebIdentityExchange> = {}) {
+  const requests: URLSearchParams[] = [];
+  server.use(
+    http.post(STS, async ({ request }) => {
+      const params = new URLSearchParams(await request.text());
+      requests.push(params);
+      return respond(params, requests.length);
+    }),
+  );
+  return { requests, client: new DelegationClient({ clientID: 'client-abc', domain: 'tenant.auth0.com', exchange: { ...exchange, ...extra } }) };
+}
+
+describe('the exchange option', () => {
+  it.each<[string, unknown]>([
+    ['another string', 'sts'],
+    ['another type', { type: 'saml', roleArn: ROLE, region: 'us-east-1' }],
+    ['a role ARN that is not one', { type: 'web-identity', roleArn: 'role/x', region: 'us-east-1' }],
+    ['no region', { type: 'web-identity', roleArn: ROLE }],
+    ['a region that is not one', { type: 'web-identity', roleArn: ROLE, region: 'Europe' }],
+    ['a duration under 900 s', { type: 'web-identity', roleArn: ROLE, region: 'us-east-1', durationSeconds: 60 }],
+    ['a session name with "|"', { type: 'web-identity', roleArn: ROLE, region: 'us-east-1', roleSessionName: 'auth0|alice' }],
+    ['an unknown key', { type: 'web-identity', roleArn: ROLE, region: 'us-east-1', role: ROLE }],
+  ])('refuses %s at construction with invalid_configuration', (_name, value) => {
+    expect(() => new DelegationClient({ clientID: 'c', domain: 'tenant.auth0.com', exchange: value as WebIdentityExchange })).toThrow(expect.objectContaining({ code: 'invalid_configuration', message: expect.stringContaining('exchange') }));
+  });
+
+  it('accepts "delegation" and a complete web-identity exchange', () => {
+    expect(() => new DelegationClient({ clientID: 'c', domain: 'tenant.auth0.com', exchange: 'delegation' })).not.toThrow();
+    expect(() => new DelegationClient({ clientID: 'c', domain: 'tenant.auth0.com', exchange: { ...exchange, durationSeconds: 900, roleSessionName: (sub) => sub.length.toString().padStart(2, '0'), endpoint: 'http://127.0.0.1:4001/sts' } })).not.toThrow();
+  });
+});
+
+describe('sessionNameFor', () => {
+  it.each([
+    ['auth0|alice', 'auth0-alice'],
+    ['google-oauth2|113015401123457192604', 'google-oauth2-113015401123457192604'],
+    ['samlp|Corp|j.doe@corp.example', 'samlp-Corp-j.doe@corp.example'],
+    ['a', 'a-'],
+    [`auth0|${'x'.repeat(80)}`, `auth0-${'x'.repeat(58)}`],
+  ])('%s -> %s (2-64 characters of [\\w+=,.@-])', (sub, name) => {
+    expect(sessionNameFor(sub)).toBe(name);
+    expect(name).toMatch(/^[\w+=,.@-]{2,64}$/);
+  });
+});
+
+describe('AssumeRoleWithWebIdentity', () => {
+  it('sends the ID token, role and mapped session name; answers in the usual credential shape', async () => {
+    const { client, requests } = setup();
+    const credentials = await client.getCredentials({ idToken: alice });
+    expect(credentials).toMatchObject({ accessKeyId: 'ASIASTS000000000001', secretAccessKey: 'stsSECRETstsSECRET0123456789', sessionToken: 'stsSESSIONstsSESSION0123456789', subject: 'auth0|alice', assumedRoleArn: 'arn:aws:sts::123456789012:assumed-role/s3-per-user/auth0-alice' });
+    expect(Object.fromEntries(requests[0]!)).toMatchObject({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: ROLE, RoleSessionName: 'auth0-alice', WebIdentityToken: alice, DurationSeconds: '3600' });
+  });
+
+  it('shares one request among 50 callers and serves the cache afterwards', async () => {
+    const { client, requests } = setup();
+    await Promise.all(Array.from({ length: 50 }, () => client.getCredentials({ idToken: alice })));
+    await client.getCredentials({ idToken: alice });
+    expect(requests).toHaveLength(1);
+  });
+
+  it('sends the current ID token on every refresh (fromWebToken alone re-sends a fixed one)', async () => {
+    const start = Date.now();
+    vi.useFakeTimers({ now: start, toFake: ['Date'] });
+    const { client, requests } = setup();
+    let token = alice;
+    const provider = fromDelegation(client, { idToken: () => token });
+    await provider();
+    token = makeIdToken({ sub: 'auth0|alice', exp: FAR_EXP, iat: 42 });
+    vi.setSystemTime(start + 51 * MINUTE);
+    await provider();
+    expect(requests.map((params) => params.get('WebIdentityToken'))).toEqual([alice, token]);
+  });
+
+  it.each([
+    ['InvalidIdentityToken', 400, 'invalid_identity_token', 1],
+    ['ExpiredTokenException', 400, 'id_token_expired', 1],
+    ['AccessDenied', 403, 'access_denied', 1],
+    ['IDPCommunicationError', 400, 'idp_communication_error', 3],
+  ])('maps STS %s (%i) to %s after %i attempt(s), without quoting the token', async (code, status, mapped, attempts) => {
+    vi.useFakeTimers();
+    const { client, requests } = setup(() => stsError(status, code, `refused token ${alice}`));
+    const outcome = client.getCredentials({ idToken: alice }).catch((error: unknown) => error);
+    await vi.runAllTimersAsync();
+    const error = (await outcome) as Error;
+    expect(error).toMatchObject({ name: 'DelegationError', code: mapped, status });
+    expect(requests).toHaveLength(attempts);
+    expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(alice);
+  });
+
+  it('recovers from one IDPCommunicationError', async () => {
+    vi.useFakeTimers();
+    const { client, requests } = setup((params, attempt) => (attempt === 1 ? stsError(400, 'IDPCommunicationError', 'try again') : stsAnswer(params)));
+    const outcome = client.getCredentials({ idToken: alice });
+    await vi.runAllTimersAsync();
+    await expect(outcome).resolves.toMatchObject({ accessKeyId: 'ASIASTS000000000001' });
+    expect(requests).toHaveLength(2);
+  });
+
+  it('retries network errors, then reports network_error', async () => {
+    vi.useFakeTimers();
+    const requests: unknown[] = [];
+    server.use(http.post(STS, () => {
+      requests.push(1);
+      return HttpResponse.error();
+    }));
+    const client = new DelegationClient({ clientID: 'client-abc', domain: 'tenant.auth0.com', exchange });
+    const outcome = client.getCredentials({ idToken: alice }).catch((error: unknown) => error);
+    await vi.runAllTimersAsync();
+    expect(await outcome).toMatchObject({ code: 'network_error', status: 0 });
+    expect(requests).toHaveLength(3);
+  });
+
+  it('honours durationSeconds, a fixed session name and a session-name function', async () => {
+    const fixed = setup(undefined, { durationSeconds: 900, roleSessionName: 'web-session' });
+    await fixed.client.getCredentials({ idToken: alice });
+    expect(fixed.requests[0]!.get('DurationSeconds')).toBe('900');
+    expect(fixed.requests[0]!.get('RoleSessionName')).toBe('web-session');
+    const computed = setup(undefined, { roleSessionName: (sub) => `u-${sub.length}` });
+    await computed.client.getCredentials({ idToken: alice });
+    expect(computed.requests.at(-1)!.get('RoleSessionName')).toBe('u-11');
+  });
+
+  it('refuses a refresh token, which STS cannot exchange', async () => {
+    const { client, requests } = setup();
+    await expect(client.getCredentials({ refreshToken: 'refresh-token-0123456789' })).rejects.toMatchObject({ code: 'invalid_configuration' });
+    expect(requests).toHaveLength(0);
+  });
+});
