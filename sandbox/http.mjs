@@ -49,7 +49,9 @@ export function cors(req, res, allowedOrigins) {
     res.setHeader('vary', 'Origin');
   }
   if (req.method !== 'OPTIONS') return false;
-  res.writeHead(204, { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, accept', 'access-control-max-age': '600' }).end();
+  // Whatever headers the caller's SDK adds (the AWS SDK sends x-amz-user-agent and amz-sdk-*), as STS does.
+  const headers = req.headers['access-control-request-headers'] ?? 'content-type';
+  res.writeHead(204, { 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': headers, 'access-control-max-age': '600' }).end();
   return true;
 }
 

@@ -10,11 +10,13 @@ try {
     authPort: port('SANDBOX_AUTH_PORT', 4001),
     s3Port: port('SANDBOX_S3_PORT', 4002),
     credentialLifetimeSec: port('SANDBOX_CREDENTIAL_LIFETIME', 3600),
+    exchange: process.env['SANDBOX_EXCHANGE'] === 'web-identity' ? 'web-identity' : 'delegation',
   });
   console.log(`
   Sandbox running (loopback only):
     Auth0 stand-in  ${sandbox.authUrl}   (sign-in, /delegation, JWKS)
     S3              ${sandbox.s3Url}   (bucket "${sandbox.config.bucket}", per-user IAM policy)
+    Exchange        ${sandbox.config.exchange ? 'STS AssumeRoleWithWebIdentity (SANDBOX_EXCHANGE=web-identity)' : 'Auth0 /delegation (SANDBOX_EXCHANGE=web-identity for STS)'}
 
   Open the uploader:  ${sandbox.appUrl}
   (the same app as an SPA bundled by rollup: ${sandbox.spaUrl})

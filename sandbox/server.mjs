@@ -28,6 +28,8 @@ const USER_ID = /^[A-Za-z0-9|_.@+=,-]{2,64}$/;
  * @property {string} [region] (default 'us-east-1')
  * @property {number} [credentialLifetimeSec] how long issued AWS credentials last (default 3600)
  * @property {number} [rateLimitPerMinute] delegation requests per user per minute (default 10, as Auth0)
+ * @property {'delegation' | 'web-identity'} [exchange] what the example's config.js tells it to use:
+ *   Auth0's /delegation, or STS AssumeRoleWithWebIdentity (default 'delegation')
  * @property {string[]} [webOrigins] more origins allowed to call the Auth0 stand-in and S3 (CORS), like
  *   Auth0's "Allowed Web Origins" and a bucket's CORS rules (default: only the example app's)
  */
@@ -81,7 +83,17 @@ export async function startSandbox(options = {}) {
     },
   });
   const sts = createStsEndpoint({ roleArn, identity, keys: gate.keys, issuerHost: `${new URL(authOrigin).host}/`, maxSessionDurationSec: Math.max(900, credentialLifetimeSec) });
-  const config = { domain: authOrigin, clientID, bucket, region, s3Endpoint: gate.url, stsEndpoint: `${authOrigin}/sts`, roleArn };
+  const stsEndpoint = `${authOrigin}/sts`;
+  const config = {
+    domain: authOrigin,
+    clientID,
+    bucket,
+    region,
+    s3Endpoint: gate.url,
+    stsEndpoint,
+    roleArn,
+    ...(options.exchange === 'web-identity' ? { exchange: { type: 'web-identity', roleArn, region, endpoint: stsEndpoint } } : {}),
+  };
 
   auth.server.on('request', (req, res) => {
     handleAuth(req, res, { appOrigin: app.origin, webOrigins: [app.origin, ...(options.webOrigins ?? [])], clientID, identity, delegation, sts }).catch(() => sendJson(res, 500, { error: 'server_error', error_description: 'The sandbox failed.' }));

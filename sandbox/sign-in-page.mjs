@@ -44,7 +44,7 @@ export function signInPage({ clientID, redirectUri, state, nonce, error }) {
     <form method="post" action="/authorize">
       ${hidden}
       <label for="user">User id</label>
-      <input id="user" name="user" type="text" placeholder="auth0|carol" pattern="[A-Za-z0-9|_.@+=,-]{2,64}" autocomplete="username" required>
+      <input id="user" name="user" type="text" placeholder="auth0|carol" pattern="[\\w.@+=,\\|\\-]{2,64}" autocomplete="username" required>
       <button type="submit">Sign in</button>
     </form>
     <form method="post" action="/authorize" class="quick" aria-label="Sample users">

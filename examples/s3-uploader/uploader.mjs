@@ -52,7 +52,8 @@ export function startUploader(sdk, config, root) {
   var lastCredentials = null;
 
   var origin = /^https?:\/\//.test(config.domain) ? config.domain : 'https://' + config.domain;
-  var client = new sdk.DelegationClient({ clientID: config.clientID, domain: config.domain });
+  // config.exchange: leave it out for Auth0's /delegation, or { type: 'web-identity', roleArn, region }.
+  var client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain }, config.exchange ? { exchange: config.exchange } : {}));
   var s3 = new sdk.S3Client({
     region: config.region,
     // Checksums only where S3 requires them: with the default, File and Blob bodies fail in browsers.

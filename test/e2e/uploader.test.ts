@@ -32,15 +32,21 @@ async function signIn(page: Page, user: string): Promise<void> {
 
 const listedNames = (page: Page) => page.locator('#listing td.name').allTextContents();
 
-/** The whole job, as a user does it, on the page at `url`; screenshots are named with `label`. */
-async function uploaderFlow(url: string, label: string, alice: string, bob: string): Promise<void> {
+/**
+ * The whole job, as a user does it, on the page at `url`; screenshots are named with `label`.
+ * `issued` counts the credentials the sandbox handed out (delegation or STS).
+ */
+async function uploaderFlow(url: string, label: string, alice: string, bob: string, issued = () => sandbox.stats.delegation.issued): Promise<void> {
     const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, acceptDownloads: true });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
     await page.goto(url);
     await signIn(page, alice);
-    const first = sandbox.stats.delegation.issued;
+    const first = issued();
 
     // Slow uploads down so that the page can be seen mid-upload (6 MB at 4 MB/s).
     const cdp = await context.newCDPSession(page);
@@ -72,12 +78,12 @@ async function uploaderFlow(url: string, label: string, alice: string, bob: stri
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('Not signed in').waitFor();
-    const before = sandbox.stats.delegation.issued;
+    const before = issued();
     await signIn(page, bob);
-    expect(sandbox.stats.delegation.issued).toBe(before + 1);
+    expect(issued()).toBe(before + 1);
     expect(await page.locator('#listing').textContent()).toContain('No files yet.');
     expect(pageErrors).toEqual([]);
-    expect(sandbox.stats.delegation.issued).toBe(first + 1);
+    expect(issued()).toBe(first + 1);
     await context.close();
 }
 
@@ -89,6 +95,21 @@ describe('the S3 uploader against the sandbox', () => {
   it('SPA (npm import, rollup): the same flow', async () => {
     await uploaderFlow(sandbox.spaUrl, 'spa', 'auth0|spa-alice', 'auth0|spa-bob');
   }, 90_000);
+
+  it('web identity (STS AssumeRoleWithWebIdentity) instead of /delegation: the same flow, script tag and SPA', async () => {
+    const sts = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0, exchange: 'web-identity' });
+    const previous = sandbox;
+    sandbox = sts;
+    try {
+      await uploaderFlow(sts.appUrl, 'web-identity', 'auth0|wi-alice', 'auth0|wi-bob', () => sts.stats.sts.issued);
+      await uploaderFlow(sts.spaUrl, 'web-identity-spa', 'auth0|wi-spa-alice', 'auth0|wi-spa-bob', () => sts.stats.sts.issued);
+      expect(sts.stats.delegation.issued).toBe(0);
+      expect(sts.stats.sts.issued).toBe(4);
+    } finally {
+      sandbox = previous;
+      await sts.stop();
+    }
+  }, 180_000);
 
   it('SPA bundle keeps only what it imports: no v7 facade', () => {
     const bundle = readFileSync(join(__dirname, '../../examples/spa/dist/app.js'), 'utf8');
