@@ -122,7 +122,8 @@ function toDelegationError(error: unknown, idToken: string): DelegationError {
   const { name = '', message = '', $metadata } = Object(error) as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = $metadata?.httpStatusCode ?? 0;
   const short = name.replace(/Exception$/, '');
-  const code = STS_ERRORS[short] ?? (status === 0 ? 'network_error' : short || 'server_error');
+  // Unmodelled answers are classified by status, as the delegation exchange does it.
+  const code = STS_ERRORS[short] ?? (status === 0 ? 'network_error' : status >= 500 ? 'server_error' : status === 429 ? 'rate_limited' : short || 'http_error');
   if (code === 'network_error') {
     return new DelegationError({ code, message: 'STS AssumeRoleWithWebIdentity failed: no response (offline, DNS, refused or CORS).' });
   }

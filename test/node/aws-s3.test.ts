@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startS3Gate } from '../../sandbox/s3-gate.mjs';
 import { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin } from '../../src/index';
 import { CLIENT_ID, DOMAIN } from '../support/delegation-endpoint';
-import { issuingEndpoint } from '../support/issuer';
+import { STS_URL, issuingEndpoint, issuingSts } from '../support/issuer';
+import type { IssuerOptions } from '../support/issuer';
 import { BUCKET, s3Client } from '../support/s3';
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
@@ -22,14 +23,34 @@ beforeAll(async () => {
 });
 afterAll(() => gate.stop());
 
+// Every test runs with both exchanges: Auth0's /delegation and STS AssumeRoleWithWebIdentity.
+const MODES = ['delegation', 'web-identity'] as const;
+let mode: (typeof MODES)[number] = 'delegation';
+const WEB_IDENTITY = { type: 'web-identity', roleArn: 'arn:aws:iam::123456789012:role/s3-per-user', region: 'us-east-1' } as const;
+
+function issuer(options: IssuerOptions) {
+  return mode === 'delegation' ? issuingEndpoint(options) : issuingSts(options);
+}
+
+function newClient(extra: { retries?: number } = {}): DelegationClient {
+  return new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, ...(mode === 'web-identity' ? { exchange: WEB_IDENTITY } : {}), ...extra });
+}
+
+const exchangeUrl = () => (mode === 'delegation' ? `https://${DOMAIN}/delegation` : STS_URL);
+
 function setup(lifetimeMs?: number) {
-  const endpoint = issuingEndpoint({ keys: gate.keys, lifetimeMs });
+  const endpoint = issuer({ keys: gate.keys, lifetimeMs });
   server.use(endpoint.handler);
-  return { endpoint, client: new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN }) };
+  return { endpoint, client: newClient() };
 }
 
 const put = (s3: S3Client, key: string, body: string | Uint8Array) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
 const errorName = (promise: Promise<unknown>): Promise<string> => promise.then(() => 'ok', (error: { name?: string }) => error.name ?? 'unnamed');
+
+describe.each(MODES)('%s exchange', (current) => {
+  beforeAll(() => {
+    mode = current;
+  });
 
 describe('fromDelegation with S3Client', () => {
   it('puts, lists, gets and deletes with delegated credentials', async () => {
@@ -71,14 +92,14 @@ describe('fromDelegation with S3Client', () => {
 
   it('takes a renewed ID token from a function, and never hands Bob Alice\'s credentials', async () => {
     const { client, endpoint } = setup();
+    const rejectedBefore = { ...gate.stats.rejected };
     let current = alice;
     const s3 = s3Client(gate.url, fromDelegation(client, { idToken: async () => current }));
     await put(s3, 'auth0|alice/a.txt', 'a');
     current = bob;
     await put(s3, 'auth0|bob/b.txt', 'b');
     expect(endpoint.issued.map((entry) => entry.subject)).toEqual(['auth0|alice', 'auth0|bob']);
-    const used = Object.entries(gate.stats.rejected);
-    expect(used).toEqual([]);
+    expect(gate.stats.rejected).toEqual(rejectedBefore);
   });
 
   it('fetches again on the next S3 call after clearCache (sign-out)', async () => {
@@ -123,10 +144,10 @@ describe('rollover', () => {
     const start = Date.now();
     vi.useFakeTimers({ now: start, toFake: ['Date'] });
     let down = false;
-    const issuer = issuingEndpoint({ keys: gate.keys });
-    server.use(issuer.handler);
-    const client = new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, retries: 0 });
-    server.use(http.post(`https://${DOMAIN}/delegation`, () => (down ? new HttpResponse(null, { status: 503 }) : undefined)));
+    const issuing = issuer({ keys: gate.keys });
+    server.use(issuing.handler);
+    const client = newClient({ retries: 0 });
+    server.use(http.post(exchangeUrl(), () => (down ? new HttpResponse(null, { status: 503 }) : undefined)));
     const reported: unknown[] = [];
     const s3 = s3Client(gate.url, fromDelegation(client, { idToken: alice, onRefreshError: (error) => reported.push(error) }));
     const plain = s3Client(gate.url, () => client.getCredentials({ idToken: alice }));
@@ -143,7 +164,7 @@ describe('rollover', () => {
     down = false;
     vi.setSystemTime(start + 53 * MINUTE);
     expect(await errorName(put(s3, 'auth0|alice/s3', 'x'))).toBe('ok');
-    expect(issuer.issued).toHaveLength(2);
+    expect(issuing.issued).toHaveLength(2);
   });
 });
 
@@ -196,12 +217,13 @@ describe('ExpiredToken recovery', () => {
   });
 
   it('retries only once: credentials refused again surface the error', async () => {
-    const endpoint = issuingEndpoint({ keys: gate.keys, expiredAtGate: true });
+    const endpoint = issuer({ keys: gate.keys, expiredAtGate: true });
     server.use(endpoint.handler);
-    const client = new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN });
+    const client = newClient();
     const s3 = s3Client(gate.url, fromDelegation(client, { idToken: alice }));
     s3.middlewareStack.use(getExpiredTokenRecoveryPlugin(s3.config));
     expect(await errorName(put(s3, 'auth0|alice/x.txt', 'x'))).toBe('ExpiredToken');
     expect(endpoint.requests).toHaveLength(2);
   });
+});
 });

@@ -1,6 +1,7 @@
 // An Auth0 /delegation stand-in (for msw) that issues real keys of the local verifying S3: each answer
 // registers a new access key, secret and session token in the gate's key map, for the token's `sub`.
 import type { IssuedKey } from '../../sandbox/s3-gate.mjs';
+import { HttpResponse, http } from 'msw';
 import { delegationEndpoint, jsonResponse } from './delegation-endpoint';
 
 export interface IssuerOptions {
@@ -34,4 +35,31 @@ export function issuingEndpoint({ lifetimeMs = 3_600_000, keys, expiredAtGate = 
     });
   });
   return { ...endpoint, issued };
+}
+
+export const STS_URL = 'https://sts.us-east-1.amazonaws.com/';
+
+/** The same issuer as STS AssumeRoleWithWebIdentity answers it (form POST in, XML out), for msw. */
+export function issuingSts({ lifetimeMs = 3_600_000, keys, expiredAtGate = false }: IssuerOptions) {
+  const issued: { accessKeyId: string; subject: string }[] = [];
+  const requests: URLSearchParams[] = [];
+  const handler = http.post(STS_URL, async ({ request }) => {
+    const params = new URLSearchParams(await request.text());
+    requests.push(params);
+    const subject = subOf(params.get('WebIdentityToken'));
+    const accessKeyId = `ASIASTS${String(issued.length + 1).padStart(13, '0')}`;
+    const now = Date.now();
+    const key = { secretAccessKey: `secret-${crypto.randomUUID()}`, sessionToken: `session-${crypto.randomUUID()}`, expiresAt: now + lifetimeMs, subject };
+    keys.set(accessKeyId, expiredAtGate ? { ...key, expiresAt: now - 1 } : key);
+    issued.push({ accessKeyId, subject });
+    const session = params.get('RoleSessionName') ?? '';
+    return new HttpResponse(
+      `<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><SubjectFromWebIdentityToken>${subject}</SubjectFromWebIdentityToken>` +
+        `<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/s3-per-user/${session}</Arn><AssumedRoleId>AROA:${session}</AssumedRoleId></AssumedRoleUser>` +
+        `<Credentials><AccessKeyId>${accessKeyId}</AccessKeyId><SecretAccessKey>${key.secretAccessKey}</SecretAccessKey><SessionToken>${key.sessionToken}</SessionToken><Expiration>${new Date(key.expiresAt).toISOString()}</Expiration></Credentials>` +
+        `</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>`,
+      { headers: { 'content-type': 'text/xml', date: new Date(now).toUTCString() } },
+    );
+  });
+  return { handler, requests, issued };
 }
