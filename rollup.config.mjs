@@ -11,9 +11,11 @@ import { dts } from 'rollup-plugin-dts';
 // @aws-sdk/client-sts is imported lazily, and only by the web-identity exchange (an optional peer).
 const external = ['ky', 'jwt-decode', '@aws-sdk/client-sts'];
 // The core script builds leave the web-identity exchange (and so STS) out, to stay within budget.
+// ... and the sharing of credentials between tabs (each tab keeps its own cache there).
+const LEFT_OUT = { './web-identity': 'src/web-identity-unavailable.ts', './tabs': 'src/tabs-unavailable.ts' };
 const withoutWebIdentity = {
-  name: 'without-web-identity',
-  resolveId: (source, importer) => (source === './web-identity' && importer?.includes('/src/') ? fileURLToPath(new URL('src/web-identity-unavailable.ts', import.meta.url)) : null),
+  name: 'without-web-identity-and-tabs',
+  resolveId: (source, importer) => (LEFT_OUT[source] && importer?.includes('/src/') ? fileURLToPath(new URL(LEFT_OUT[source], import.meta.url)) : null),
 };
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', sourceMap: true });
 // ky 1.7.5 keeps its internals on `_`-prefixed properties (`_options`, `_retry`, ...). Nothing outside

@@ -25,14 +25,16 @@ interface Flight<T> {
  * load is aborted once every caller waiting on it has aborted.
  */
 export class SingleFlightCache<T> {
-  readonly #entries = new Map<string, Loaded<T>>();
+  readonly #entries: Map<string, Loaded<T>>;
   readonly #flights = new Map<string, Flight<T>>();
   readonly #now: () => number;
   /** Bumped by `clear()`; a load started under an older generation does not store. */
   #generation = 0;
 
-  constructor(now: () => number) {
+  /** @param entries where entries live; given by tabs.ts, which also fills it with other tabs' answers. */
+  constructor(now: () => number, entries = new Map<string, Loaded<T>>()) {
     this.#now = now;
+    this.#entries = entries;
   }
 
   /**

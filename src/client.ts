@@ -1,4 +1,3 @@
-import { SingleFlightCache } from './cache';
 import type { Loaded } from './cache';
 import { clockOffset, parseAwsResponse, toAwsCredentials } from './credentials';
 import type { AwsCredentials, DelegationResult } from './credentials';
@@ -8,6 +7,8 @@ import { postDelegation } from './exchange';
 import { isPlainObject } from './guards';
 import { createIdTokenReader } from './id-token';
 import { resolveOptions } from './options';
+import { createCache } from './tabs';
+import type { CredentialCache } from './tabs';
 import { assumeRoleWithWebIdentity, checkExchange } from './web-identity';
 import type { DelegationClientOptions, ResolvedOptions } from './options';
 
@@ -38,7 +39,7 @@ interface CachedDelegation {
  */
 export class DelegationClient {
   readonly #options: ResolvedOptions;
-  readonly #cache: SingleFlightCache<CachedDelegation>;
+  readonly #cache: CredentialCache<CachedDelegation>;
   /** Server clock minus local clock, from the last response's `Date` header. */
   #clockOffsetMs = 0;
   readonly #readIdToken = createIdTokenReader();
@@ -50,7 +51,7 @@ export class DelegationClient {
   constructor(options: DelegationClientOptions) {
     this.#options = resolveOptions(options);
     checkExchange(this.#options.exchange);
-    this.#cache = new SingleFlightCache(this.#options.now);
+    this.#cache = createCache(this.#options);
   }
 
   /** The endpoint this client posts to, e.g. `https://tenant.auth0.com/delegation`. */
