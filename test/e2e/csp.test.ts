@@ -1,37 +1,28 @@
 // The script builds under a strict Content-Security-Policy: no eval, no inline code, network only to
 // the endpoints the page allows. The endpoint is the sandbox's /delegation.
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../sandbox/server.mjs';
-import { launchChromium } from './browser';
+import { startSite } from './site';
 
-let sandbox: Awaited<ReturnType<typeof startSandbox>>;
-let browser: Browser;
-let site: Server;
-let siteOrigin: string;
-let idToken: string;
+let site: Awaited<ReturnType<typeof startSite>>;
 let connectSrc = '';
 
 const dist = (file: string) => readFileSync(join(__dirname, '../../dist', file), 'utf8');
 
 /** The page code, in a 'self' file (inline scripts are refused by the policy). */
 function pageScript(build: string): string {
-  const v7 = build === 'v7' ? `window.__v7 = typeof Auth0 === 'function' && new Auth0({ clientID: ${JSON.stringify(sandbox.config.clientID)}, domain: ${JSON.stringify(sandbox.authUrl)}, callbackURL: 'dummy' }) !== undefined;` : '';
+  const v7 = build === 'v7' ? `window.__v7 = typeof Auth0 === 'function' && new Auth0({ clientID: ${JSON.stringify(site.sandbox.config.clientID)}, domain: ${JSON.stringify(site.sandbox.authUrl)}, callbackURL: 'dummy' }) !== undefined;` : '';
   return `${v7}
-var client = new Auth0AwsDelegation.DelegationClient({ clientID: ${JSON.stringify(sandbox.config.clientID)}, domain: ${JSON.stringify(sandbox.authUrl)}, retries: 0 });
-client.getCredentials({ idToken: ${JSON.stringify(idToken)} }).then(
+var client = new Auth0AwsDelegation.DelegationClient({ clientID: ${JSON.stringify(site.sandbox.config.clientID)}, domain: ${JSON.stringify(site.sandbox.authUrl)}, retries: 0 });
+client.getCredentials({ idToken: ${JSON.stringify(site.idToken)} }).then(
   function (c) { window.__result = { ok: true, accessKeyId: c.accessKeyId }; },
   function (e) { window.__result = { ok: false, code: e.code }; }
 );`;
 }
 
 beforeAll(async () => {
-  site = createServer((req, res) => {
+  site = await startSite((req, res) => {
     const [path = '/', query = ''] = (req.url ?? '/').split('?');
     const build = new URLSearchParams(query).get('build') ?? 'umd';
     const files: Record<string, () => string> = {
@@ -42,22 +33,13 @@ beforeAll(async () => {
     if (files[path]) return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(files[path]!());
     res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': `default-src 'self'; connect-src ${connectSrc}` });
     res.end(`<!doctype html><title>CSP</title><script src="/guard.js"></script><script src="/sdk.js?build=${build}"></script><script src="/page.js?build=${build}"></script>`);
-  });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-  sandbox = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0, rateLimitPerMinute: 100, webOrigins: [siteOrigin] });
-  idToken = await sandbox.identity.issue('auth0|csp');
-  browser = await launchChromium();
+  }, 'auth0|csp');
 });
-afterAll(async () => {
-  await browser?.close();
-  site?.close();
-  await sandbox?.stop();
-});
+afterAll(() => site?.stop());
 
 async function run(build: string) {
-  const page = await browser.newPage();
-  await page.goto(`${siteOrigin}/?build=${build}`);
+  const page = await site.browser.newPage();
+  await page.goto(`${site.origin}/?build=${build}`);
   await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined);
   const outcome = await page.evaluate(() => {
     const w = window as unknown as { __result: unknown; __violations: string[]; __v7?: boolean };
@@ -69,7 +51,7 @@ async function run(build: string) {
 
 describe('a page served with default-src \'self\'; connect-src <the Auth0 domain>', () => {
   it.each(['umd', 'v7'])('runs the %s build without a single violation', async (build) => {
-    connectSrc = sandbox.authUrl;
+    connectSrc = site.sandbox.authUrl;
     const { result, violations, v7 } = await run(build);
     expect(violations).toEqual([]);
     expect(result).toEqual({ ok: true, accessKeyId: expect.stringMatching(/^ASIA/) });
