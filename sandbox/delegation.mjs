@@ -3,6 +3,7 @@
 // the ID token, applies the rule-like AWS settings, limits each user to 10 requests a minute, and issues
 // temporary keys that the S3 gate accepts (with a session token, for a configurable duration).
 import { randomBytes } from 'node:crypto';
+import { assumedRoleUser, issueKey } from './issue.mjs';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** STS RoleSessionName: 2 to 64 characters of [\w+=,.@-]. */
@@ -33,7 +34,6 @@ function failure(status, error, description, headers = {}) {
   return { status, headers, body: { error, error_description: description } };
 }
 
-const random = (/** @type {number} */ bytes, /** @type {BufferEncoding} */ encoding) => randomBytes(bytes).toString(encoding);
 
 /**
  * The session name AWS would show: the user's sub with characters STS refuses ("|" in "auth0|alice")
@@ -71,24 +71,18 @@ export function createDelegationEndpoint(options) {
 
   /** @param {string} sub */
   function issue(sub) {
-    const session = roleSessionName(sub);
-    const accessKeyId = `ASIA${random(12, 'hex').toUpperCase().slice(0, 16)}`;
-    const secretAccessKey = random(30, 'base64');
-    const sessionToken = random(96, 'base64');
-    const expiresAt = now() + credentialLifetimeSec * 1000;
-    keys.set(accessKeyId, { secretAccessKey, sessionToken, expiresAt, subject: sub });
+    const key = issueKey(keys, { subject: sub, expiresAt: now() + credentialLifetimeSec * 1000 });
     stats.issued++;
-    const account = /arn:aws:iam::(\d+):/.exec(aws.role)?.[1] ?? '000000000000';
-    const roleName = aws.role.split('/').pop();
+    const { Arn, AssumedRoleId } = assumedRoleUser(aws.role, roleSessionName(sub));
     return {
       ResponseMetadata: { RequestId: crypto.randomUUID() },
-      Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken, Expiration: new Date(expiresAt).toISOString() },
-      AssumedRoleUser: { AssumedRoleId: `AROA${random(8, 'hex').toUpperCase()}:${session}`, Arn: `arn:aws:sts::${account}:assumed-role/${roleName}/${session}` },
+      Credentials: { AccessKeyId: key.accessKeyId, SecretAccessKey: key.secretAccessKey, SessionToken: key.sessionToken, Expiration: new Date(key.expiresAt).toISOString() },
+      AssumedRoleUser: { AssumedRoleId, Arn },
       Subject: sub,
       SubjectType: 'persistent',
       Issuer: `urn:${domain}`,
       Audience: 'https://signin.aws.amazon.com/saml',
-      NameQualifier: random(20, 'base64'),
+      NameQualifier: randomBytes(20).toString('base64'),
     };
   }
 

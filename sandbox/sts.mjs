@@ -2,8 +2,8 @@
 // An STS stand-in for AssumeRoleWithWebIdentity, the path Auth0 recommends now that /delegation is off
 // for new tenants: an unsigned, form-encoded POST carrying the ID token, answered in STS's XML, with
 // STS's validation and errors. Issued keys are registered in the S3 gate like delegated ones.
-import { randomBytes } from 'node:crypto';
 import { roleSessionName } from './delegation.mjs';
+import { assumedRoleUser, issueKey } from './issue.mjs';
 
 const VERSION = '2011-06-15';
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
@@ -67,26 +67,22 @@ export function createStsEndpoint({ roleArn, identity, keys, issuerHost, maxSess
     if (params.get('RoleArn') !== roleArn) return stsError(403, 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
     const sub = String(claims.sub ?? '');
     const session = params.get('RoleSessionName') ?? roleSessionName(sub);
-    const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
-    const secretAccessKey = randomBytes(30).toString('base64');
-    const sessionToken = randomBytes(96).toString('base64');
-    const expiresAt = now() + Number(params.get('DurationSeconds') ?? 3600) * 1000;
-    keys.set(accessKeyId, { secretAccessKey, sessionToken, expiresAt, subject: sub, policyVariable: `${issuerHost}:sub` });
+    const key = issueKey(keys, { subject: sub, expiresAt: now() + Number(params.get('DurationSeconds') ?? 3600) * 1000, policyVariable: `${issuerHost}:sub` });
     stats.issued++;
-    const [, account = '000000000000', roleName = ''] = /arn:aws:iam::(\d+):role\/(.+)$/.exec(roleArn) ?? [];
+    const role = assumedRoleUser(roleArn, session);
     const body = `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/${VERSION}/">
   <AssumeRoleWithWebIdentityResult>
     <SubjectFromWebIdentityToken>${xml(sub)}</SubjectFromWebIdentityToken>
     <Audience>${xml(String(claims.aud))}</Audience>
     <AssumedRoleUser>
-      <Arn>arn:aws:sts::${account}:assumed-role/${xml(roleName)}/${xml(session)}</Arn>
-      <AssumedRoleId>AROA${randomBytes(8).toString('hex').toUpperCase()}:${xml(session)}</AssumedRoleId>
+      <Arn>${xml(role.Arn)}</Arn>
+      <AssumedRoleId>${xml(role.AssumedRoleId)}</AssumedRoleId>
     </AssumedRoleUser>
     <Credentials>
-      <AccessKeyId>${accessKeyId}</AccessKeyId>
-      <SecretAccessKey>${secretAccessKey}</SecretAccessKey>
-      <SessionToken>${sessionToken}</SessionToken>
-      <Expiration>${new Date(expiresAt).toISOString()}</Expiration>
+      <AccessKeyId>${key.accessKeyId}</AccessKeyId>
+      <SecretAccessKey>${key.secretAccessKey}</SecretAccessKey>
+      <SessionToken>${key.sessionToken}</SessionToken>
+      <Expiration>${new Date(key.expiresAt).toISOString()}</Expiration>
     </Credentials>
     <Provider>${xml(issuerHost)}</Provider>
   </AssumeRoleWithWebIdentityResult>

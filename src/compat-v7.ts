@@ -3,8 +3,7 @@ import type { DelegationResult } from './credentials';
 import { assertHasToken } from './delegation-request';
 import type { DelegationTokenOptions } from './delegation-request';
 import { DelegationError, configurationError } from './errors';
-import { isPlainObject } from './guards';
-import { rejectUnknownKeys } from './guards';
+import { isPlainObject, rejectUnknownKeys } from './guards';
 import { CLIENT_OPTION_NAMES } from './options';
 import type { DelegationClientOptions } from './options';
 

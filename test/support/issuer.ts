@@ -13,20 +13,25 @@ export interface IssuerOptions {
   expiredAtGate?: boolean;
 }
 
+/** A key for `subject`, registered with the gate (already expired there when asked to be). */
+function mint(accessKeyId: string, subject: string, { lifetimeMs = 3_600_000, keys, expiredAtGate = false }: IssuerOptions) {
+  const now = Date.now();
+  const key = { secretAccessKey: `secret-${crypto.randomUUID()}`, sessionToken: `session-${crypto.randomUUID()}`, expiresAt: now + lifetimeMs, subject };
+  keys.set(accessKeyId, expiredAtGate ? { ...key, expiresAt: now - 1 } : key);
+  return { accessKeyId, key, now };
+}
+
 function subOf(idToken: unknown): string {
   const payload = String(idToken).split('.')[1] ?? '';
   return (JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { sub: string }).sub;
 }
 
 /** The msw handler plus the issued keys in order (`issued.length` = delegation requests answered). */
-export function issuingEndpoint({ lifetimeMs = 3_600_000, keys, expiredAtGate = false }: IssuerOptions) {
+export function issuingEndpoint(options: IssuerOptions) {
   const issued: { accessKeyId: string; subject: string }[] = [];
   const endpoint = delegationEndpoint((request) => {
     const subject = subOf(request.body['id_token']);
-    const accessKeyId = `ASIATEST${String(issued.length + 1).padStart(12, '0')}`;
-    const now = Date.now();
-    const key = { secretAccessKey: `secret-${crypto.randomUUID()}`, sessionToken: `session-${crypto.randomUUID()}`, expiresAt: now + lifetimeMs, subject };
-    keys.set(accessKeyId, expiredAtGate ? { ...key, expiresAt: now - 1 } : key);
+    const { accessKeyId, key } = mint(`ASIATEST${String(issued.length + 1).padStart(12, '0')}`, subject, options);
     issued.push({ accessKeyId, subject });
     return jsonResponse({
       Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: key.secretAccessKey, SessionToken: key.sessionToken, Expiration: new Date(key.expiresAt).toISOString() },
@@ -40,17 +45,14 @@ export function issuingEndpoint({ lifetimeMs = 3_600_000, keys, expiredAtGate = 
 export const STS_URL = 'https://sts.us-east-1.amazonaws.com/';
 
 /** The same issuer as STS AssumeRoleWithWebIdentity answers it (form POST in, XML out), for msw. */
-export function issuingSts({ lifetimeMs = 3_600_000, keys, expiredAtGate = false }: IssuerOptions) {
+export function issuingSts(options: IssuerOptions) {
   const issued: { accessKeyId: string; subject: string }[] = [];
   const requests: URLSearchParams[] = [];
   const handler = http.post(STS_URL, async ({ request }) => {
     const params = new URLSearchParams(await request.text());
     requests.push(params);
     const subject = subOf(params.get('WebIdentityToken'));
-    const accessKeyId = `ASIASTS${String(issued.length + 1).padStart(13, '0')}`;
-    const now = Date.now();
-    const key = { secretAccessKey: `secret-${crypto.randomUUID()}`, sessionToken: `session-${crypto.randomUUID()}`, expiresAt: now + lifetimeMs, subject };
-    keys.set(accessKeyId, expiredAtGate ? { ...key, expiresAt: now - 1 } : key);
+    const { accessKeyId, key, now } = mint(`ASIASTS${String(issued.length + 1).padStart(13, '0')}`, subject, options);
     issued.push({ accessKeyId, subject });
     const session = params.get('RoleSessionName') ?? '';
     return new HttpResponse(
