@@ -208,6 +208,8 @@ export async function startS3Gate(options = {}) {
 
   const server = createServer(async (req, res) => {
     stats.requests++;
+    // The Date header on the gate's own clock, the one it judges expiry by (Node's is always the real one).
+    res.setHeader('date', new Date(now()).toUTCString());
     const origin = header(req, 'origin');
     applyCors(res, origin, corsOrigins);
     if (req.method === 'OPTIONS') return answerPreflight(req, res);

@@ -96,6 +96,8 @@ export async function startSandbox(options = {}) {
   };
 
   auth.server.on('request', (req, res) => {
+    // The Date header on the clock the Expiration fields are written with (Node's is always the real one).
+    res.setHeader('date', new Date(Date.now()).toUTCString());
     handleAuth(req, res, { appOrigin: app.origin, webOrigins: [app.origin, ...(options.webOrigins ?? [])], clientID, identity, delegation, sts }).catch(() => sendJson(res, 500, { error: 'server_error', error_description: 'The sandbox failed.' }));
   });
   app.server.on('request', (req, res) => {

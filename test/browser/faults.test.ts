@@ -19,6 +19,10 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
+/** Per attempt. Long enough that no answer is late on a loaded machine; the timeout case moves fake time. */
+const TIMEOUT_MS = 60_000;
+const NEVER = 'a response that never arrives';
+
 const FAULTS: [string, () => Response | Promise<Response>, string, number, number][] = [
   ['503 twice', () => new HttpResponse(null, { status: 503 }), 'server_error', 503, 2],
   ['429 with Retry-After: 0', () => new HttpResponse(null, { status: 429, headers: { 'retry-after': '0' } }), 'rate_limited', 429, 2],
@@ -26,13 +30,30 @@ const FAULTS: [string, () => Response | Promise<Response>, string, number, numbe
   ['401 with Auth0\'s body echoing the token', () => jsonResponse({ error: 'unauthorized', error_description: `bad ${idToken}` }, { status: 401 }), 'unauthorized', 401, 1],
   ['credentials without SessionToken', () => jsonResponse({ Credentials: { AccessKeyId: 'A', SecretAccessKey: SECRET_ACCESS_KEY, Expiration: new Date(Date.now() + 3_600_000).toISOString() } }), 'invalid_response', 200, 1],
   ['truncated JSON', () => new HttpResponse(JSON.stringify(awsResult(Date.now())).slice(0, 90), { status: 200 }), 'invalid_response', 200, 1],
-  ['a response that never arrives', async () => {
+  [NEVER, async () => {
     await delay('infinite');
     return new HttpResponse(null);
   }, 'timeout', 0, 1],
 ];
 
-describe.each(FAULTS)('in Chromium, %s', (_name, respond, code, status, attempts) => {
+/**
+ * The failing call. For the answer that never arrives, timers are faked and moved past the timeout only
+ * once the request has reached the handler, so the figure does not depend on how fast the machine is.
+ */
+async function failingCall(name: string, client: DelegationClient, urls: string[]): Promise<unknown> {
+  if (name !== NEVER) return client.getCredentials({ idToken }).catch((caught: unknown) => caught);
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    const outcome = client.getCredentials({ idToken }).catch((caught: unknown) => caught);
+    await vi.waitFor(() => expect(urls).toHaveLength(1), { timeout: TIMEOUT_MS, interval: 20 });
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS);
+    return await outcome;
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+describe.each(FAULTS)('in Chromium, %s', (name, respond, code, status, attempts) => {
   it(`-> ${code} (${status}) after ${attempts} attempt(s), nothing cached, nothing leaked`, async () => {
     const urls: string[] = [];
     let recovered = false;
@@ -42,8 +63,8 @@ describe.each(FAULTS)('in Chromium, %s', (_name, respond, code, status, attempts
         return recovered ? jsonResponse(awsResult(Date.now())) : respond();
       }),
     );
-    const client = new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, retries: 1, timeoutMs: 300 });
-    const error = await client.getCredentials({ idToken }).catch((caught: unknown) => caught);
+    const client = new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, retries: 1, timeoutMs: TIMEOUT_MS });
+    const error = await failingCall(name, client, urls);
     expect(isDelegationError(error)).toBe(true);
     expect(error).toMatchObject({ code, status });
     expect(urls).toHaveLength(attempts);

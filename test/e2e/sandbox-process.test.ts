@@ -12,7 +12,7 @@ describe('node sandbox/main.mjs', () => {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await expect.poll(() => output, { timeout: 20_000 }).toMatch(/Open the uploader: {2}(http:\/\/127\.0\.0\.1:\d+\/s3-uploader\/)/);
+    await expect.poll(() => output, { timeout: 90_000 }).toMatch(/Open the uploader: {2}(http:\/\/127\.0\.0\.1:\d+\/s3-uploader\/)/);
     const url = /Open the uploader: {2}(\S+)/.exec(output)![1]!;
     const page = await fetch(url);
     expect(page.status).toBe(200);
