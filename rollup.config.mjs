@@ -5,6 +5,7 @@ import json from '@rollup/plugin-json';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dts } from 'rollup-plugin-dts';
 
@@ -16,6 +17,19 @@ const LEFT_OUT = { './web-identity': 'src/web-identity-unavailable.ts', './tabs'
 const withoutWebIdentity = {
   name: 'without-web-identity-and-tabs',
   resolveId: (source, importer) => (LEFT_OUT[source] && importer?.includes('/src/') ? fileURLToPath(new URL(LEFT_OUT[source], import.meta.url)) : null),
+};
+// Types for the script-tag globals, as dist/globals.d.ts and dist/globals-v7.d.ts next to the bundled
+// declarations they import (src/globals/ is kept out of tsconfig: the two declare the same global).
+const scriptGlobals = {
+  name: 'script-globals',
+  generateBundle() {
+    for (const [source, fileName] of [['core', 'globals.d.ts'], ['v7', 'globals-v7.d.ts']]) {
+      const path = fileURLToPath(new URL(`src/globals/${source}.d.ts`, import.meta.url));
+      this.addWatchFile(path);
+      const text = readFileSync(path, 'utf8');
+      this.emitFile({ type: 'asset', fileName, source: text.replaceAll("import('../index')", "import('./index.mjs')") });
+    }
+  },
 };
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', sourceMap: true });
 // ky 1.7.5 keeps its internals on `_`-prefixed properties (`_options`, `_retry`, ...). Nothing outside
@@ -49,7 +63,7 @@ export default [
     input: 'src/index.ts',
     external,
     plugins: [dts({ tsconfig: './tsconfig.build.json' })],
-    output: [{ file: 'dist/index.d.mts', format: 'es' }, { file: 'dist/index.d.cts', format: 'es' }],
+    output: [{ file: 'dist/index.d.mts', format: 'es', plugins: [scriptGlobals] }, { file: 'dist/index.d.cts', format: 'es' }],
   },
   scriptTag('src/umd.ts', 'dist/auth0-aws-delegation.umd.min.js', 'umd'),
   scriptTag('src/global-v7.ts', 'dist/auth0-aws-delegation.v7.min.js', 'iife'),

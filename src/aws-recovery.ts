@@ -3,6 +3,7 @@ import type { DelegationProviderOptions } from './aws';
 
 /** The part of an AWS SDK client's resolved config the plugin needs: its memoized credential provider. */
 export interface RecoveryClientConfig {
+  /** The client's credential provider, as the AWS SDK resolved it from `fromDelegation`. */
   credentials: (options?: DelegationProviderOptions) => Promise<AwsCredentialIdentity>;
 }
 

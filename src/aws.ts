@@ -24,6 +24,7 @@ export interface FromDelegationInit extends DelegationExtras {
 
 /** What the AWS SDK passes a provider; `rejectedAccessKeyId` comes from `getExpiredTokenRecoveryPlugin`. */
 export interface DelegationProviderOptions {
+  /** Set by the AWS SDK when it wants new credentials; the cache decides (it refreshes at `refreshAt`). */
   forceRefresh?: boolean;
   /** Credentials S3 answered `ExpiredToken`/`InvalidToken` for: never served again. */
   rejectedAccessKeyId?: string;

@@ -17,7 +17,16 @@ export interface Auth0Options extends DelegationClientOptions {
 /** The error a v7 callback receives: a `DelegationError` with v7's `details` object as well. */
 export interface Auth0DelegationError extends DelegationError {
   /** v7's `details`: `{ error, error_description, code, description }` (the server's when it sent them). */
-  readonly details: { error: string; error_description: string; code: string; description: string };
+  readonly details: {
+    /** The server's `error`, else the SDK's code. */
+    error: string;
+    /** The server's `error_description`, else the SDK's description. */
+    error_description: string;
+    /** The same as `error`. */
+    code: string;
+    /** The same as `error_description`. */
+    description: string;
+  };
 }
 
 /** `(err, delegationResult)`, called exactly once. */

@@ -3,8 +3,11 @@ import { isPlainObject } from './guards';
 
 /** The `Credentials` object of a delegation response for `api_type: 'aws'` (STS's shape). */
 export interface StsCredentials {
+  /** The temporary access key ID (`ASIA...`). */
   AccessKeyId: string;
+  /** The secret that signs requests. Never logged or put in an error by this SDK. */
   SecretAccessKey: string;
+  /** The session token sent with every signed request (`x-amz-security-token`). */
   SessionToken: string;
   /** ISO 8601 time, on the server's clock. */
   Expiration: string;
@@ -12,12 +15,24 @@ export interface StsCredentials {
 
 /** The endpoint's JSON for `api_type: 'aws'`, as it sent it (validated, other fields kept). */
 export interface DelegationResult {
+  /** The temporary credentials. */
   Credentials: StsCredentials;
-  AssumedRoleUser?: { AssumedRoleId?: string; Arn?: string };
+  /** The assumed role session the credentials belong to. */
+  AssumedRoleUser?: {
+    /** `ROLE_ID:session-name`. */
+    AssumedRoleId?: string;
+    /** `arn:aws:sts::ACCOUNT:assumed-role/ROLE/session-name`. */
+    Arn?: string;
+  };
+  /** The user the credentials were issued for (the SAML subject, the ID token's `sub`). */
   Subject?: string;
+  /** How `Subject` is formatted, e.g. `persistent`. */
   SubjectType?: string;
+  /** The identity provider that vouched for the user. */
   Issuer?: string;
+  /** The SAML audience, usually `https://signin.aws.amazon.com/saml`. */
   Audience?: string;
+  /** A hash of the issuer, account and provider name, identifying the user together with `Subject`. */
   NameQualifier?: string;
   [key: string]: unknown;
 }
@@ -28,9 +43,13 @@ export interface DelegationResult {
  * in the response's `Date` header), so comparing it with `Date.now()` is right even on a skewed clock.
  */
 export interface AwsCredentials {
+  /** The temporary access key ID. */
   readonly accessKeyId: string;
+  /** The secret that signs requests. */
   readonly secretAccessKey: string;
+  /** The session token sent with every signed request. */
   readonly sessionToken: string;
+  /** When the credentials stop working, on this machine's clock. */
   readonly expiration: Date;
   /**
    * When the client will fetch new credentials instead of serving these (local clock): `expiration` minus

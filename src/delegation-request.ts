@@ -10,6 +10,7 @@ export interface DelegationExtras {
   role?: string;
   /** The SAML provider ARN, when the tenant's rule does not set it. */
   principal?: string;
+  /** Sent as `scope`, as v7 did (Auth0 uses `openid` by default). */
   scope?: string;
 }
 

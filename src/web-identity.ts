@@ -14,6 +14,7 @@ import { sessionNameFor } from './session-name';
  * `@aws-sdk/client-sts` is loaded on the first exchange only (install it next to this package).
  */
 export interface WebIdentityExchange {
+  /** Selects STS `AssumeRoleWithWebIdentity` instead of `/delegation`. */
   type: 'web-identity';
   /** The role the OIDC provider's trust policy lets users assume. */
   roleArn: string;

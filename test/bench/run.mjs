@@ -8,6 +8,7 @@ import { firstS3Byte } from './first-byte.mjs';
 import { delegationRequests } from './requests.mjs';
 import { s3Overhead } from './s3-overhead.mjs';
 import { bundleWeights } from './sizes.mjs';
+import { startTimes } from './start-time.mjs';
 
 const FIGURES = [
   ['1. Bundle weight (bytes)', bundleWeights],
@@ -15,6 +16,7 @@ const FIGURES = [
   ['3. Warm cache hit, microseconds per call (median, p10-p90)', cacheHitCost],
   ['4. S3 throughput against the local verifying S3, interleaved A/B (median, p10-p90)', s3Overhead],
   ['5. Cold page in Chromium: delegation round trips before the first S3 byte', firstS3Byte],
+  ['6. A newcomer\'s first screen: npm install && npm start on a fresh clone, then npm start again (seconds)', startTimes],
 ];
 
 const started = Date.now();

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// @ts-check
+// Builds the package's outputs and the SPA example with rollup's API, one target at a time.
+//
+//   node scripts/build.mjs                        every target (npm run build, npm test, npm pack)
+//   node scripts/build.mjs --if-changed           only the targets whose inputs changed since their last build
+//   node scripts/build.mjs --for-start --if-changed   what `npm start` serves: the S3 script build and the SPA
+//
+// "Changed" is judged by content: after a build, every file rollup read (its watch list, node_modules
+// included) is recorded with a SHA-256 of its content, next to the config files and the outputs. A target
+// is rebuilt when any of those differs or an output is missing, so an up-to-date `npm start` costs a few
+// hundred milliseconds of hashing instead of a minute of bundling.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rollup } from 'rollup';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const STAMPS = join(ROOT, 'node_modules/.cache/auth0-aws-delegation/build-stamps.json');
+/** Inputs of every target that rollup does not report as read: its configuration. */
+const CONFIG_FILES = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'rollup.config.mjs', 'examples/spa/rollup.config.mjs', 'scripts/build.mjs'];
+/** Outputs `npm start` serves: the uploader's script build, and the SPA with the ESM build it bundles. */
+const FOR_START = ['dist/index.mjs', 'dist/auth0-aws-delegation.s3.umd.min.js', 'examples/spa/dist/app.js'];
+
+/** @typedef {import('rollup').RollupOptions & { output: import('rollup').OutputOptions | import('rollup').OutputOptions[] }} Target */
+/** @typedef {{ inputs: Record<string, string>, outputs: Record<string, string> }} Stamp */
+
+const sha256 = (/** @type {string} */ file) => (existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'missing');
+const outputsOf = (/** @type {Target} */ target) => [target.output].flat().map((output) => relative(ROOT, resolve(ROOT, output.file ?? '')));
+const hashAll = (/** @type {string[]} */ files) => Object.fromEntries(files.map((file) => [file, sha256(join(ROOT, file))]));
+
+/** Every target, in build order: the SPA bundles dist/index.mjs, so it comes last. */
+async function targets() {
+  const { default: library } = await import(join(ROOT, 'rollup.config.mjs'));
+  const { default: spa } = await import(join(ROOT, 'examples/spa/rollup.config.mjs'));
+  return /** @type {Target[]} */ ([...library, spa]);
+}
+
+/** @param {Stamp | undefined} stamp @param {string[]} outputs */
+function isCurrent(stamp, outputs) {
+  if (stamp === undefined) return false;
+  const now = { inputs: hashAll(Object.keys(stamp.inputs)), outputs: hashAll(outputs) };
+  return JSON.stringify(now) === JSON.stringify(stamp) && !Object.values(now.outputs).includes('missing');
+}
+
+/** Bundles and writes one target; answers its stamp. @param {Target} target @returns {Promise<Stamp>} */
+async function build(target) {
+  const bundle = await rollup(target);
+  try {
+    for (const output of [target.output].flat()) await bundle.write(output);
+  } finally {
+    await bundle.close();
+  }
+  const read = bundle.watchFiles.filter((file) => file.startsWith('/') && existsSync(file)).map((file) => relative(ROOT, file));
+  return { inputs: hashAll([...new Set([...CONFIG_FILES, ...read])].sort()), outputs: hashAll(outputsOf(target)) };
+}
+
+/** @typedef {{ targets?: string[], stamps: Record<string, Stamp> }} Recorded */
+
+/** The stamps of the last builds; none when they are missing or not in this script's format. @returns {Recorded} */
+function readStamps() {
+  try {
+    const recorded = JSON.parse(readFileSync(STAMPS, 'utf8'));
+    if (Array.isArray(recorded.targets) && typeof recorded.stamps === 'object' && recorded.stamps !== null) return recorded;
+  } catch {
+    // No stamps yet (or unreadable ones): everything is built.
+  }
+  return { stamps: {} };
+}
+
+/** @param {Recorded} recorded */
+function save(recorded) {
+  mkdirSync(dirname(STAMPS), { recursive: true });
+  writeFileSync(STAMPS, `${JSON.stringify(recorded)}\n`);
+}
+
+/**
+ * True when the last build recorded every wanted target and none of their inputs or outputs changed:
+ * answered from the stamps alone, without loading rollup's plugins (TypeScript alone takes a second).
+ * @param {Recorded} recorded @param {boolean} forStart
+ */
+function allCurrent({ targets, stamps }, forStart) {
+  if (targets === undefined) return false;
+  const wanted = targets.filter((name) => !forStart || name.split(', ').some((file) => FOR_START.includes(file)));
+  return wanted.length > 0 && wanted.every((name) => isCurrent(stamps[name], name.split(', ')));
+}
+
+async function main() {
+  const args = new Set(process.argv.slice(2));
+  const ifChanged = args.has('--if-changed');
+  const forStart = args.has('--for-start');
+  const recorded = readStamps();
+  if (ifChanged && allCurrent(recorded, forStart)) return console.log('build: up to date');
+  const all = await targets();
+  const names = all.map((target) => outputsOf(target).join(', '));
+  // Stamps of targets that no longer exist are dropped.
+  const stamps = Object.fromEntries(names.filter((name) => recorded.stamps[name]).map((name) => [name, recorded.stamps[name]]));
+  for (const [index, target] of all.entries()) {
+    const name = names[index] ?? '';
+    if (forStart && !outputsOf(target).some((file) => FOR_START.includes(file))) continue;
+    if (ifChanged && isCurrent(stamps[name], outputsOf(target))) {
+      console.log(`build: ${name} is up to date`);
+      continue;
+    }
+    const started = Date.now();
+    stamps[name] = await build(target);
+    console.log(`build: ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // Saved after each target, so that an interrupted build keeps what it finished.
+    save({ targets: names, stamps });
+  }
+}
+
+await main();
