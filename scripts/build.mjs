@@ -7,11 +7,11 @@
 //   node scripts/build.mjs --for-start --if-changed   what `npm start` serves: the S3 script build and the SPA
 //
 // "Changed" is judged by content: after a build, every file rollup read (its watch list, node_modules
-// included) is recorded with a SHA-256 of its content, next to the config files and the outputs. A target
-// is rebuilt when any of those differs or an output is missing, so an up-to-date `npm start` costs a few
-// hundred milliseconds of hashing instead of a minute of bundling.
+// included) is recorded with its size, modification time and SHA-256, next to the config files and the
+// outputs. A target is rebuilt when any of those has other content or an output is missing, so an
+// up-to-date `npm start` costs some stat calls instead of a minute of bundling.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
@@ -24,11 +24,38 @@ const CONFIG_FILES = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json
 const FOR_START = ['dist/index.mjs', 'dist/auth0-aws-delegation.s3.umd.min.js', 'examples/spa/dist/app.js'];
 
 /** @typedef {import('rollup').RollupOptions & { output: import('rollup').OutputOptions | import('rollup').OutputOptions[] }} Target */
-/** @typedef {{ inputs: Record<string, string>, outputs: Record<string, string> }} Stamp */
+/** @typedef {{ size: number, mtimeMs: number, sha256: string }} Fingerprint */
+/** @typedef {{ inputs: Record<string, Fingerprint>, outputs: Record<string, Fingerprint> }} Stamp */
 
-const sha256 = (/** @type {string} */ file) => (existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'missing');
 const outputsOf = (/** @type {Target} */ target) => [target.output].flat().map((output) => relative(ROOT, resolve(ROOT, output.file ?? '')));
-const hashAll = (/** @type {string[]} */ files) => Object.fromEntries(files.map((file) => [file, sha256(join(ROOT, file))]));
+
+/** @param {string} file relative to the root @returns {Fingerprint | undefined} */
+function fingerprint(file) {
+  const path = join(ROOT, file);
+  if (!existsSync(path)) return undefined;
+  const { size, mtimeMs } = statSync(path);
+  return { size, mtimeMs, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') };
+}
+
+/** @param {string[]} files @returns {Record<string, Fingerprint>} */
+const fingerprints = (files) => Object.fromEntries(files.flatMap((file) => {
+  const print = fingerprint(file);
+  return print === undefined ? [] : [[file, print]];
+}));
+
+/**
+ * True when the file's content is the recorded one. Size and modification time equal to the record's
+ * answer without reading it (as make does); otherwise the content's digest decides, so a checkout that
+ * only touched a file does not rebuild.
+ * @param {string} file @param {Fingerprint} recorded
+ */
+function unchanged(file, recorded) {
+  const path = join(ROOT, file);
+  if (!existsSync(path)) return false;
+  const { size, mtimeMs } = statSync(path);
+  if (size === recorded.size && mtimeMs === recorded.mtimeMs) return true;
+  return size === recorded.size && fingerprint(file)?.sha256 === recorded.sha256;
+}
 
 /** Every target, in build order: the SPA bundles dist/index.mjs, so it comes last. */
 async function targets() {
@@ -39,9 +66,8 @@ async function targets() {
 
 /** @param {Stamp | undefined} stamp @param {string[]} outputs */
 function isCurrent(stamp, outputs) {
-  if (stamp === undefined) return false;
-  const now = { inputs: hashAll(Object.keys(stamp.inputs)), outputs: hashAll(outputs) };
-  return JSON.stringify(now) === JSON.stringify(stamp) && !Object.values(now.outputs).includes('missing');
+  if (stamp === undefined || outputs.some((file) => stamp.outputs[file] === undefined)) return false;
+  return [...Object.entries(stamp.inputs), ...Object.entries(stamp.outputs)].every(([file, recorded]) => unchanged(file, recorded));
 }
 
 /** Bundles and writes one target; answers its stamp. @param {Target} target @returns {Promise<Stamp>} */
@@ -53,7 +79,7 @@ async function build(target) {
     await bundle.close();
   }
   const read = bundle.watchFiles.filter((file) => file.startsWith('/') && existsSync(file)).map((file) => relative(ROOT, file));
-  return { inputs: hashAll([...new Set([...CONFIG_FILES, ...read])].sort()), outputs: hashAll(outputsOf(target)) };
+  return { inputs: fingerprints([...new Set([...CONFIG_FILES, ...read])].sort()), outputs: fingerprints(outputsOf(target)) };
 }
 
 /** @typedef {{ targets?: string[], stamps: Record<string, Stamp> }} Recorded */
