@@ -1,5 +1,7 @@
 import type { Loaded } from './cache';
-import { clockOffset, parseAwsResponse, toAwsCredentials } from './credentials';
+import { toCachedEntry } from './cached-delegation';
+import type { CachedDelegation } from './cached-delegation';
+import { parseAwsResponse, timing } from './credentials';
 import type { AwsCredentials, DelegationResult } from './credentials';
 import { prepareRequest } from './delegation-request';
 import type { DelegationExtras, DelegationTokenOptions, PreparedRequest } from './delegation-request';
@@ -23,15 +25,10 @@ export interface CredentialsOptions extends DelegationExtras {
   [key: string]: unknown;
 }
 
-/** What the cache holds for one key. */
-interface CachedDelegation {
-  readonly result: DelegationResult;
-  readonly credentials: AwsCredentials;
-}
-
 /**
  * Gets temporary AWS credentials for the signed-in user from Auth0's `/delegation` endpoint, keeps them
- * in memory until they are about to expire, and makes one request for all concurrent callers.
+ * in memory until they are about to expire, and makes one request for all concurrent callers. An entry
+ * is served only to the exact token (and settings) that earned it.
  *
  * @example
  * const client = new DelegationClient({ clientID: 'abc123', domain: 'tenant.auth0.com' });
@@ -40,7 +37,7 @@ interface CachedDelegation {
 export class DelegationClient {
   readonly #options: ResolvedOptions;
   readonly #cache: CredentialCache<CachedDelegation>;
-  /** Server clock minus local clock, from the last response's `Date` header. */
+  /** Server clock minus local clock, from the last response's `Date` header (bounded, see `timing`). */
   #clockOffsetMs = 0;
   readonly #readIdToken = createIdTokenReader();
 
@@ -64,14 +61,15 @@ export class DelegationClient {
    * The response is validated and cached (shared with `getCredentials`); each call gets its own copy.
    * @throws {DelegationError} `missing_token`, `malformed_id_token`, `id_token_expired`, and
    *   `invalid_configuration` when `api`/`api_type` is not `'aws'` (nothing sent);
-   *   `invalid_response`; a network, timeout, abort or HTTP code (see the README's errors table).
+   *   `invalid_response`; a network, timeout, abort, redirect or HTTP code (see the README's errors table).
    * @example
    * const result = await client.getDelegationToken({ id_token: idToken, api: 'aws' });
    * result.Credentials.AccessKeyId;
    */
   async getDelegationToken(options: DelegationTokenOptions): Promise<DelegationResult> {
     const cached = await this.#cached(options);
-    return structuredClone(cached.result);
+    // Parsed again from the text: as deep as the endpoint made it, where structuredClone would overflow.
+    return JSON.parse(cached.text) as DelegationResult;
   }
 
   /**
@@ -90,8 +88,9 @@ export class DelegationClient {
   }
 
   /**
-   * Forgets every cached credential (call it on sign-out or user switch). A request already under way
-   * still answers its callers but is not stored, so the next call asks the endpoint again.
+   * Forgets every cached credential (call it on sign-out or user switch), in every tab that shares this
+   * client's cache. A request already under way still answers its callers but is not stored or shared,
+   * so the next call asks the endpoint again.
    * @example
    * signOutButton.onclick = () => { client.clearCache(); auth.logout(); };
    */
@@ -99,25 +98,27 @@ export class DelegationClient {
     this.#cache.clear();
   }
 
-  /** The cached answer for these options, or the shared request for it. Throws at once for bad options. */
+  /**
+   * The cached answer for these options, or the shared request for it. Rejects at once for bad options.
+   * The key is everything sent, the token itself included: it lives only in this client's private Map,
+   * next to the keys it guards (tabs share digests of it, see tabs.ts).
+   */
   #cached(options: unknown): Promise<CachedDelegation> {
-    const { origin, clientID, now } = this.#options;
-    const request = prepareRequest(origin, clientID, options, (token) => this.#readIdToken(token, now() + this.#clockOffsetMs));
-    return this.#cache.get(request.key, (signal) => this.#load(request, signal), request.signal);
+    const { clientID, now } = this.#options;
+    // A token is refused locally only if it has expired on the page's clock too, never on an offset alone.
+    const request = prepareRequest(clientID, options, (token) => this.#readIdToken(token, now() + Math.min(0, this.#clockOffsetMs)));
+    return this.#cache.get(request.keyText, (signal) => this.#load(request, signal), request.signal);
   }
 
   async #load(request: PreparedRequest, signal: AbortSignal): Promise<Loaded<CachedDelegation>> {
     const response = this.#options.exchange && this.#options.exchange !== 'delegation'
       ? await assumeRoleWithWebIdentity(this.#options, request.body['id_token'], signal)
       : await postDelegation(this.#options, JSON.stringify(request.body), signal, request.secrets);
-    const offset = clockOffset(response.date, response.receivedAt);
-    const serverNow = response.receivedAt + offset;
-    const { result, expirationMs } = parseAwsResponse(response.json, serverNow, response.status);
-    this.#clockOffsetMs = offset;
+    const { result, expirationMs } = parseAwsResponse(response.json, response.status);
+    const { offsetMs, lifetimeMs, expiresAtMs } = timing(expirationMs, response.date, response.receivedAt, response.status);
+    this.#clockOffsetMs = offsetMs;
     // Half the lifetime at most, so credentials shorter than the window are still reused.
-    const window = Math.min(this.#options.refreshWindowMs, (expirationMs - serverNow) / 2);
-    const expiresAt = expirationMs - offset;
-    const freshUntil = expiresAt - window;
-    return { value: { result, credentials: toAwsCredentials(result, expiresAt, freshUntil) }, freshUntil, expiresAt };
+    const freshUntil = expiresAtMs - Math.min(this.#options.refreshWindowMs, lifetimeMs / 2);
+    return toCachedEntry(response.text, result, expiresAtMs, freshUntil);
   }
 }
