@@ -26,6 +26,20 @@ export interface CredentialsOptions extends DelegationExtras {
 }
 
 /**
+ * @internal What `fromDelegation` needs of its client: how many times `clearCache()` ran (a credential
+ * request that spans one is failed, see aws.ts), the client's `timeoutMs`, and `drop()`, which forgets
+ * credentials S3 refused without counting as a sign-out.
+ */
+export const PROVIDER_VIEW = Symbol('providerView');
+
+/** @internal See `PROVIDER_VIEW`. */
+export interface ProviderView {
+  readonly clears: number;
+  readonly timeoutMs: number;
+  drop(): void;
+}
+
+/**
  * Gets temporary AWS credentials for the signed-in user from Auth0's `/delegation` endpoint, keeps them
  * in memory until they are about to expire, and makes one request for all concurrent callers. An entry
  * is served only to the exact token (and settings) that earned it.
@@ -40,6 +54,7 @@ export class DelegationClient {
   /** Server clock minus local clock, from the last response's `Date` header (bounded, see `timing`). */
   #clockOffsetMs = 0;
   readonly #readIdToken = createIdTokenReader();
+  #clears = 0;
 
   /**
    * @throws {DelegationError} `invalid_configuration` for a missing `clientID`, a bad `domain` (not https
@@ -54,6 +69,11 @@ export class DelegationClient {
   /** The endpoint this client posts to, e.g. `https://tenant.auth0.com/delegation`. */
   get endpoint(): string {
     return this.#options.endpoint;
+  }
+
+  /** @internal See `PROVIDER_VIEW`. */
+  [PROVIDER_VIEW](): ProviderView {
+    return { clears: this.#clears, timeoutMs: this.#options.timeoutMs, drop: () => this.#cache.clear() };
   }
 
   /**
@@ -95,6 +115,7 @@ export class DelegationClient {
    * signOutButton.onclick = () => { client.clearCache(); auth.logout(); };
    */
   clearCache(): void {
+    this.#clears++;
     this.#cache.clear();
   }
 
