@@ -12,7 +12,10 @@ import { makeIdToken } from '../support/tokens';
 import { useWorker, worker } from './worker';
 
 useWorker();
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
 
 const HOUR = 3_600_000;
 const idToken = makeIdToken({ exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
