@@ -1,4 +1,5 @@
 import type { AwsCredentialIdentity, HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer, Pluggable } from '@smithy/types';
+import { smithyContextOf, untilAborted } from './aws-abort';
 import type { DelegationProviderOptions } from './aws';
 
 /** The part of an AWS SDK client's resolved config the plugin needs: its memoized credential provider. */
@@ -9,14 +10,14 @@ export interface RecoveryClientConfig {
 
 /** S3's answers for credentials it no longer (or never) accepts. */
 const TOKEN_ERRORS = ['ExpiredToken', 'InvalidToken', 'TokenRefreshRequired'];
-/** Where smithy keeps the identity a request was signed with (`SMITHY_CONTEXT_KEY` of @smithy/types). */
-const SMITHY_CONTEXT_KEY = '__smithy_context';
 
 /**
  * A plugin for an AWS SDK v3 client whose credentials come from `fromDelegation`: when the service answers
  * `ExpiredToken` or `InvalidToken` (credentials revoked, or a clock far off), it drops those credentials,
  * has the provider fetch new ones and sends that request once more. The AWS SDK alone never refreshes on
- * that error. The request body must be re-readable (a string, bytes, `Blob` or `File`, not a stream).
+ * that error. A request whose body cannot be sent again (a stream) gets the original error instead, as
+ * with the AWS SDK's own retries; the refused credentials are dropped all the same. The plugin also lets
+ * a request's `abortSignal` end its wait for credentials (the AWS SDK does not pass it to a provider).
  *
  * @example
  * const s3 = new S3Client({ region, credentials: fromDelegation(client, { idToken }) });
@@ -26,22 +27,32 @@ export function getExpiredTokenRecoveryPlugin(config: RecoveryClientConfig): Plu
   return {
     applyToStack(stack) {
       stack.add(
-        (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => async (args: InitializeHandlerArguments<object>) => {
-          try {
-            return await next(args);
-          } catch (error) {
-            if (!TOKEN_ERRORS.includes((error as { name?: string }).name ?? '')) throw error;
-            await config.credentials({ forceRefresh: true, rejectedAccessKeyId: signedWith(context) });
-            return next(args);
-          }
-        },
+        (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => (args: InitializeHandlerArguments<object>) =>
+          untilAborted(sendRecovering(config, next, args, context), context),
         { step: 'initialize', name: 'delegationExpiredTokenRecovery', override: true },
       );
     },
   };
 }
 
-function signedWith(context: HandlerExecutionContext): string | undefined {
-  const smithy = (context as Record<string, unknown>)[SMITHY_CONTEXT_KEY] as { selectedHttpAuthScheme?: { identity?: { accessKeyId?: string } } } | undefined;
-  return smithy?.selectedHttpAuthScheme?.identity?.accessKeyId;
+async function sendRecovering(config: RecoveryClientConfig, next: InitializeHandler<object, MetadataBearer>, args: InitializeHandlerArguments<object>, context: HandlerExecutionContext) {
+  try {
+    return await next(args);
+  } catch (error) {
+    if (!TOKEN_ERRORS.includes((error as { name?: string }).name ?? '')) throw error;
+    const rejectedAccessKeyId = smithyContextOf(context).selectedHttpAuthScheme?.identity?.accessKeyId;
+    const refreshed = config.credentials({ forceRefresh: true, rejectedAccessKeyId });
+    if (!isReplayable((args.input as { Body?: unknown }).Body)) {
+      // The first attempt read the stream: a second would send nothing. The caller gets S3's answer.
+      await refreshed.catch(() => undefined);
+      throw error;
+    }
+    await refreshed;
+    return next(args);
+  }
+}
+
+/** No body, or one that can be read again: a string, bytes or a Blob (not a stream or an iterable). */
+function isReplayable(body: unknown): boolean {
+  return body == null || typeof body === 'string' || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || (typeof Blob === 'function' && body instanceof Blob);
 }

@@ -1,17 +1,18 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { jwtDecode } from 'jwt-decode';
-import type { DelegationClient } from './client';
+import { PROVIDER_VIEW } from './client';
+import type { DelegationClient, ProviderView } from './client';
 import type { AwsCredentials } from './credentials';
 import type { DelegationExtras } from './delegation-request';
-import { configurationError } from './errors';
-import type { DelegationError } from './errors';
+import { DelegationError, configurationError } from './errors';
 import { isPlainObject, rejectUnknownKeys } from './guards';
 
 /** Options of `fromDelegation(client, init)`. */
 export interface FromDelegationInit extends DelegationExtras {
   /**
    * The signed-in user's ID token, or a function returning it (or a promise of it), called on every
-   * credential request so a renewed token is used.
+   * credential request so a renewed token is used. A function that throws fails that request with
+   * `missing_token` (its error as `cause`); one that has not answered within the client's `timeoutMs`
+   * fails it with `timeout`.
    */
   idToken: string | (() => string | Promise<string>);
   /**
@@ -38,15 +39,30 @@ const STALE_MARGIN_MS = 30_000;
 const STALE_RETRY_MS = 10_000;
 const INIT_KEYS = ['idToken', 'role', 'principal', 'scope', 'targetClientId', 'onRefreshError'];
 
+/** What a provider remembers of its last success, for the stale fallback. */
+interface LastCredentials {
+  readonly token: string;
+  /** The client's clear count then: a `clearCache()` since ends the fallback. */
+  readonly clears: number;
+  readonly credentials: AwsCredentials;
+}
+
 /**
  * A credential provider for the AWS SDK v3 backed by a `DelegationClient`: every S3Client (or other
  * client) built with it shares the client's cache and its single request. The client refreshes at
  * `refreshAt`, well before the AWS SDK's own 5-minute window; if that refresh fails for a passing reason
- * (network, timeout, 429, 5xx), the previous credentials keep being served while they are valid (see
- * `onRefreshError`). A new ID token for another user never gets the previous user's credentials.
+ * (network, timeout, 429, 5xx), the previous credentials of the same token keep being served while they
+ * are valid (see `onRefreshError`).
+ *
+ * A user switch: call `client.clearCache()` before the next user's token is handed out. A credential
+ * request that was waiting (for the `idToken` function or the endpoint) when `clearCache()` ran then
+ * fails with `cache_cleared` instead of answering with either user's keys; the AWS SDK shares one
+ * provider call between the requests of a client, so all of them fail together, and the next ones ask
+ * again.
  *
  * @throws {DelegationError} `invalid_configuration` (at once) for a missing `idToken` or an unknown
- *   option; later, from the provider, whatever `getCredentials` throws.
+ *   option; later, from the provider, `missing_token` or `timeout` from the `idToken` function,
+ *   `cache_cleared`, or whatever `getCredentials` throws.
  * @example
  * const s3 = new S3Client({
  *   region: 'us-east-1',
@@ -59,33 +75,34 @@ export function fromDelegation(client: DelegationClient, init: FromDelegationIni
   }
   rejectUnknownKeys(init, INIT_KEYS, 'fromDelegation');
   const { idToken, onRefreshError, ...extras } = init;
-  let last: { sub: string | undefined; credentials: AwsCredentials } | undefined;
+  let last: LastCredentials | undefined;
   let retryAt = 0;
   // Concurrent callers of one failed refresh share its error object: report it once.
   let reported: unknown;
-  // The same token comes back on every request: decode its sub once.
-  let lastToken: unknown;
-  let lastSub: string | undefined;
 
   return async (options?: DelegationProviderOptions): Promise<AwsCredentialIdentity> => {
-    const token = typeof idToken === 'function' ? await idToken() : idToken;
+    // Read before anything is awaited: this request's user is the one current now.
+    const view = viewOf(client);
+    const { clears } = view;
+    const token = await readToken(idToken, view.timeoutMs);
     const now = Date.now();
-    if (token !== lastToken) [lastToken, lastSub] = [token, subOf(token)];
-    const sub = lastSub;
-    const stale = staleFallback(last, sub, options?.rejectedAccessKeyId, now);
+    const stale = staleFallback(last, token, clears, options?.rejectedAccessKeyId, now);
     if (stale && now < retryAt) return toIdentity(stale);
     try {
       let credentials = await client.getCredentials({ ...extras, idToken: token });
       if (credentials.accessKeyId === options?.rejectedAccessKeyId) {
-        // S3 refused these before their time: drop them from the client and ask again.
-        client.clearCache();
+        // S3 refused these before their time: drop them (in every tab) and ask again. Not a sign-out:
+        // other requests waiting for credentials carry on.
+        view.drop();
         credentials = await client.getCredentials({ ...extras, idToken: token });
       }
-      last = { sub, credentials };
+      assertNotCleared(client, clears);
+      last = { token, clears, credentials };
       retryAt = 0;
       return toIdentity(credentials);
     } catch (error) {
       if (!stale || !isPassing(error)) throw error;
+      assertNotCleared(client, clears);
       retryAt = Date.now() + STALE_RETRY_MS;
       if (error !== reported) onRefreshError?.(error);
       reported = error;
@@ -94,23 +111,49 @@ export function fromDelegation(client: DelegationClient, init: FromDelegationIni
   };
 }
 
-/** The previous credentials, if a failed refresh may fall back to them: same user, due, not refused, valid. */
-function staleFallback(last: { sub: string | undefined; credentials: AwsCredentials } | undefined, sub: string | undefined, rejected: string | undefined, now: number): AwsCredentials | undefined {
-  if (last === undefined || last.sub === undefined || last.sub !== sub) return undefined;
+/** What the provider needs of its client; a client of another copy of this SDK has no view: no check. */
+function viewOf(client: DelegationClient): ProviderView {
+  return (client as Partial<Pick<DelegationClient, typeof PROVIDER_VIEW>>)[PROVIDER_VIEW]?.() ?? { clears: 0, timeoutMs: 10_000, drop: () => client.clearCache() };
+}
+
+/**
+ * @throws {DelegationError} `cache_cleared` when `clearCache()` ran since `clears` was read: the user may
+ *   have switched while this request waited, and its credentials may be either user's.
+ */
+function assertNotCleared(client: DelegationClient, clears: number): void {
+  if (viewOf(client).clears === clears) return;
+  throw new DelegationError({ code: 'cache_cleared', message: 'clearCache() ran while this request waited for credentials (sign-out or user switch): send it again.' });
+}
+
+/**
+ * The ID token, from the value or the function, within `timeoutMs`.
+ * @throws {DelegationError} `missing_token` (the function's error as `cause`), `timeout`.
+ */
+async function readToken(idToken: FromDelegationInit['idToken'], timeoutMs: number): Promise<string> {
+  if (typeof idToken !== 'function') return idToken;
+  const late = new DelegationError({ code: 'timeout', message: `The idToken function did not answer within ${timeoutMs} ms (the client's timeoutMs).` });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      // Called inside the promise chain: a function that throws rejects it.
+      Promise.resolve().then(idToken),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(late), timeoutMs))),
+    ]);
+  } catch (error) {
+    if (error === late) throw late;
+    throw new DelegationError({ code: 'missing_token', message: 'The idToken function failed: see cause. Nothing was sent.', cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The previous credentials, if a failed refresh may fall back to them: same token, no clear since, due, not refused, valid. */
+function staleFallback(last: LastCredentials | undefined, token: string, clears: number, rejected: string | undefined, now: number): AwsCredentials | undefined {
+  if (last === undefined || last.token !== token || last.clears !== clears) return undefined;
   const { credentials } = last;
   const usable = credentials.accessKeyId !== rejected && +credentials.refreshAt <= now && now < +credentials.expiration - STALE_MARGIN_MS;
   return usable ? credentials : undefined;
 }
-
-function subOf(token: unknown): string | undefined {
-  try {
-    const { sub } = jwtDecode(token as string);
-    return sub;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Failures that say nothing about the user's right to credentials: worth riding out on stale ones. */
 function isPassing(error: unknown): error is DelegationError {
   const { code, status } = Object(error) as { code?: unknown; status?: unknown };

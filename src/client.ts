@@ -1,5 +1,7 @@
 import type { Loaded } from './cache';
-import { clockOffset, parseAwsResponse, toAwsCredentials } from './credentials';
+import { toCachedEntry } from './cached-delegation';
+import type { CachedDelegation } from './cached-delegation';
+import { parseAwsResponse, timing } from './credentials';
 import type { AwsCredentials, DelegationResult } from './credentials';
 import { prepareRequest } from './delegation-request';
 import type { DelegationExtras, DelegationTokenOptions, PreparedRequest } from './delegation-request';
@@ -23,15 +25,24 @@ export interface CredentialsOptions extends DelegationExtras {
   [key: string]: unknown;
 }
 
-/** What the cache holds for one key. */
-interface CachedDelegation {
-  readonly result: DelegationResult;
-  readonly credentials: AwsCredentials;
+/**
+ * @internal What `fromDelegation` needs of its client: how many times `clearCache()` ran (a credential
+ * request that spans one is failed, see aws.ts), the client's `timeoutMs`, and `drop()`, which forgets
+ * credentials S3 refused without counting as a sign-out.
+ */
+export const PROVIDER_VIEW = Symbol('providerView');
+
+/** @internal See `PROVIDER_VIEW`. */
+export interface ProviderView {
+  readonly clears: number;
+  readonly timeoutMs: number;
+  drop(): void;
 }
 
 /**
  * Gets temporary AWS credentials for the signed-in user from Auth0's `/delegation` endpoint, keeps them
- * in memory until they are about to expire, and makes one request for all concurrent callers.
+ * in memory until they are about to expire, and makes one request for all concurrent callers. An entry
+ * is served only to the exact token (and settings) that earned it.
  *
  * @example
  * const client = new DelegationClient({ clientID: 'abc123', domain: 'tenant.auth0.com' });
@@ -40,9 +51,10 @@ interface CachedDelegation {
 export class DelegationClient {
   readonly #options: ResolvedOptions;
   readonly #cache: CredentialCache<CachedDelegation>;
-  /** Server clock minus local clock, from the last response's `Date` header. */
+  /** Server clock minus local clock, from the last response's `Date` header (bounded, see `timing`). */
   #clockOffsetMs = 0;
   readonly #readIdToken = createIdTokenReader();
+  #clears = 0;
 
   /**
    * @throws {DelegationError} `invalid_configuration` for a missing `clientID`, a bad `domain` (not https
@@ -59,19 +71,25 @@ export class DelegationClient {
     return this.#options.endpoint;
   }
 
+  /** @internal See `PROVIDER_VIEW`. */
+  [PROVIDER_VIEW](): ProviderView {
+    return { clears: this.#clears, timeoutMs: this.#options.timeoutMs, drop: () => this.#cache.clear() };
+  }
+
   /**
    * auth0.js v7's `getDelegationToken`: posts the same JSON body and resolves to the endpoint's JSON.
    * The response is validated and cached (shared with `getCredentials`); each call gets its own copy.
    * @throws {DelegationError} `missing_token`, `malformed_id_token`, `id_token_expired`, and
    *   `invalid_configuration` when `api`/`api_type` is not `'aws'` (nothing sent);
-   *   `invalid_response`; a network, timeout, abort or HTTP code (see the README's errors table).
+   *   `invalid_response`; a network, timeout, abort, redirect or HTTP code (see the README's errors table).
    * @example
    * const result = await client.getDelegationToken({ id_token: idToken, api: 'aws' });
    * result.Credentials.AccessKeyId;
    */
   async getDelegationToken(options: DelegationTokenOptions): Promise<DelegationResult> {
     const cached = await this.#cached(options);
-    return structuredClone(cached.result);
+    // Parsed again from the text: as deep as the endpoint made it, where structuredClone would overflow.
+    return JSON.parse(cached.text) as DelegationResult;
   }
 
   /**
@@ -90,34 +108,38 @@ export class DelegationClient {
   }
 
   /**
-   * Forgets every cached credential (call it on sign-out or user switch). A request already under way
-   * still answers its callers but is not stored, so the next call asks the endpoint again.
+   * Forgets every cached credential (call it on sign-out or user switch), in every tab that shares this
+   * client's cache. A request already under way still answers its callers but is not stored or shared,
+   * so the next call asks the endpoint again.
    * @example
    * signOutButton.onclick = () => { client.clearCache(); auth.logout(); };
    */
   clearCache(): void {
+    this.#clears++;
     this.#cache.clear();
   }
 
-  /** The cached answer for these options, or the shared request for it. Throws at once for bad options. */
+  /**
+   * The cached answer for these options, or the shared request for it. Rejects at once for bad options.
+   * The key is everything sent, the token itself included: it lives only in this client's private Map,
+   * next to the keys it guards (tabs share digests of it, see tabs.ts).
+   */
   #cached(options: unknown): Promise<CachedDelegation> {
-    const { origin, clientID, now } = this.#options;
-    const request = prepareRequest(origin, clientID, options, (token) => this.#readIdToken(token, now() + this.#clockOffsetMs));
-    return this.#cache.get(request.key, (signal) => this.#load(request, signal), request.signal);
+    const { clientID, now } = this.#options;
+    // A token is refused locally only if it has expired on the page's clock too, never on an offset alone.
+    const request = prepareRequest(clientID, options, (token) => this.#readIdToken(token, now() + Math.min(0, this.#clockOffsetMs)));
+    return this.#cache.get(request.keyText, (signal) => this.#load(request, signal), request.signal);
   }
 
   async #load(request: PreparedRequest, signal: AbortSignal): Promise<Loaded<CachedDelegation>> {
     const response = this.#options.exchange && this.#options.exchange !== 'delegation'
       ? await assumeRoleWithWebIdentity(this.#options, request.body['id_token'], signal)
       : await postDelegation(this.#options, JSON.stringify(request.body), signal, request.secrets);
-    const offset = clockOffset(response.date, response.receivedAt);
-    const serverNow = response.receivedAt + offset;
-    const { result, expirationMs } = parseAwsResponse(response.json, serverNow, response.status);
-    this.#clockOffsetMs = offset;
+    const { result, expirationMs } = parseAwsResponse(response.json, response.status);
+    const { offsetMs, lifetimeMs, expiresAtMs } = timing(expirationMs, response.date, response.receivedAt, response.status);
+    this.#clockOffsetMs = offsetMs;
     // Half the lifetime at most, so credentials shorter than the window are still reused.
-    const window = Math.min(this.#options.refreshWindowMs, (expirationMs - serverNow) / 2);
-    const expiresAt = expirationMs - offset;
-    const freshUntil = expiresAt - window;
-    return { value: { result, credentials: toAwsCredentials(result, expiresAt, freshUntil) }, freshUntil, expiresAt };
+    const freshUntil = expiresAtMs - Math.min(this.#options.refreshWindowMs, lifetimeMs / 2);
+    return toCachedEntry(response.text, result, expiresAtMs, freshUntil);
   }
 }

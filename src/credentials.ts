@@ -62,21 +62,37 @@ export interface AwsCredentials {
   readonly subject: string | undefined;
 }
 
-/** A validated AWS delegation response, with the expiry on the server's clock. */
+/** A validated AWS delegation response, with the expiry as the server wrote it. */
 export interface ParsedAwsResponse {
   readonly result: DelegationResult;
   readonly expirationMs: number;
 }
 
+/** When credentials expire on the local clock, and the clock offset that was believed to say so. */
+export interface Timing {
+  /** Server clock minus local clock, from the `Date` header; 0 when absent or not believable. */
+  readonly offsetMs: number;
+  /** How long the credentials are taken to last from `receivedAtMs`. */
+  readonly lifetimeMs: number;
+  readonly expiresAtMs: number;
+}
+
+/** A `Date` header further than this from the local clock is not believed: more likely wrong than the page. */
+export const MAX_CLOCK_OFFSET_MS = 24 * 3_600_000;
+/** A delegation answer is under 4 KB; no body is read past this (`invalid_response`). */
+export const MAX_BODY_BYTES = 65_536;
+/** STS never issues credentials for longer (`DurationSeconds` 43200): a longer claim is not trusted. */
+export const MAX_LIFETIME_MS = 12 * 3_600_000;
+
 const REQUIRED_STRINGS = ['AccessKeyId', 'SecretAccessKey', 'SessionToken'] as const;
 
 /**
  * Validates an `api_type: 'aws'` response before anything is cached: `Credentials` with non-empty
- * `AccessKeyId`, `SecretAccessKey`, `SessionToken`, and an `Expiration` that parses and is after
- * `serverNowMs`. Messages name the field, never its value.
+ * `AccessKeyId`, `SecretAccessKey`, `SessionToken`, and an `Expiration` that parses (whether it has
+ * passed is `timing`'s to say). Messages name the field, never its value.
  * @throws {DelegationError} `invalid_response`
  */
-export function parseAwsResponse(json: unknown, serverNowMs: number, status: number): ParsedAwsResponse {
+export function parseAwsResponse(json: unknown, status: number): ParsedAwsResponse {
   const credentials = isPlainObject(json) ? json['Credentials'] : undefined;
   if (!isPlainObject(credentials)) throw invalidResponse('no "Credentials" object', status);
   for (const field of REQUIRED_STRINGS) {
@@ -86,8 +102,25 @@ export function parseAwsResponse(json: unknown, serverNowMs: number, status: num
   const expiration = credentials['Expiration'];
   const expirationMs = typeof expiration === 'string' ? Date.parse(expiration) : Number.NaN;
   if (Number.isNaN(expirationMs)) throw invalidResponse('no "Credentials.Expiration" date', status);
-  if (expirationMs <= serverNowMs) throw invalidResponse('"Credentials.Expiration" has passed', status);
   return { result: json as DelegationResult, expirationMs };
+}
+
+/**
+ * How long credentials last on the local clock. The `Date` header corrects a page clock that is off, but
+ * only by up to a day; the lifetime is the shortest of what the server's clock says (`Expiration - Date`),
+ * what the believed clock says, and 12 hours. So a lying `Date` can neither stretch credentials past
+ * their `Expiration` by more than that bound nor make them look expired when the local clock disagrees.
+ * @throws {DelegationError} `invalid_response` when `Expiration` has passed.
+ */
+export function timing(expirationMs: number, dateHeader: string | null, receivedAtMs: number, status: number): Timing {
+  const serverMs = dateHeader === null ? Number.NaN : Date.parse(dateHeader);
+  const seen = serverMs - receivedAtMs;
+  // NaN (no or unreadable header) fails the comparison too.
+  const offsetMs = Math.abs(seen) <= MAX_CLOCK_OFFSET_MS ? seen : 0;
+  const claimed = serverMs < expirationMs ? expirationMs - serverMs : Infinity;
+  const lifetimeMs = Math.min(expirationMs - receivedAtMs - offsetMs, claimed, MAX_LIFETIME_MS);
+  if (!(lifetimeMs > 0)) throw invalidResponse('"Credentials.Expiration" has passed', status);
+  return { offsetMs, lifetimeMs, expiresAtMs: receivedAtMs + lifetimeMs };
 }
 
 /** Maps a validated response to the AWS SDK's credential shape, times on the local clock. */
@@ -105,15 +138,7 @@ export function toAwsCredentials(result: DelegationResult, expiresAtLocalMs: num
   };
 }
 
-/**
- * Server clock minus local clock, from the response's `Date` header (second resolution), or 0 when the
- * header is absent or unreadable (cross-origin responses hide it unless CORS exposes it).
- */
-export function clockOffset(dateHeader: string | null, localNowMs: number): number {
-  const serverMs = dateHeader === null ? Number.NaN : Date.parse(dateHeader);
-  return Number.isNaN(serverMs) ? 0 : serverMs - localNowMs;
-}
-
+/** The `invalid_response` error: `reason` names the field, never its value. */
 export function invalidResponse(reason: string, status: number): DelegationError {
   return new DelegationError({
     code: 'invalid_response',

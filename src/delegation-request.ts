@@ -36,8 +36,11 @@ export interface DelegationTokenOptions extends DelegationExtras {
 export interface PreparedRequest {
   /** The body; `JSON.stringify(body)` is byte for byte what auth0.js v7 sent (made only on a cache miss). */
   readonly body: Readonly<Record<string, unknown>>;
-  /** Cache key: origin, identity and every sent field except the tokens. */
-  readonly key: string;
+  /**
+   * The cache key: every field sent, tokens included, sorted. An entry serves only the exact token that
+   * earned it. Secret: kept in the client's private Map only (tabs share a digest of it).
+   */
+  readonly keyText: string;
   /** The tokens of this request, to be kept out of any text we produce. */
   readonly secrets: readonly string[];
   readonly signal: AbortSignal | undefined;
@@ -65,7 +68,7 @@ export function assertHasToken(options: unknown): asserts options is DelegationT
  * `targetClientId` and `api`. The ID token is decoded first, so a bad or expired one sends nothing.
  * @throws {DelegationError} `missing_token`, `malformed_id_token`, `id_token_expired`, `invalid_configuration`
  */
-export function prepareRequest(origin: string, clientID: string, options: unknown, readToken: (token: unknown) => IdTokenIdentity): PreparedRequest {
+export function prepareRequest(clientID: string, options: unknown, readToken: (token: unknown) => IdTokenIdentity): PreparedRequest {
   assertHasToken(options);
   const { signal, ...rest } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
@@ -84,24 +87,25 @@ export function prepareRequest(origin: string, clientID: string, options: unknow
     // The response of other APIs has no AWS credentials to validate, cache or hand to the AWS SDK.
     throw configurationError('This SDK gets AWS credentials: pass api: "aws".');
   }
-  const identity = identify(rest, readToken);
+  checkToken(rest, readToken);
   return {
     body,
-    // Serialising the key proves the body serialisable too: its other fields are the tokens, strings.
-    key: cacheKey(origin, identity, body),
+    // Serialising the key proves the body serialisable too.
+    keyText: sortedFields(body),
     secrets: [rest.id_token, rest.refresh_token].filter((value): value is string => typeof value === 'string'),
     signal,
   };
 }
 
-function identify(options: DelegationTokenOptions, readToken: (token: unknown) => IdTokenIdentity): string {
-  if (options.id_token) return `sub:${readToken(options.id_token).sub}`;
-  if (typeof options.refresh_token !== 'string') {
+/**
+ * An ID token must decode and be unexpired; a refresh token must be a string. Neither is verified here
+ * (only the server can): the cache key holds the token itself, never what it claims.
+ */
+function checkToken(options: DelegationTokenOptions, readToken: (token: unknown) => IdTokenIdentity): void {
+  if (options.id_token) readToken(options.id_token);
+  else if (typeof options.refresh_token !== 'string') {
     throw new DelegationError({ code: 'missing_token', message: 'refresh_token must be a string.' });
   }
-  // An opaque refresh token is its own identity. The key lives only in the cache's private Map, which
-  // already holds the secret keys it guards; it is never logged, stored or put in an error.
-  return `rt:${options.refresh_token}`;
 }
 
 function serialize(value: unknown): string {
@@ -113,10 +117,10 @@ function serialize(value: unknown): string {
 }
 
 /** Sorted so that the order in which a caller wrote its options does not split the cache. */
-function cacheKey(origin: string, identity: string, body: Record<string, unknown>): string {
+function sortedFields(body: Record<string, unknown>): string {
   const fields = Object.keys(body)
-    .filter((name) => name !== 'id_token' && name !== 'refresh_token' && body[name] !== undefined)
+    .filter((name) => body[name] !== undefined)
     .sort()
     .map((name) => [name, body[name]]);
-  return serialize([origin, identity, fields]);
+  return serialize(fields);
 }

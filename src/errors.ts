@@ -13,7 +13,9 @@ export type DelegationErrorCode =
   | 'rate_limited'
   | 'server_error'
   | 'http_error'
-  | 'invalid_response';
+  | 'invalid_response'
+  | 'redirect_refused'
+  | 'cache_cleared';
 
 /** What a `DelegationError` is made of. */
 export interface DelegationErrorInit {

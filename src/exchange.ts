@@ -1,7 +1,7 @@
 import ky, { HTTPError, TimeoutError } from 'ky';
 import type { KyResponse } from 'ky';
 import { abortedError } from './cache';
-import { invalidResponse } from './credentials';
+import { MAX_BODY_BYTES, invalidResponse } from './credentials';
 import { DelegationError } from './errors';
 import { isPlainObject } from './guards';
 import type { ResolvedOptions } from './options';
@@ -9,6 +9,8 @@ import { redact } from './redact';
 
 /** A successful answer of the delegation endpoint. */
 export interface ExchangeResponse {
+  /** The body, as sent: the cache keeps it, so every copy handed out is parsed from it. */
+  readonly text: string;
   /** The parsed JSON body. */
   readonly json: unknown;
   readonly status: number;
@@ -28,11 +30,13 @@ const MAX_DESCRIPTION_CHARS = 500;
  * POSTs `bodyText` to the delegation endpoint through ky: a timeout per attempt, and up to
  * `options.retries` retries (POST included, which ky does not retry by default) after network errors,
  * 408, 429 and 5xx, with exponential backoff and jitter, honouring `Retry-After` up to
- * `options.maxRetryAfterMs`. Timeouts and aborts are not retried (ky never retries them).
- * @throws {DelegationError} `network_error`, `timeout`, `aborted`, `invalid_response`, `rate_limited`,
- *   `server_error`, `http_error`, or the server's own `error` code.
+ * `options.maxRetryAfterMs`. Timeouts and aborts are not retried (ky never retries them). A redirect is
+ * never followed (the token would be posted wherever it points), and no body is read past 64 KB.
+ * @throws {DelegationError} `network_error`, `timeout`, `aborted`, `invalid_response`, `redirect_refused`,
+ *   `rate_limited`, `server_error`, `http_error`, or the server's own `error` code.
  */
 export async function postDelegation(options: ResolvedOptions, bodyText: string, signal: AbortSignal, secrets: readonly string[]): Promise<ExchangeResponse> {
+  const fetch = boundedFetch(options);
   let response: KyResponse;
   try {
     response = await ky.post(options.endpoint, {
@@ -41,16 +45,19 @@ export async function postDelegation(options: ResolvedOptions, bodyText: string,
       timeout: options.timeoutMs,
       signal,
       retry: retryPolicy(options),
-      fetch: bufferingFetch(options),
+      // The browser hands back an opaque redirect (status 0), Node the 3xx: ky retries neither.
+      redirect: 'manual',
+      fetch,
     });
   } catch (error) {
     throw await toDelegationError(error, options, signal, secrets);
   }
   const receivedAt = options.now();
+  if (fetch.oversized(response)) throw invalidResponse(`a body over ${MAX_BODY_BYTES} bytes`, response.status);
   const text = await response.text();
   const json = tryParseJson(text);
   if (json === undefined) throw invalidResponse('not JSON', response.status);
-  return { json, status: response.status, date: response.headers.get('date'), receivedAt };
+  return { text, json, status: response.status, date: response.headers.get('date'), receivedAt };
 }
 
 function retryPolicy(options: ResolvedOptions) {
@@ -66,23 +73,60 @@ function retryPolicy(options: ResolvedOptions) {
   };
 }
 
+/** ky's `fetch`, and whether a response it returned had a body over the limit. */
+type BoundedFetch = typeof globalThis.fetch & { oversized(response: Response): boolean };
+
 /**
- * The `fetch` ky calls, reading the whole body before it resolves: ky's per-attempt timeout and the
- * abort signal then cover a body that stalls, not only the headers.
+ * The `fetch` ky calls, reading the whole body (through a clone, at most 64 KB of it) before it
+ * resolves: ky's per-attempt timeout and the abort signal then cover a body that stalls, not only the
+ * headers. A larger body is cancelled unread and its response remembered as oversized (an error status
+ * is then classified by its status alone, as with no body).
  */
-function bufferingFetch(options: ResolvedOptions): typeof globalThis.fetch {
-  return async (input, init) => {
+function boundedFetch(options: ResolvedOptions): BoundedFetch {
+  let oversized: Response | undefined;
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const response = await (options.fetch ?? globalThis.fetch)(input, init);
-    await response.clone().arrayBuffer();
+    if (await exceeds(response.clone(), MAX_BODY_BYTES)) {
+      oversized = response;
+      void response.body?.cancel().catch(() => undefined);
+    }
     return response;
   };
+  return Object.assign(fetch, { oversized: (response: Response) => response === oversized });
+}
+
+/** Reads the body until its end or past `limit` bytes (then cancels it): whether it was longer. */
+async function exceeds(response: Response, limit: number): Promise<boolean> {
+  const reader = response.body?.getReader();
+  let size = 0;
+  for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
+    size += next.value.byteLength;
+    if (size > limit) {
+      void reader?.cancel().catch(() => undefined);
+      return true;
+    }
+  }
+  return false;
+}
+
+function isRedirect(response: Response): boolean {
+  return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
 }
 
 async function toDelegationError(error: unknown, options: ResolvedOptions, signal: AbortSignal, secrets: readonly string[]): Promise<DelegationError> {
   if (signal.aborted) return abortedError(signal);
   if (error instanceof TimeoutError) return timeoutError(options);
+  if (error instanceof HTTPError && isRedirect(error.response)) return redirectError(options, error.response.status);
   if (error instanceof HTTPError) return httpError(error.response, options, secrets);
   return networkError(options, error);
+}
+
+function redirectError(options: ResolvedOptions, status: number): DelegationError {
+  return new DelegationError({
+    code: 'redirect_refused',
+    status,
+    message: `POST ${options.endpoint} answered a redirect: not followed (the token would go along). Check the domain.`,
+  });
 }
 
 function timeoutError(options: ResolvedOptions): DelegationError {

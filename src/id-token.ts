@@ -3,7 +3,7 @@ import { DelegationError } from './errors';
 
 /** The claims of an ID token this SDK relies on. */
 export interface IdTokenIdentity {
-  /** The user, e.g. `auth0|5f7c...`; part of the cache key so two users never share credentials. */
+  /** The user, e.g. `auth0|5f7c...` (unverified: never enough to serve credentials, see the cache key). */
   readonly sub: string;
   /** Expiry in seconds since the epoch, when the token has one. */
   readonly exp: number | undefined;
@@ -39,7 +39,8 @@ function decodeIdToken(token: unknown): IdTokenIdentity {
   }
   // Object(): a payload of `null` or a number reads as having no claims.
   const { sub, exp } = Object(claims) as { sub?: unknown; exp?: unknown };
-  if (typeof sub !== 'string' || sub === '' || (exp !== undefined && typeof exp !== 'number')) {
+  // An exp beyond what a Date can hold (|exp| > 8.64e12 s) is no time at all.
+  if (typeof sub !== 'string' || sub === '' || (exp !== undefined && !(typeof exp === 'number' && Math.abs(exp) <= 8.64e12))) {
     throw malformed('it needs a "sub" string and a numeric "exp"');
   }
   return { sub, exp };

@@ -1,5 +1,6 @@
 import { configurationError } from './errors';
 import { isPlainObject, rejectUnknownKeys } from './guards';
+import { isTrustedUrl, tryParseUrl } from './urls';
 import { EXCHANGE_OPTIONS } from './web-identity';
 import type { WebIdentityExchange } from './web-identity';
 
@@ -37,6 +38,13 @@ export interface DelegationClientOptions {
    * @default 'delegation'
    */
   exchange?: 'delegation' | WebIdentityExchange;
+  /**
+   * Share credentials with this origin's other tabs (Web Locks and a BroadcastChannel; memory only).
+   * Every same-origin page can read what that channel carries: `false` keeps this client's cache to its
+   * own tab. The core script build never shares.
+   * @default true
+   */
+  shareAcrossTabs?: boolean;
 }
 
 /** Options after validation: every field defaulted, frozen. */
@@ -54,6 +62,7 @@ export interface ResolvedOptions {
   readonly now: () => number;
   /** `undefined` for delegation. */
   readonly exchange: 'delegation' | WebIdentityExchange | undefined;
+  readonly shareAcrossTabs: boolean;
 }
 
 /** Numeric options: [default, minimum, maximum, whole numbers only]. */
@@ -65,7 +74,7 @@ const NUMERIC: Readonly<Record<'refreshWindowMs' | 'timeoutMs' | 'retries' | 'ma
 };
 
 /** The keys `DelegationClientOptions` accepts. */
-export const CLIENT_OPTION_NAMES: readonly string[] = ['clientID', 'domain', 'fetch', 'now', ...EXCHANGE_OPTIONS, ...Object.keys(NUMERIC)];
+export const CLIENT_OPTION_NAMES: readonly string[] = ['clientID', 'domain', 'fetch', 'now', 'shareAcrossTabs', ...EXCHANGE_OPTIONS, ...Object.keys(NUMERIC)];
 
 /**
  * Validates `input` and returns the frozen, fully defaulted options.
@@ -81,6 +90,8 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   for (const key of ['fetch', 'now']) {
     if (input[key] !== undefined && typeof input[key] !== 'function') throw configurationError(`"${key}" must be a function.`);
   }
+  const share = input['shareAcrossTabs'] ?? true;
+  if (typeof share !== 'boolean') throw configurationError('"shareAcrossTabs" must be true or false.');
   const origin = parseDomain(input['domain']);
   return Object.freeze({
     clientID,
@@ -90,6 +101,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     fetch: input['fetch'] as typeof globalThis.fetch | undefined,
     now: (input['now'] as (() => number) | undefined) ?? (() => Date.now()),
     exchange: input['exchange'] as ResolvedOptions['exchange'],
+    shareAcrossTabs: share,
   });
 }
 
@@ -112,21 +124,7 @@ function numericOptions(input: Record<string, unknown>): Record<keyof typeof NUM
 export function parseDomain(value: unknown): string {
   const text = typeof value === 'string' ? value.trim() : '';
   const url = tryParseUrl(text.includes('://') ? text : `https://${text}`);
-  const allowed = url?.protocol === 'https:' || (url?.protocol === 'http:' && isLoopbackHost(url.hostname));
   // An origin alone: no path, query, fragment or credentials.
-  if (url && allowed && url.href === `${url.origin}/`) return url.origin;
+  if (isTrustedUrl(url) && url.href === `${url.origin}/`) return url.origin;
   throw configurationError(`"domain" must be like tenant.auth0.com or an https origin (http on loopback only), no path; got ${JSON.stringify(text)}.`);
-}
-
-function tryParseUrl(text: string): URL | undefined {
-  try {
-    return new URL(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** `localhost`, `127.x.y.z` and `[::1]`: the hosts that never leave this machine. */
-export function isLoopbackHost(hostname: string): boolean {
-  return /^(localhost|\[::1\]|127(\.\d+){3})$/.test(hostname);
 }

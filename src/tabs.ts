@@ -1,6 +1,13 @@
 import { SingleFlightCache, abortedError } from './cache';
 import type { Loaded } from './cache';
+import { fromShared, toShared } from './cached-delegation';
+import type { CachedDelegation } from './cached-delegation';
+import { digest } from './digest';
+import { Handover } from './handover';
+import { isPlainObject } from './guards';
 import type { ResolvedOptions } from './options';
+import { readMessage } from './tab-messages';
+import type { EntryMessage, TabMessage } from './tab-messages';
 
 /** What the client needs of its cache: the single-flight `get` and `clear`. */
 export interface CredentialCache<T> {
@@ -8,98 +15,140 @@ export interface CredentialCache<T> {
   clear(): void;
 }
 
-type Message<T> = { type: 'loading' | 'failed'; key: string } | { type: 'entry'; key: string; loaded: Loaded<T> } | { type: 'clear' };
+type Load = (signal: AbortSignal) => Promise<Loaded<CachedDelegation>>;
 
-/** How long a tab waits for another tab's announced answer before asking itself (that tab may have closed). */
-const HANDOVER_MS = 15_000;
+const PREFIX = 'auth0-aws-delegation';
 
 /**
- * The client's cache, shared by every tab of the origin where the browser allows it. A Web Lock per
- * cache key lets one tab at a time ask the endpoint; that tab announces its request on a
- * BroadcastChannel, then sends the answer (memory only, nothing stored). A tab that gets the lock after
- * an announcement waits for that answer instead of asking again. `clear()` in one tab clears every tab.
- * Without Web Locks or BroadcastChannel (Node, old browsers) each tab keeps its own cache.
+ * The client's cache, shared by every tab of the origin where the browser allows it (Web Locks,
+ * BroadcastChannel and SubtleCrypto: a secure context) and `shareAcrossTabs` is not `false`; otherwise
+ * this tab's own. See `TabCache`.
  */
-export function createCache<T>({ now, endpoint, clientID }: ResolvedOptions): CredentialCache<T> {
+export function createCache(options: ResolvedOptions): CredentialCache<CachedDelegation> {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
-  if (typeof BroadcastChannel !== 'function' || locks === undefined) return new SingleFlightCache<T>(now);
-  const name = `auth0-aws-delegation ${endpoint} ${clientID}`;
-  const entries = new Map<string, Loaded<T>>();
-  const cache = new SingleFlightCache<T>(now, entries);
-  const channel = new BroadcastChannel(name);
-  const handover = new Handover();
-  // Bumped by clear(): an answer to a request made before it is not handed to other tabs.
-  let generation = 0;
-  channel.onmessage = ({ data }: MessageEvent<Message<T>>) => {
-    if (data.type === 'clear') cache.clear();
-    if (data.type === 'entry') entries.set(data.key, data.loaded);
-    if (data.type === 'loading') handover.announce(data.key);
-    else handover.settle(data.type === 'clear' ? undefined : data.key);
-  };
-  const post = (message: Message<T>) => channel.postMessage(message);
-
-  const lockedLoad = (key: string, load: (signal: AbortSignal) => Promise<Loaded<T>>) => async (signal: AbortSignal): Promise<Loaded<T>> => {
-    const started = generation;
-    try {
-      return await locks.request(`${name} ${key}`, { signal }, async () => {
-        await handover.wait(key, signal);
-        // Another tab may have answered while this one waited.
-        const arrived = entries.get(key);
-        if (arrived !== undefined && now() < arrived.freshUntil) return arrived;
-        post({ type: 'loading', key });
-        try {
-          const loaded = await load(signal);
-          if (started === generation) post({ type: 'entry', key, loaded });
-          return loaded;
-        } catch (error) {
-          post({ type: 'failed', key });
-          throw error;
-        }
-      });
-    } catch (error) {
-      throw signal.aborted ? abortedError(signal) : error;
-    }
-  };
-
-  return {
-    get: (key, load, signal) => cache.get(key, lockedLoad(key, load), signal),
-    clear() {
-      generation++;
-      cache.clear();
-      post({ type: 'clear' });
-    },
-  };
+  const shared = options.shareAcrossTabs && typeof BroadcastChannel === 'function' && locks !== undefined && globalThis.crypto?.subtle !== undefined;
+  return shared ? new TabCache(options.now, settingsOf(options), locks) : new SingleFlightCache<CachedDelegation>(options.now);
 }
 
-/** Requests other tabs announced and have not answered yet, and the tabs' own waits for them. */
-class Handover {
-  readonly #announced = new Set<string>();
-  readonly #waiting = new Map<string, (() => void)[]>();
+/**
+ * Everything that changes what credentials come back, as text: domain, clientID, and the exchange with
+ * its settings (sorted; a session-name function by its source). Tabs share only under equal settings.
+ */
+function settingsOf({ origin, clientID, exchange }: ResolvedOptions): string {
+  const fields = isPlainObject(exchange) ? Object.keys(exchange).sort().map((key) => [key, String(exchange[key])]) : 'delegation';
+  return JSON.stringify([origin, clientID, fields]);
+}
 
-  announce(key: string): void {
-    this.#announced.add(key);
+/**
+ * A Web Lock per cache key lets one tab at a time ask the endpoint; that tab announces its request on a
+ * BroadcastChannel, then sends the answer (memory only, nothing stored). A tab that gets the lock after
+ * an announcement waits a moment for that answer instead of asking again. `clear()` in one tab clears
+ * every tab, and wins over every answer in flight. Messages are checked like responses. Lock names,
+ * channel names and messages carry SHA-256 digests of the client's settings and the cache key, never a
+ * token; the cache key itself stays in this tab.
+ */
+class TabCache implements CredentialCache<CachedDelegation> {
+  readonly #cache: SingleFlightCache<CachedDelegation>;
+  /** Other tabs' answers, by digest, until this tab asks for their key. */
+  readonly #shared = new Map<string, Loaded<CachedDelegation>>();
+  readonly #handover = new Handover();
+  readonly #now: () => number;
+  readonly #settings: string;
+  readonly #locks: LockManager;
+  /** Undefined where the channel could not be opened: this tab then shares nothing, and says nothing. */
+  readonly #channel: Promise<BroadcastChannel | undefined>;
+  /** Bumped by every clear, this tab's or another's: a request started before it shares nothing. */
+  #generation = 0;
+  /** When this tab last cleared or heard a clear: answers to requests started earlier are dropped. */
+  #clearedAt = -Infinity;
+
+  constructor(now: () => number, settings: string, locks: LockManager) {
+    this.#now = now;
+    this.#settings = settings;
+    this.#locks = locks;
+    this.#cache = new SingleFlightCache(now);
+    this.#channel = digest(settings).then((name) => {
+      const channel = new BroadcastChannel(`${PREFIX} ${name}`);
+      channel.onmessage = ({ data }: MessageEvent<unknown>) => this.#receive(readMessage(data));
+      // Node has BroadcastChannel too: an open channel must not keep its process alive.
+      (channel as { unref?: () => void }).unref?.();
+      return channel;
+    }, () => undefined);
   }
 
-  /** The answer (or failure) for `key`, or for every key, arrived. */
-  settle(key: string | undefined): void {
-    for (const settled of key === undefined ? [...this.#announced] : [key]) {
-      this.#announced.delete(settled);
-      for (const wake of this.#waiting.get(settled) ?? []) wake();
-      this.#waiting.delete(settled);
+  get(key: string, load: Load, signal?: AbortSignal): Promise<CachedDelegation> {
+    return this.#cache.get(key, (flightSignal) => this.#lockedLoad(key, load, flightSignal), signal);
+  }
+
+  clear(): void {
+    this.#forget();
+    this.#post({ type: 'clear' });
+  }
+
+  #forget(): void {
+    this.#generation++;
+    this.#clearedAt = this.#now();
+    this.#cache.clear();
+    this.#shared.clear();
+    this.#handover.settle(undefined);
+  }
+
+  #receive(message: TabMessage | undefined): void {
+    if (message === undefined) return;
+    if (message.type === 'clear') return this.#forget();
+    if (message.type === 'loading') return this.#handover.announce(message.key);
+    if (message.type === 'entry') this.#take(message);
+    this.#handover.settle(message.key);
+  }
+
+  #take(message: EntryMessage): void {
+    // The answer to a request made before a sign-out this tab saw belongs to the signed-out user.
+    if (message.since <= this.#clearedAt) return;
+    const now = this.#now();
+    const loaded = fromShared(message, now);
+    if (loaded === undefined) return;
+    for (const [name, entry] of this.#shared) if (entry.expiresAt <= now) this.#shared.delete(name);
+    this.#shared.set(message.key, loaded);
+  }
+
+  /** Another tab's answer for `name`, while fresh. */
+  #fresh(name: string): Loaded<CachedDelegation> | undefined {
+    const arrived = this.#shared.get(name);
+    return arrived !== undefined && this.#now() < arrived.freshUntil ? arrived : undefined;
+  }
+
+  #post(message: TabMessage): void {
+    void this.#channel.then((channel) => channel?.postMessage(message));
+  }
+
+  async #lockedLoad(key: string, load: Load, signal: AbortSignal): Promise<Loaded<CachedDelegation>> {
+    const started = this.#generation;
+    const since = this.#now();
+    // Defined: this cache exists only where SubtleCrypto does.
+    const name = (await digest(`${this.#settings}\n${key}`)) as string;
+    let locked = false;
+    try {
+      return this.#fresh(name) ?? (await this.#locks.request(`${PREFIX} ${name}`, { signal }, async () => {
+        locked = true;
+        await this.#handover.wait(name, signal);
+        // Another tab may have answered while this one waited.
+        const arrived = this.#fresh(name);
+        if (arrived !== undefined) return arrived;
+        this.#post({ type: 'loading', key: name });
+        try {
+          const loaded = await load(signal);
+          if (started === this.#generation) this.#post({ type: 'entry', key: name, since, ...toShared(loaded) });
+          return loaded;
+        } catch (error) {
+          this.#post({ type: 'failed', key: name });
+          throw error;
+        }
+      }));
+    } catch (error) {
+      if (signal.aborted) throw abortedError(signal);
+      // The lock itself was refused (an opaque origin, a sandboxed frame): ask without sharing.
+      if (!locked) return load(signal);
+      throw error;
     }
-  }
-
-  /** Resolves once no other tab is asking for `key` (or after HANDOVER_MS, or on abort). */
-  wait(key: string, signal: AbortSignal): Promise<void> {
-    if (!this.#announced.has(key)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(done, HANDOVER_MS);
-      signal.addEventListener('abort', done, { once: true });
-      this.#waiting.set(key, [...(this.#waiting.get(key) ?? []), done]);
-    });
   }
 }

@@ -7,6 +7,7 @@ import { isPlainObject, rejectUnknownKeys } from './guards';
 import type { ResolvedOptions } from './options';
 import { redact } from './redact';
 import { sessionNameFor } from './session-name';
+import { checkTokenUrl } from './urls';
 
 /**
  * The `exchange` option for STS `AssumeRoleWithWebIdentity`: the ID token goes straight to AWS STS (an
@@ -27,7 +28,10 @@ export interface WebIdentityExchange {
    * the `sub` with every character STS refuses replaced by `-`, cut to 64 characters.
    */
   roleSessionName?: string | ((sub: string) => string);
-  /** Another STS endpoint (a local stand-in, a VPC endpoint). @default the region's public endpoint */
+  /**
+   * Another STS endpoint (a VPC endpoint, a local stand-in): https, or http on a loopback host only.
+   * @default the region's public endpoint
+   */
   endpoint?: string;
 }
 
@@ -64,7 +68,8 @@ export function checkExchange(exchange: unknown): void {
   if (roleSessionName !== undefined && typeof roleSessionName !== 'function' && !(typeof roleSessionName === 'string' && /^[\w+=,.@-]{2,64}$/.test(roleSessionName))) {
     throw configurationError('"exchange.roleSessionName" must be 2 to 64 characters of letters, digits and +=,.@_- (or a function of the sub).');
   }
-  if (endpoint !== undefined && typeof endpoint !== 'string') throw configurationError('"exchange.endpoint" must be a URL string.');
+  // The ID token goes there: the same rule as for `domain`.
+  if (endpoint !== undefined) checkTokenUrl(endpoint, 'exchange.endpoint');
 }
 
 /**
@@ -72,26 +77,40 @@ export function checkExchange(exchange: unknown): void {
  * `IDPCommunicationError` and network errors like the delegation call, and answers in the delegation
  * response's shape so the cache and the AWS provider work the same.
  * @throws {DelegationError} `invalid_identity_token`, `id_token_expired`, `idp_communication_error`,
- *   `access_denied`, `network_error`, `aborted`, or STS's own code.
+ *   `access_denied`, `network_error`, `aborted`, `invalid_configuration` (a `roleSessionName` function
+ *   that throws, with its error as `cause`), or STS's own code.
  */
 export async function assumeRoleWithWebIdentity(options: ResolvedOptions, idToken: unknown, signal: AbortSignal): Promise<ExchangeResponse> {
   const exchange = options.exchange as WebIdentityExchange;
   if (typeof idToken !== 'string') throw configurationError('The web-identity exchange needs an ID token (a refresh token cannot be exchanged with STS).');
-  // The client decoded this token for its cache key already: it has a sub.
-  const { sub = '' } = jwtDecode(idToken);
+  const input = { RoleArn: exchange.roleArn, RoleSessionName: sessionName(exchange, idToken), WebIdentityToken: idToken, DurationSeconds: exchange.durationSeconds ?? 3600 };
   const { STSClient, AssumeRoleWithWebIdentityCommand } = await import('@aws-sdk/client-sts');
-  const sts = new STSClient({ region: exchange.region, maxAttempts: 1, ...(exchange.endpoint ? { endpoint: exchange.endpoint } : {}) });
-  const name = typeof exchange.roleSessionName === 'function' ? exchange.roleSessionName(sub) : (exchange.roleSessionName ?? sessionNameFor(sub));
-  const input = { RoleArn: exchange.roleArn, RoleSessionName: name, WebIdentityToken: idToken, DurationSeconds: exchange.durationSeconds ?? 3600 };
+  // Browsers: the token never follows a redirect (Node's handler never follows one).
+  const requestHandler = { requestInit: () => ({ redirect: 'error' as const }) };
+  const sts = new STSClient({ region: exchange.region, maxAttempts: 1, requestHandler, ...(exchange.endpoint ? { endpoint: exchange.endpoint } : {}) });
   for (let attempt = 0; ; attempt++) {
     try {
       const output = await sts.send(new AssumeRoleWithWebIdentityCommand(input), { abortSignal: signal });
-      return { json: toDelegationShape(output), status: output.$metadata.httpStatusCode ?? 200, date: null, receivedAt: options.now() };
+      const json = toDelegationShape(output);
+      return { text: JSON.stringify(json), json, status: output.$metadata.httpStatusCode ?? 200, date: null, receivedAt: options.now() };
     } catch (error) {
       const mapped = signal.aborted ? abortedError(signal) : toDelegationError(error, idToken);
       if (!retryable(mapped) || attempt >= options.retries) throw mapped;
       await pause(500 * 2 ** attempt * (0.5 + Math.random() * 0.5), signal);
     }
+  }
+}
+
+/** The role session name for this token's user; a caller's function that throws is a configuration error. */
+function sessionName(exchange: WebIdentityExchange, idToken: string): string {
+  // The client decoded this token before: it has a sub.
+  const { sub = '' } = jwtDecode(idToken);
+  const { roleSessionName } = exchange;
+  if (typeof roleSessionName !== 'function') return roleSessionName ?? sessionNameFor(sub);
+  try {
+    return roleSessionName(sub);
+  } catch (cause) {
+    throw new DelegationError({ code: 'invalid_configuration', message: 'The "exchange.roleSessionName" function threw: see cause.', cause });
   }
 }
 

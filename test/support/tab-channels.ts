@@ -1,0 +1,81 @@
+// What passes between "tabs": a BroadcastChannel that records every name the SDK opens and every message
+// it posts or receives, so tests can read what the SDK puts there and forge what another (hostile or
+// closed) tab could send. Works in Node and in Chromium; `vi.unstubAllGlobals()` removes it.
+import { vi } from 'vitest';
+
+const NativeChannel = globalThis.BroadcastChannel;
+
+/** What the recording channel saw. */
+export interface ChannelRecord {
+  /** Every BroadcastChannel name the SDK opened. */
+  readonly channelNames: string[];
+  /** Every message the SDK posted, in order. */
+  readonly posted: { name: string; data: unknown }[];
+  /** Every message an SDK channel received (after its handler ran), in order. */
+  readonly delivered: { name: string; data: unknown }[];
+  /** Resolves once `condition()` holds, checked after each delivery to an SDK channel. */
+  until(condition: () => boolean): Promise<void>;
+  /** Resolves once every message posted so far reached every other SDK channel of its name. */
+  settled(): Promise<void>;
+  /**
+   * Posts `data` on `name` as another tab would (from a channel of its own); resolves once every SDK
+   * channel of that name has received it and run its handler.
+   */
+  forge(name: string, data: unknown): Promise<void>;
+}
+
+/** Installs the recording BroadcastChannel on the global (for the current test; unstub it after). */
+export function recordChannels(): ChannelRecord {
+  const waiters = new Set<() => void>();
+  let expected = 0;
+  const receiversOf = (name: string) => record.channelNames.filter((opened) => opened === name).length;
+  const record: ChannelRecord = {
+    channelNames: [],
+    posted: [],
+    delivered: [],
+    until(condition) {
+      if (condition()) return Promise.resolve();
+      return new Promise((resolve) => {
+        const check = () => {
+          if (!condition()) return;
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+      });
+    },
+    settled() {
+      return record.until(() => record.delivered.length >= expected);
+    },
+    async forge(name, data) {
+      expected += receiversOf(name);
+      const forger = new NativeChannel(name);
+      forger.postMessage(data);
+      await record.settled();
+      forger.close();
+    },
+  };
+  class RecordingChannel extends NativeChannel {
+    constructor(name: string) {
+      super(name);
+      record.channelNames.push(name);
+      // Registered before the SDK's own handler: the microtask runs once that handler is done.
+      this.addEventListener('message', (event) => {
+        queueMicrotask(() => {
+          record.delivered.push({ name, data: (event as MessageEvent).data });
+          for (const check of [...waiters]) check();
+        });
+      });
+      // An SDK channel is never closed; in Node it must not keep the test process alive either.
+      (this as unknown as { unref?: () => void }).unref?.();
+    }
+
+    override postMessage(data: unknown): void {
+      record.posted.push({ name: this.name, data });
+      expected += receiversOf(this.name) - 1;
+      super.postMessage(data);
+    }
+  }
+  vi.stubGlobal('BroadcastChannel', RecordingChannel);
+  return record;
+}
