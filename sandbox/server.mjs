@@ -32,6 +32,8 @@ const USER_ID = /^[A-Za-z0-9|_.@+=,-]{2,64}$/;
  *   Auth0's /delegation, or STS AssumeRoleWithWebIdentity (default 'delegation')
  * @property {string[]} [webOrigins] more origins allowed to call the Auth0 stand-in and S3 (CORS), like
  *   Auth0's "Allowed Web Origins" and a bucket's CORS rules (default: only the example app's)
+ * @property {() => number} [now] the clock of the AWS stand-ins: key lifetimes, request times,
+ *   presigned URL expiry, the rate limit (default: Date.now; tests inject one instead of sleeping)
  */
 
 /** A port-in-use error in words, with the way out; other errors as they are. */
@@ -56,14 +58,14 @@ async function reserve(/** @type {number} */ port) {
 
 /** @param {SandboxOptions} [options] */
 export async function startSandbox(options = {}) {
-  const { appPort = 4000, authPort = 4001, s3Port = 4002, clientID = 'sandbox-client', bucket = 'uploads', region = 'us-east-1', credentialLifetimeSec = 3600, rateLimitPerMinute = 10 } = options;
+  const { appPort = 4000, authPort = 4001, s3Port = 4002, clientID = 'sandbox-client', bucket = 'uploads', region = 'us-east-1', credentialLifetimeSec = 3600, rateLimitPerMinute = 10, now = () => Date.now() } = options;
   const app = await reserve(appPort);
   // A port in use must not leave the ports already taken behind.
   const auth = await reserve(authPort).catch((error) => closeAll([app.server], error));
   const authOrigin = auth.origin;
   const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID });
   const roleArn = 'arn:aws:iam::123456789012:role/auth0-s3-per-user';
-  const gate = await startS3Gate({ host: HOST, port: s3Port, buckets: [bucket], corsOrigins: [app.origin, ...(options.webOrigins ?? [])], authorize: policyAuthorizer(bucket) }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
+  const gate = await startS3Gate({ host: HOST, port: s3Port, region, buckets: [bucket], corsOrigins: [app.origin, ...(options.webOrigins ?? [])], authorize: policyAuthorizer(bucket), now }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
   const delegation = createDelegationEndpoint({
     clientID,
     domain: new URL(authOrigin).host,
@@ -71,6 +73,7 @@ export async function startSandbox(options = {}) {
     keys: gate.keys,
     credentialLifetimeSec,
     rateLimitPerMinute,
+    now,
     aws: {
       role: roleArn,
       principal: 'arn:aws:iam::123456789012:saml-provider/auth0-provider',
@@ -82,7 +85,7 @@ export async function startSandbox(options = {}) {
       },
     },
   });
-  const sts = createStsEndpoint({ roleArn, identity, keys: gate.keys, issuerHost: `${new URL(authOrigin).host}/`, maxSessionDurationSec: Math.max(900, credentialLifetimeSec) });
+  const sts = createStsEndpoint({ roleArn, identity, keys: gate.keys, issuerHost: `${new URL(authOrigin).host}/`, maxSessionDurationSec: Math.max(900, credentialLifetimeSec), now });
   const stsEndpoint = `${authOrigin}/sts`;
   const config = {
     domain: authOrigin,
