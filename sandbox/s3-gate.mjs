@@ -60,7 +60,7 @@ import { uploadIsFor } from './s3rver-uploads.mjs';
  */
 
 const EXPOSED_HEADERS = 'ETag, Date, x-amz-request-id, x-amz-version-id, x-amz-delete-marker, Content-Length, Content-Type, Content-Disposition, Last-Modified';
-/** Headers that decide what a request is: each must come once (Node would silently keep one, or join them). */
+/** Headers that decide what a request is. */
 const SINGLE_HEADERS = ['authorization', 'host', 'x-amz-date', 'x-amz-security-token', 'x-amz-copy-source'];
 
 /** @param {import('node:http').IncomingMessage} req @param {string} name */
@@ -101,6 +101,27 @@ function answerPreflight(req, res) {
   }).end();
 }
 
+/** A header that decides what the request is may come once (Node would keep one, or join them). */
+function refuseRepeatedHeaders(/** @type {import('node:http').IncomingMessage} */ req) {
+  const repeated = SINGLE_HEADERS.find((name) => (req.headersDistinct[name]?.length ?? 0) > 1);
+  if (repeated) throw s3Error(400, 'InvalidArgument', `The ${repeated} header appears more than once.`, { ArgumentName: repeated });
+}
+
+/**
+ * What a verified request asks for, read strictly: the object, a copy's source, the x-amz-* headers
+ * s3rver is to see (from the query, the copy source made canonical) and response-* overrides.
+ * @param {import('node:http').IncomingMessage} req @param {string} path @param {[string, string][]} query
+ */
+function readAsked(req, path, query) {
+  const target = readObject(path);
+  checkMultipart(query);
+  const headers = amzQueryHeaders(query);
+  const copyHeader = headers.get('x-amz-copy-source') ?? header(req, 'x-amz-copy-source');
+  const source = copyHeader === undefined ? undefined : readCopySource(copyHeader);
+  if (source) headers.set('x-amz-copy-source', copySourceFor(source));
+  return { target, source, headers, overrides: responseOverrides(query) };
+}
+
 /**
  * Starts s3rver behind the verifying gate on a loopback port.
  * @param {GateOptions} [options]
@@ -119,19 +140,11 @@ export async function startS3Gate(options = {}) {
    * @param {import('node:http').IncomingMessage} req @returns {Promise<Admitted>}
    */
   async function admit(req) {
-    const distinct = req.headersDistinct;
-    const repeated = SINGLE_HEADERS.find((name) => (distinct[name]?.length ?? 0) > 1);
-    if (repeated) throw s3Error(400, 'InvalidArgument', `The ${repeated} header appears more than once.`, { ArgumentName: repeated });
+    refuseRepeatedHeaders(req);
     const method = req.method ?? 'GET';
     const { path, query } = readTarget(req.url ?? '/');
     const { accessKeyId, issued } = await verifySigV4({ method, path, query, header: (name) => header(req, name) }, { keys, now: now(), region, maxSkewMs });
-    const target = readObject(path);
-    checkMultipart(query);
-    const headers = amzQueryHeaders(query);
-    const copyHeader = headers.get('x-amz-copy-source') ?? header(req, 'x-amz-copy-source');
-    const source = copyHeader === undefined ? undefined : readCopySource(copyHeader);
-    if (source) headers.set('x-amz-copy-source', copySourceFor(source));
-    const overrides = responseOverrides(query);
+    const { target, source, headers, overrides } = readAsked(req, path, query);
     const uploadId = query.find(([name]) => name === 'uploadId')?.[1];
     if (uploadId !== undefined && target.key !== '' && !(await uploadIsFor(directory, target.bucket, uploadId, target.key))) throw noSuchUpload();
     const allowed = (/** @type {string} */ asked, /** @type {import('./s3-target.mjs').S3Object} */ object, /** @type {[string, string][]} */ params) =>

@@ -4,9 +4,10 @@
 // the request); the request time (15 minutes of skew either way; a presigned URL's X-Amz-Expires); the
 // session token issued with the key; and the signature, recomputed with @smithy/signature-v4 over the
 // request as received and compared in constant time. Errors are S3's codes and messages.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { s3Error } from './s3-errors.mjs';
+import { Sha256 } from './sha256.mjs';
 
 /** How far a request's time may be from the server's: S3's 15 minutes. */
 export const MAX_SKEW_MS = 15 * 60_000;
@@ -31,34 +32,6 @@ export const QUERY_AUTH = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 
  * @property {string} region the only region the credential scope may name
  * @property {number} [maxSkewMs] how far a request's time may be from `now` (default: MAX_SKEW_MS)
  */
-
-/** `@smithy/signature-v4`'s hash interface over node:crypto (HMAC when given a secret). */
-class Sha256 {
-  /** @param {import('@smithy/types').SourceData} [secret] */
-  constructor(secret) {
-    this.secret = secret === undefined ? undefined : toBytes(secret);
-    this.hash = this.create();
-  }
-  create() {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret);
-  }
-  reset() {
-    this.hash = this.create();
-  }
-  /** @param {import('@smithy/types').SourceData} data */
-  update(data) {
-    this.hash.update(toBytes(data));
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
-/** @param {import('@smithy/types').SourceData} data */
-function toBytes(data) {
-  if (typeof data === 'string') return Buffer.from(data);
-  return ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-}
 
 /**
  * Verifies the request's signature; resolves to the access key and what it was issued with.
@@ -86,63 +59,48 @@ function authMechanism(request) {
 
 /** @param {Received} request @param {Verifier} verifier */
 async function verifyHeader(request, { keys, now, region, maxSkewMs = MAX_SKEW_MS }) {
-  const malformed = (/** @type {string} */ why, fields = {}) => s3Error(400, 'AuthorizationHeaderMalformed', `The authorization header is malformed${why}`, fields);
-  const match = AUTHORIZATION.exec(request.header('authorization') ?? '');
-  const scope = CREDENTIAL.exec(match?.[1] ?? '');
-  if (!match || !scope) throw malformed('.');
-  const [, , signedHeaderList = '', signature = ''] = match;
-  const [, accessKeyId = '', day = '', scopeRegion = '', service = ''] = scope;
-  const problem = scopeProblem({ day, region: scopeRegion, service }, region);
-  if (problem) throw malformed(`; ${problem.text}`, problem.fields);
-  const issued = keys.get(accessKeyId);
-  if (!issued) throw s3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+  const { accessKeyId, day, signedHeaders, signature } = readAuthorization(request.header('authorization') ?? '', region);
+  const issued = knownKey(keys, accessKeyId);
   const amzDate = request.header('x-amz-date') ?? '';
   const date = parseAmzDate(amzDate);
   if (date === undefined) throw s3Error(403, 'AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
-  if (day !== amzDate.slice(0, 8)) throw malformed('; Invalid credential date. Date is not the same as X-Amz-Date.');
+  if (day !== amzDate.slice(0, 8)) throw s3Error(400, 'AuthorizationHeaderMalformed', 'The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date.');
   if (Math.abs(date.getTime() - now) > maxSkewMs) {
     throw s3Error(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', { RequestTime: amzDate, ServerTime: isoSeconds(now), MaxAllowedSkewMilliseconds: String(maxSkewMs) });
   }
-  const signedHeaders = signedHeaderList.split(';');
   const token = request.header('x-amz-security-token');
-  if (token === undefined || !signedHeaders.includes('x-amz-security-token')) throw invalidToken();
+  if (!signedHeaders.includes('x-amz-security-token')) throw invalidToken();
   checkIssued(issued, token, now);
   const signer = signerFor({ accessKeyId, secretAccessKey: issued.secretAccessKey }, region);
-  const headers = signedValues(request, signedHeaders);
-  const signed = await signer.sign(requestToSign(request, request.query, headers), { signingDate: date, signableHeaders: new Set(signedHeaders) });
+  const signed = await signer.sign(requestToSign(request, request.query, signedValues(request, signedHeaders)), { signingDate: date, signableHeaders: new Set(signedHeaders) });
   compareSignature(signature, /Signature=([0-9a-f]{64})/.exec(String(signed.headers['authorization']))?.[1]);
   return { accessKeyId, issued };
 }
 
-/** @param {Received} request @param {Verifier} verifier */
-async function verifyQuery(request, { keys, now, region, maxSkewMs = MAX_SKEW_MS }) {
-  const params = queryAuthParams(request.query);
-  const get = (/** @type {string} */ name) => params.get(name) ?? '';
-  const parameterError = (/** @type {string} */ message, fields = {}) => s3Error(400, 'AuthorizationQueryParametersError', message, fields);
-  if (get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') throw parameterError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
-  if (['X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Expires'].some((name) => get(name) === '')) {
-    throw parameterError('Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.');
-  }
-  const scope = CREDENTIAL.exec(get('X-Amz-Credential'));
-  if (!scope) throw parameterError('Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".');
+/**
+ * The Authorization header's parts, its scope checked (AuthorizationHeaderMalformed).
+ * @param {string} value @param {string} region
+ */
+function readAuthorization(value, region) {
+  const match = AUTHORIZATION.exec(value);
+  const scope = CREDENTIAL.exec(match?.[1] ?? '');
+  if (!match || !scope) throw s3Error(400, 'AuthorizationHeaderMalformed', 'The authorization header is malformed.');
+  const [, , signedHeaderList = '', signature = ''] = match;
   const [, accessKeyId = '', day = '', scopeRegion = '', service = ''] = scope;
   const problem = scopeProblem({ day, region: scopeRegion, service }, region);
-  if (problem) throw parameterError(`Error parsing the X-Amz-Credential parameter; ${problem.text}`, problem.fields);
-  const amzDate = get('X-Amz-Date');
-  const date = parseAmzDate(amzDate);
-  if (date === undefined) throw parameterError('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"');
-  if (day !== amzDate.slice(0, 8)) throw parameterError('Error parsing the X-Amz-Credential parameter; Invalid credential date. Date is not the same as X-Amz-Date.');
-  const expires = /^\d{1,7}$/.test(get('X-Amz-Expires')) ? Number(get('X-Amz-Expires')) : Number.NaN;
-  if (!(expires >= 1 && expires <= MAX_EXPIRES_SEC)) throw parameterError('X-Amz-Expires must be less than a week (in seconds) that is 604800');
-  const signedHeaders = get('X-Amz-SignedHeaders').split(';');
-  if (!signedHeaders.every((name) => /^[a-z0-9-]+$/.test(name))) throw parameterError('X-Amz-SignedHeaders is malformed.');
-  const issued = keys.get(accessKeyId);
-  if (!issued) throw s3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+  if (problem) throw s3Error(400, 'AuthorizationHeaderMalformed', `The authorization header is malformed; ${problem.text}`, problem.fields);
+  return { accessKeyId, day, signedHeaders: signedHeaderList.split(';'), signature };
+}
+
+/** @param {Received} request @param {Verifier} verifier */
+async function verifyQuery(request, { keys, now, region, maxSkewMs = MAX_SKEW_MS }) {
+  const { accessKeyId, date, expires, signedHeaders, signature, token } = readPresigned(request.query, region);
+  const issued = knownKey(keys, accessKeyId);
   if (date.getTime() - now > maxSkewMs) throw s3Error(403, 'AccessDenied', 'Request is not valid yet');
   if (now > date.getTime() + expires * 1000) {
     throw s3Error(403, 'AccessDenied', 'Request has expired', { 'X-Amz-Expires': String(expires), Expires: isoSeconds(date.getTime() + expires * 1000), ServerTime: isoSeconds(now) });
   }
-  checkIssued(issued, params.get('X-Amz-Security-Token'), now);
+  checkIssued(issued, token, now);
   const signer = signerFor({ accessKeyId, secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken }, region);
   // The presigner signs the payload as UNSIGNED-PAYLOAD; it stays out of the signed headers unless the URL signed it.
   const headers = { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...signedValues(request, signedHeaders) };
@@ -154,8 +112,42 @@ async function verifyQuery(request, { keys, now, region, maxSkewMs = MAX_SKEW_MS
     unsignableHeaders: new Set(['x-amz-content-sha256']),
     unhoistableHeaders: new Set(Object.keys(headers)),
   });
-  compareSignature(get('X-Amz-Signature'), String(presigned.query?.['X-Amz-Signature'] ?? ''));
+  compareSignature(signature, String(presigned.query?.['X-Amz-Signature'] ?? ''));
   return { accessKeyId, issued };
+}
+
+/**
+ * A presigned URL's X-Amz-* parameters, checked for form and scope (AuthorizationQueryParametersError).
+ * @param {[string, string][]} query @param {string} region
+ */
+function readPresigned(query, region) {
+  const params = queryAuthParams(query);
+  const get = (/** @type {string} */ name) => params.get(name) ?? '';
+  const parameterError = (/** @type {string} */ message, fields = {}) => s3Error(400, 'AuthorizationQueryParametersError', message, fields);
+  if (get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') throw parameterError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
+  if (['X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Expires'].some((name) => get(name) === '')) {
+    throw parameterError('Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.');
+  }
+  const scope = CREDENTIAL.exec(get('X-Amz-Credential'));
+  if (!scope) throw parameterError('Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".');
+  const [, accessKeyId = '', day = '', scopeRegion = '', service = ''] = scope;
+  const problem = scopeProblem({ day, region: scopeRegion, service }, region);
+  if (problem) throw parameterError(`Error parsing the X-Amz-Credential parameter; ${problem.text}`, problem.fields);
+  const date = parseAmzDate(get('X-Amz-Date'));
+  if (date === undefined) throw parameterError('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"');
+  if (day !== get('X-Amz-Date').slice(0, 8)) throw parameterError('Error parsing the X-Amz-Credential parameter; Invalid credential date. Date is not the same as X-Amz-Date.');
+  const expires = /^\d{1,7}$/.test(get('X-Amz-Expires')) ? Number(get('X-Amz-Expires')) : Number.NaN;
+  if (!(expires >= 1 && expires <= MAX_EXPIRES_SEC)) throw parameterError('X-Amz-Expires must be less than a week (in seconds) that is 604800');
+  const signedHeaders = get('X-Amz-SignedHeaders').split(';');
+  if (!signedHeaders.every((name) => /^[a-z0-9-]+$/.test(name))) throw parameterError('X-Amz-SignedHeaders is malformed.');
+  return { accessKeyId, date, expires, signedHeaders, signature: get('X-Amz-Signature'), token: params.get('X-Amz-Security-Token') };
+}
+
+/** @param {Verifier['keys']} keys @param {string} accessKeyId */
+function knownKey(keys, accessKeyId) {
+  const issued = keys.get(accessKeyId);
+  if (!issued) throw s3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+  return issued;
 }
 
 /**
