@@ -56,11 +56,52 @@ export function cors(req, res, allowedOrigins) {
 }
 
 /**
- * Serves a file below `root` (no escaping it with ..), or answers 404.
+ * A request listener that never lets an error out: a thrown or rejected handler answers through
+ * `onError` (or, once the head is out, has its connection closed), so one bad request cannot end the
+ * process and the servers in it.
+ * @param {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => unknown} handler
+ * @param {(res: import('node:http').ServerResponse) => void} onError answers 500 in the server's own shape
+ * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void}
+ */
+export function guarded(handler, onError) {
+  return (req, res) => {
+    Promise.resolve()
+      .then(() => handler(req, res))
+      .catch(() => {
+        req.resume();
+        if (res.headersSent) res.destroy();
+        else onError(res);
+      });
+  };
+}
+
+/**
+ * The path and query of a request target, or undefined when it is not an origin-form URL.
+ * @param {import('node:http').IncomingMessage} req
+ */
+export function requestUrl(req) {
+  const target = req.url ?? '';
+  if (!target.startsWith('/') || target.startsWith('//')) return undefined;
+  try {
+    return new URL(target, 'http://sandbox');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Serves a file below `root` (no escaping it with ..): 404 when there is none, 400 for a path that
+ * does not decode.
  * @param {import('node:http').ServerResponse} res @param {string} root @param {string} path
  */
 export async function sendFile(res, root, path) {
-  const file = normalize(join(root, decodeURIComponent(path)));
+  let decoded;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return sendHtml(res, 400, 'Bad request');
+  }
+  const file = normalize(join(root, decoded));
   if (!file.startsWith(root + sep) && file !== root) return sendHtml(res, 404, 'Not found');
   try {
     const content = await readFile(file);

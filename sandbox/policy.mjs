@@ -31,22 +31,42 @@ export function perUserPolicy(bucket, variable = 'saml:sub') {
   };
 }
 
+/** The subresources s3rver routes on (a request with two is refused by it, and denied here). */
+const SUBRESOURCES = ['acl', 'analytics', 'cors', 'delete', 'encryption', 'inventory', 'legal-hold', 'lifecycle', 'location', 'metrics', 'notification', 'object-lock', 'policy', 'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment', 'retention', 'select', 'tagging', 'torrent', 'uploadId', 'uploads', 'versions', 'website'];
+
+/** The IAM action of each object operation s3rver performs, by method and subresource. */
+const OBJECT_ACTIONS = new Map([
+  ['GET ', 's3:GetObject'],
+  ['HEAD ', 's3:GetObject'],
+  ['GET uploadId', 's3:ListMultipartUploadParts'],
+  ['GET acl', 's3:GetObjectAcl'],
+  ['GET tagging', 's3:GetObjectTagging'],
+  ['PUT ', 's3:PutObject'],
+  ['PUT uploadId', 's3:PutObject'],
+  ['PUT acl', 's3:PutObjectAcl'],
+  ['PUT tagging', 's3:PutObjectTagging'],
+  ['POST uploads', 's3:PutObject'],
+  ['POST uploadId', 's3:PutObject'],
+  ['DELETE ', 's3:DeleteObject'],
+  ['DELETE uploadId', 's3:AbortMultipartUpload'],
+  ['DELETE tagging', 's3:DeleteObjectTagging'],
+]);
+
 /**
- * The IAM action and resource of a path-style S3 request, or undefined for what the sandbox does not
- * support (bucket-level writes, DeleteObjects, ...), which is then denied.
+ * The IAM action and resource of a path-style S3 request, as s3rver will carry it out (its method and
+ * subresource), or undefined for what the sandbox does not grant (bucket settings, bucket-level writes,
+ * DeleteObjects, form POSTs, ...), which is then denied.
  * @param {{ method: string, bucket: string, key: string, query: URLSearchParams }} request
  */
 export function s3Action({ method, bucket, key, query }) {
-  const object = `arn:aws:s3:::${bucket}/${key}`;
+  const present = SUBRESOURCES.filter((name) => query.has(name));
+  if (bucket === '' || present.length > 1) return undefined;
+  const subresource = present[0] ?? '';
   if (key === '') {
-    return method === 'GET' && !query.has('uploads') ? { action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}`, prefix: query.get('prefix') ?? undefined } : undefined;
+    return method === 'GET' && subresource === '' ? { action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}`, prefix: query.get('prefix') ?? undefined } : undefined;
   }
-  if (method === 'GET' && query.has('uploadId')) return { action: 's3:ListMultipartUploadParts', resource: object };
-  if (method === 'GET' || method === 'HEAD') return { action: 's3:GetObject', resource: object };
-  if (method === 'PUT' && query.has('acl')) return { action: 's3:PutObjectAcl', resource: object };
-  if (method === 'PUT' || method === 'POST') return { action: 's3:PutObject', resource: object };
-  if (method === 'DELETE') return { action: query.has('uploadId') ? 's3:AbortMultipartUpload' : 's3:DeleteObject', resource: object };
-  return undefined;
+  const action = OBJECT_ACTIONS.get(`${method} ${subresource}`);
+  return action === undefined ? undefined : { action, resource: `arn:aws:s3:::${bucket}/${key}` };
 }
 
 /**

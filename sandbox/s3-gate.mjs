@@ -1,15 +1,19 @@
 // @ts-check
-// A local S3 that checks credentials the way S3 does: s3rver stores the objects, and this gate in front
-// of it recomputes each request's SigV4 signature (with @smithy/signature-v4), requires the session token
-// issued with the key, answers ExpiredToken for expired keys, asks an optional `authorize` hook (IAM
-// policy), and handles CORS. s3rver alone accepts any signature and ignores session tokens.
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+// A local S3 that checks requests the way S3 does. s3rver stores the objects; this gate in front of it
+// verifies SigV4 (s3-sigv4.mjs: header or presigned URL, scope, clock, session token), reads the bucket
+// and key strictly (s3-target.mjs), asks an optional `authorize` hook (the IAM policy) about the request
+// and, for a copy, about reading its source, and handles CORS. Only then does s3rver get the request,
+// rewritten to exactly the bucket, key and headers that were allowed. s3rver alone accepts any
+// signature, ignores session tokens and joins unchecked paths onto its data folder.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignatureV4 } from '@smithy/signature-v4';
 import S3rver from 's3rver';
+import { s3Error, sendS3Error } from './s3-errors.mjs';
+import { MAX_SKEW_MS, verifySigV4 } from './s3-sigv4.mjs';
+import { amzQueryHeaders, checkMultipart, copySourceFor, forwardUrl, noSuchUpload, readCopySource, readObject, readTarget, responseOverrides } from './s3-target.mjs';
+import { uploadIsFor } from './s3rver-uploads.mjs';
 
 /**
  * @typedef {object} IssuedKey
@@ -35,130 +39,34 @@ import S3rver from 's3rver';
  * @typedef {object} GateOptions
  * @property {string} [host] (default: '127.0.0.1')
  * @property {number} [port] (default: 0 (any free port))
+ * @property {string} [region] the only region a signature may be scoped to (default: 'us-east-1')
  * @property {string[]} [buckets] created at start (default: ['uploads'])
  * @property {string} [directory] s3rver's data folder (default: a new temp folder, removed on stop)
  * @property {Map<string, IssuedKey>} [keys] issued keys by access key id (default: a new Map)
  * @property {string[]} [corsOrigins] origins allowed by CORS ('*' for any) (default: ['*'])
  * @property {(request: S3Request) => boolean} [authorize] false -> 403 AccessDenied (default: allow all)
- * @property {() => number} [now] the gate's clock (default: Date.now)
+ * @property {() => number} [now] the gate's clock, also for the Date header of its answers (from which
+ *   the AWS SDK corrects its own clock) (default: Date.now)
+ * @property {number} [maxSkewMs] how far a request's x-amz-date may be from `now` (default: S3's 15
+ *   minutes; the browser tests, whose page clock jumps hours ahead of this process's, allow more)
  */
-
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
-const EXPOSED_HEADERS = 'ETag, Date, x-amz-request-id, x-amz-version-id, x-amz-delete-marker, Content-Length, Content-Type, Last-Modified';
-
-/** `@smithy/signature-v4`'s hash interface over node:crypto (HMAC when given a secret). */
-class Sha256 {
-  /** @param {import('@smithy/types').SourceData} [secret] */
-  constructor(secret) {
-    this.secret = secret === undefined ? undefined : toBytes(secret);
-    /** @type {import('node:crypto').Hash | import('node:crypto').Hmac} */
-    this.hash = this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret);
-  }
-  reset() {
-    this.hash = this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret);
-  }
-  /** @param {import('@smithy/types').SourceData} data */
-  update(data) {
-    this.hash.update(toBytes(data));
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
-/** @param {import('@smithy/types').SourceData} data */
-function toBytes(data) {
-  if (typeof data === 'string') return Buffer.from(data);
-  return ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
-}
 
 /**
- * Checks a request's credentials; resolves to the issued key, or throws an S3-shaped error.
- * @param {import('node:http').IncomingMessage} req
- * @param {Map<string, IssuedKey>} keys
- * @param {number} now
- * @returns {Promise<{ accessKeyId: string, issued: IssuedKey }>}
+ * @typedef {object} Admitted what s3rver is handed for an allowed request
+ * @property {string} accessKeyId
+ * @property {string} url the canonical path and query
+ * @property {Map<string, string>} headers x-amz-* headers to set (from the query, the copy source)
+ * @property {[string, string][]} overrides response-* header overrides
  */
-export async function verifyRequest(req, keys, now) {
-  const authorization = header(req, 'authorization');
-  if (authorization === undefined) throw s3Error(403, 'AccessDenied', 'Anonymous access is not allowed.');
-  const match = AUTHORIZATION.exec(authorization);
-  if (!match) throw s3Error(400, 'AuthorizationHeaderMalformed', 'The authorization header is malformed.');
-  const [, accessKeyId = '', , region = '', service = '', signedHeaderList = '', signature = ''] = match;
-  const issued = keys.get(accessKeyId);
-  if (!issued) throw s3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
-  const signedHeaders = signedHeaderList.split(';');
-  const token = header(req, 'x-amz-security-token');
-  if (token === undefined || !signedHeaders.includes('x-amz-security-token') || !sameText(token, issued.sessionToken)) {
-    throw s3Error(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
-  }
-  if (now >= issued.expiresAt) throw s3Error(400, 'ExpiredToken', 'The provided token has expired.');
-  const expected = await expectedSignature(req, { accessKeyId, secretAccessKey: issued.secretAccessKey }, { region, service, signedHeaders });
-  if (!sameText(signature, expected)) {
-    throw s3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
-  }
-  return { accessKeyId, issued };
-}
 
-/**
- * Signs the request as received (raw path, signed headers only, the sender's x-amz-date and payload
- * hash) with the issued secret, and returns the signature the sender should have sent.
- * @param {import('node:http').IncomingMessage} req
- * @param {{ accessKeyId: string, secretAccessKey: string }} credentials
- * @param {{ region: string, service: string, signedHeaders: string[] }} scope
- */
-async function expectedSignature(req, credentials, { region, service, signedHeaders }) {
-  const [path = '/', rawQuery = ''] = (req.url ?? '/').split('?', 2);
-  /** @type {Record<string, string>} */
-  const headers = {};
-  for (const name of signedHeaders) headers[name] = header(req, name) ?? '';
-  const signer = new SignatureV4({ credentials, region, service, sha256: Sha256, uriEscapePath: false, applyChecksum: false });
-  const signed = await signer.sign(
-    { method: req.method ?? 'GET', protocol: 'http:', hostname: headers['host'] ?? '', path, query: parseQuery(rawQuery), headers },
-    { signingDate: parseAmzDate(headers['x-amz-date'] ?? ''), signableHeaders: new Set(signedHeaders) },
-  );
-  return /Signature=([0-9a-f]{64})/.exec(String(signed.headers['authorization']))?.[1] ?? '';
-}
-
-/** @param {string} rawQuery */
-function parseQuery(rawQuery) {
-  /** @type {Record<string, string | string[]>} */
-  const query = {};
-  for (const [name, value] of new URLSearchParams(rawQuery.replace(/\+/g, '%2B'))) {
-    const previous = query[name];
-    query[name] = previous === undefined ? value : [...[previous].flat(), value];
-  }
-  return query;
-}
-
-/** `20261129T120000Z` -> Date; an unparseable value gives an invalid date, hence a mismatch. */
-function parseAmzDate(/** @type {string} */ text) {
-  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-  return match ? new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}Z`) : new Date(Number.NaN);
-}
-
-/** Constant-time comparison of two strings. */
-function sameText(/** @type {string} */ a, /** @type {string} */ b) {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
+const EXPOSED_HEADERS = 'ETag, Date, x-amz-request-id, x-amz-version-id, x-amz-delete-marker, Content-Length, Content-Type, Content-Disposition, Last-Modified';
+/** Headers that decide what a request is. */
+const SINGLE_HEADERS = ['authorization', 'host', 'x-amz-date', 'x-amz-security-token', 'x-amz-copy-source'];
 
 /** @param {import('node:http').IncomingMessage} req @param {string} name */
 function header(req, name) {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(',') : value;
-}
-
-/** @param {number} status @param {string} code @param {string} message */
-export function s3Error(status, code, message) {
-  return Object.assign(new Error(message), { status, code });
-}
-
-/** @param {import('node:http').ServerResponse} res @param {{ status: number, code: string, message: string }} error */
-function sendError(res, { status, code, message }) {
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
-  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
 /**
@@ -167,11 +75,18 @@ function sendError(res, { status, code, message }) {
  */
 function applyCors(res, origin, allowed) {
   if (origin === undefined || !(allowed.includes('*') || allowed.includes(origin))) return;
-  const writeHead = res.writeHead;
-  /** @type {any} */ (res).writeHead = function (/** @type {any[]} */ ...args) {
+  beforeHead(res, () => {
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
     res.setHeader('vary', 'Origin');
+  });
+}
+
+/** Runs `hook` just before the response head is written (by the gate or by s3rver). */
+function beforeHead(/** @type {import('node:http').ServerResponse} */ res, /** @type {(status: number) => void} */ hook) {
+  const writeHead = res.writeHead;
+  /** @type {any} */ (res).writeHead = function (/** @type {any[]} */ ...args) {
+    hook(Number(args[0]));
     return writeHead.apply(res, /** @type {any} */ (args));
   };
 }
@@ -186,11 +101,25 @@ function answerPreflight(req, res) {
   }).end();
 }
 
-/** @param {string} url */
-function locate(url) {
-  const [path = '/', rawQuery = ''] = url.split('?', 2);
-  const [, bucket = '', ...rest] = path.split('/');
-  return { bucket: decodeURIComponent(bucket), key: decodeURIComponent(rest.join('/')), query: new URLSearchParams(rawQuery) };
+/** A header that decides what the request is may come once (Node would keep one, or join them). */
+function refuseRepeatedHeaders(/** @type {import('node:http').IncomingMessage} */ req) {
+  const repeated = SINGLE_HEADERS.find((name) => (req.headersDistinct[name]?.length ?? 0) > 1);
+  if (repeated) throw s3Error(400, 'InvalidArgument', `The ${repeated} header appears more than once.`, { ArgumentName: repeated });
+}
+
+/**
+ * What a verified request asks for, read strictly: the object, a copy's source, the x-amz-* headers
+ * s3rver is to see (from the query, the copy source made canonical) and response-* overrides.
+ * @param {import('node:http').IncomingMessage} req @param {string} path @param {[string, string][]} query
+ */
+function readAsked(req, path, query) {
+  const target = readObject(path);
+  checkMultipart(query);
+  const headers = amzQueryHeaders(query);
+  const copyHeader = headers.get('x-amz-copy-source') ?? header(req, 'x-amz-copy-source');
+  const source = copyHeader === undefined ? undefined : readCopySource(copyHeader);
+  if (source) headers.set('x-amz-copy-source', copySourceFor(source));
+  return { target, source, headers, overrides: responseOverrides(query) };
 }
 
 /**
@@ -198,7 +127,7 @@ function locate(url) {
  * @param {GateOptions} [options]
  */
 export async function startS3Gate(options = {}) {
-  const { host = '127.0.0.1', port = 0, buckets = ['uploads'], keys = new Map(), corsOrigins = ['*'], authorize = () => true, now = () => Date.now() } = options;
+  const { host = '127.0.0.1', port = 0, region = 'us-east-1', buckets = ['uploads'], keys = new Map(), corsOrigins = ['*'], authorize = () => true, now = () => Date.now(), maxSkewMs = MAX_SKEW_MS } = options;
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 's3-gate-')));
   const s3rver = new S3rver({ directory, silent: true, configureBuckets: buckets.map((name) => ({ name, configs: [] })) });
   await s3rver.configureBuckets();
@@ -206,35 +135,69 @@ export async function startS3Gate(options = {}) {
   /** Counts of the gate's answers, for tests and benchmarks: rejections by code, acceptances by key. */
   const stats = { requests: 0, rejected: /** @type {Record<string, number>} */ ({}), accepted: /** @type {Record<string, number>} */ ({}) };
 
-  const server = createServer(async (req, res) => {
-    stats.requests++;
-    // The Date header on the gate's own clock, the one it judges expiry by (Node's is always the real one).
-    res.setHeader('date', new Date(now()).toUTCString());
-    const origin = header(req, 'origin');
-    applyCors(res, origin, corsOrigins);
-    if (req.method === 'OPTIONS') return answerPreflight(req, res);
-    try {
-      const { accessKeyId, issued } = await verifyRequest(req, keys, now());
-      const { bucket, key, query } = locate(req.url ?? '/');
-      // s3rver keeps objects as files: a "." or ".." segment would land outside the key's folder.
-      if (key.split('/').some((segment) => segment === '.' || segment === '..') || key.includes('\\')) {
-        throw s3Error(400, 'InvalidArgument', 'Object keys with "." or ".." segments or backslashes are not supported by this local S3.');
-      }
-      if (!authorize({ method: req.method ?? 'GET', bucket, key, query, accessKeyId, issued })) {
-        throw s3Error(403, 'AccessDenied', 'Access Denied');
-      }
-      stats.accepted[accessKeyId] = (stats.accepted[accessKeyId] ?? 0) + 1;
-    } catch (error) {
-      const { status = 500, code = 'InternalError', message = 'We encountered an internal error.' } = /** @type {any} */ (error);
-      stats.rejected[code] = (stats.rejected[code] ?? 0) + 1;
-      req.resume();
-      return sendError(res, { status, code, message });
-    }
-    // Verified: s3rver serves it as an anonymous request (it would only half-check the signature).
+  /**
+   * Everything S3 checks before it touches an object; throws S3's error, or says what s3rver gets.
+   * @param {import('node:http').IncomingMessage} req @returns {Promise<Admitted>}
+   */
+  async function admit(req) {
+    refuseRepeatedHeaders(req);
+    const method = req.method ?? 'GET';
+    const { path, query } = readTarget(req.url ?? '/');
+    const { accessKeyId, issued } = await verifySigV4({ method, path, query, header: (name) => header(req, name) }, { keys, now: now(), region, maxSkewMs });
+    const { target, source, headers, overrides } = readAsked(req, path, query);
+    const uploadId = query.find(([name]) => name === 'uploadId')?.[1];
+    if (uploadId !== undefined && target.key !== '' && !(await uploadIsFor(directory, target.bucket, uploadId, target.key))) throw noSuchUpload();
+    const allowed = (/** @type {string} */ asked, /** @type {import('./s3-target.mjs').S3Object} */ object, /** @type {[string, string][]} */ params) =>
+      authorize({ method: asked, bucket: object.bucket, key: object.key, query: new URLSearchParams(params), accessKeyId, issued });
+    // A copy reads its source: s3:GetObject on it, as well as the write on the target.
+    if (!allowed(method, target, query) || (source && !allowed('GET', source, []))) throw s3Error(403, 'AccessDenied', 'Access Denied');
+    return { accessKeyId, url: forwardUrl(target, query), headers, overrides };
+  }
+
+  /**
+   * s3rver gets the admitted request: canonical URL, the gate's own host (no virtual-host reading),
+   * no credentials (it would half-check them), the x-amz-* headers decided above.
+   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {Admitted} admitted
+   */
+  function handOver(req, res, { url, headers, overrides }) {
+    req.url = url;
+    req.headers.host = `${host}:${address.port}`;
     delete req.headers.authorization;
     delete req.headers['x-amz-security-token'];
+    delete req.headers['x-amz-date'];
+    delete req.headers['x-amz-copy-source'];
     delete req.headers.origin;
+    for (const [name, value] of headers) req.headers[name] = value;
+    if (overrides.length > 0 && (req.method === 'GET' || req.method === 'HEAD')) {
+      beforeHead(res, (status) => {
+        if (status === 200 || status === 206) for (const [name, value] of overrides) res.setHeader(name, value);
+      });
+    }
     store(req, res);
+  }
+
+  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
+  async function handle(req, res) {
+    stats.requests++;
+    res.setHeader('date', new Date(now()).toUTCString());
+    applyCors(res, header(req, 'origin'), corsOrigins);
+    if (req.method === 'OPTIONS') return answerPreflight(req, res);
+    let admitted;
+    try {
+      admitted = await admit(req);
+    } catch (error) {
+      req.resume();
+      const code = sendS3Error(res, error);
+      stats.rejected[code] = (stats.rejected[code] ?? 0) + 1;
+      return;
+    }
+    stats.accepted[admitted.accessKeyId] = (stats.accepted[admitted.accessKeyId] ?? 0) + 1;
+    handOver(req, res, admitted);
+  }
+
+  const server = createServer((req, res) => {
+    // Whatever fails in the gate itself is a 500 for this request, never the end of the process.
+    handle(req, res).catch((error) => sendS3Error(res, error));
   });
   await new Promise((resolve, reject) => server.once('error', reject).listen(port, host, () => resolve(undefined)));
   const address = /** @type {import('node:net').AddressInfo} */ (server.address());

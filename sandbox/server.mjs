@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDelegationEndpoint } from './delegation.mjs';
-import { cors, readBody, sendFile, sendHtml, sendJson } from './http.mjs';
+import { cors, guarded, readBody, requestUrl, sendFile, sendHtml, sendJson } from './http.mjs';
 import { createIdentityProvider } from './identity.mjs';
 import { policyAuthorizer } from './policy.mjs';
 import { startS3Gate } from './s3-gate.mjs';
@@ -32,6 +32,8 @@ const USER_ID = /^[A-Za-z0-9|_.@+=,-]{2,64}$/;
  *   Auth0's /delegation, or STS AssumeRoleWithWebIdentity (default 'delegation')
  * @property {string[]} [webOrigins] more origins allowed to call the Auth0 stand-in and S3 (CORS), like
  *   Auth0's "Allowed Web Origins" and a bucket's CORS rules (default: only the example app's)
+ * @property {() => number} [now] the clock of the AWS stand-ins: key lifetimes, request times,
+ *   presigned URL expiry, the rate limit (default: Date.now; tests inject one instead of sleeping)
  */
 
 /** A port-in-use error in words, with the way out; other errors as they are. */
@@ -56,14 +58,14 @@ async function reserve(/** @type {number} */ port) {
 
 /** @param {SandboxOptions} [options] */
 export async function startSandbox(options = {}) {
-  const { appPort = 4000, authPort = 4001, s3Port = 4002, clientID = 'sandbox-client', bucket = 'uploads', region = 'us-east-1', credentialLifetimeSec = 3600, rateLimitPerMinute = 10 } = options;
+  const { appPort = 4000, authPort = 4001, s3Port = 4002, clientID = 'sandbox-client', bucket = 'uploads', region = 'us-east-1', credentialLifetimeSec = 3600, rateLimitPerMinute = 10, now = () => Date.now() } = options;
   const app = await reserve(appPort);
   // A port in use must not leave the ports already taken behind.
   const auth = await reserve(authPort).catch((error) => closeAll([app.server], error));
   const authOrigin = auth.origin;
   const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID });
   const roleArn = 'arn:aws:iam::123456789012:role/auth0-s3-per-user';
-  const gate = await startS3Gate({ host: HOST, port: s3Port, buckets: [bucket], corsOrigins: [app.origin, ...(options.webOrigins ?? [])], authorize: policyAuthorizer(bucket) }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
+  const gate = await startS3Gate({ host: HOST, port: s3Port, region, buckets: [bucket], corsOrigins: [app.origin, ...(options.webOrigins ?? [])], authorize: policyAuthorizer(bucket), now }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
   const delegation = createDelegationEndpoint({
     clientID,
     domain: new URL(authOrigin).host,
@@ -71,6 +73,7 @@ export async function startSandbox(options = {}) {
     keys: gate.keys,
     credentialLifetimeSec,
     rateLimitPerMinute,
+    now,
     aws: {
       role: roleArn,
       principal: 'arn:aws:iam::123456789012:saml-provider/auth0-provider',
@@ -82,7 +85,7 @@ export async function startSandbox(options = {}) {
       },
     },
   });
-  const sts = createStsEndpoint({ roleArn, identity, keys: gate.keys, issuerHost: `${new URL(authOrigin).host}/`, maxSessionDurationSec: Math.max(900, credentialLifetimeSec) });
+  const sts = createStsEndpoint({ roleArn, identity, keys: gate.keys, issuerHost: `${new URL(authOrigin).host}/`, maxSessionDurationSec: Math.max(900, credentialLifetimeSec), now });
   const stsEndpoint = `${authOrigin}/sts`;
   const config = {
     domain: authOrigin,
@@ -95,22 +98,13 @@ export async function startSandbox(options = {}) {
     ...(options.exchange === 'web-identity' ? { exchange: { type: 'web-identity', roleArn, region, endpoint: stsEndpoint } } : {}),
   };
 
-  auth.server.on('request', (req, res) => {
+  const authContext = { appOrigin: app.origin, webOrigins: [app.origin, ...(options.webOrigins ?? [])], clientID, identity, delegation, sts };
+  auth.server.on('request', guarded((req, res) => {
     // The Date header on the clock the Expiration fields are written with (Node's is always the real one).
-    res.setHeader('date', new Date(Date.now()).toUTCString());
-    handleAuth(req, res, { appOrigin: app.origin, webOrigins: [app.origin, ...(options.webOrigins ?? [])], clientID, identity, delegation, sts }).catch(() => sendJson(res, 500, { error: 'server_error', error_description: 'The sandbox failed.' }));
-  });
-  app.server.on('request', (req, res) => {
-    const path = new URL(req.url ?? '/', app.origin).pathname;
-    // Each example's config.js: where the sandbox's Auth0 and S3 stand-ins listen.
-    if (path.endsWith('/config.js')) {
-      const text = `// Written by the sandbox: where its Auth0 and S3 stand-ins listen.\nwindow.UPLOADER_CONFIG = ${JSON.stringify(config, null, 2)};\n`;
-      return void res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(text);
-    }
-    if (path === '/') return void res.writeHead(302, { location: '/s3-uploader/' }).end();
-    if (path.startsWith('/dist/')) return void sendFile(res, join(ROOT, 'dist'), path.slice('/dist/'.length));
-    return void sendFile(res, join(ROOT, 'examples'), path.endsWith('/') ? `${path.slice(1)}index.html` : path.slice(1));
-  });
+    res.setHeader('date', new Date(now()).toUTCString());
+    return handleAuth(req, res, authContext);
+  }, (res) => sendJson(res, 500, { error: 'server_error', error_description: 'The sandbox failed.' })));
+  app.server.on('request', guarded((req, res) => serveApp(req, res, config), (res) => sendHtml(res, 500, 'The sandbox failed.')));
 
   return {
     appUrl: `${app.origin}/s3-uploader/`,
@@ -130,12 +124,29 @@ export async function startSandbox(options = {}) {
 }
 
 /**
+ * The example apps' files, and each app's config.js (where the sandbox's Auth0 and S3 stand-ins listen).
+ * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {object} config
+ */
+function serveApp(req, res, config) {
+  const path = requestUrl(req)?.pathname;
+  if (path === undefined) return sendHtml(res, 400, 'Bad request');
+  if (path.endsWith('/config.js')) {
+    const text = `// Written by the sandbox: where its Auth0 and S3 stand-ins listen.\nwindow.UPLOADER_CONFIG = ${JSON.stringify(config, null, 2)};\n`;
+    return void res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(text);
+  }
+  if (path === '/') return void res.writeHead(302, { location: '/s3-uploader/' }).end();
+  if (path.startsWith('/dist/')) return sendFile(res, join(ROOT, 'dist'), path.slice('/dist/'.length));
+  return sendFile(res, join(ROOT, 'examples'), path.endsWith('/') ? `${path.slice(1)}index.html` : path.slice(1));
+}
+
+/**
  * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
  * @param {{ appOrigin: string, webOrigins: string[], clientID: string, identity: Awaited<ReturnType<typeof createIdentityProvider>>, delegation: ReturnType<typeof createDelegationEndpoint>, sts: ReturnType<typeof createStsEndpoint> }} context
  */
 async function handleAuth(req, res, { appOrigin, webOrigins, clientID, identity, delegation, sts }) {
   if (cors(req, res, webOrigins)) return;
-  const url = new URL(req.url ?? '/', 'http://sandbox');
+  const url = requestUrl(req);
+  if (url === undefined) return sendJson(res, 400, { error: 'invalid_request', error_description: 'The request target is not a URL path.' });
   if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') return sendJson(res, 200, identity.jwks);
   if (req.method === 'POST' && url.pathname === '/delegation') {
     const text = await readBody(req);
@@ -153,7 +164,8 @@ async function handleAuth(req, res, { appOrigin, webOrigins, clientID, identity,
     const params = req.method === 'POST' ? new URLSearchParams((await readBody(req)) ?? '') : url.searchParams;
     const redirectUri = params.get('redirect_uri') ?? '';
     const page = { clientID: params.get('client_id') ?? '', redirectUri, state: params.get('state') ?? '', nonce: params.get('nonce') ?? '' };
-    if (page.clientID !== clientID || !(redirectUri === appOrigin || redirectUri.startsWith(`${appOrigin}/`))) {
+    const callback = allowedCallback(redirectUri, appOrigin);
+    if (page.clientID !== clientID || callback === undefined) {
       return sendHtml(res, 400, '<!doctype html><title>Sign-in error</title><p>Unknown client_id or a redirect_uri that is not an allowed callback URL.</p>');
     }
     if (req.method === 'GET') return sendHtml(res, 200, signInPage(page));
@@ -161,10 +173,24 @@ async function handleAuth(req, res, { appOrigin, webOrigins, clientID, identity,
     if (!USER_ID.test(user)) return sendHtml(res, 400, signInPage({ ...page, error: 'A user id is 2 to 64 letters, digits or | _ . @ + = , -' }));
     const idToken = await identity.issue(user, page.nonce ? { nonce: page.nonce } : {});
     const fragment = new URLSearchParams({ id_token: idToken, token_type: 'Bearer', state: page.state });
-    res.writeHead(302, { location: `${redirectUri}#${fragment}`, 'cache-control': 'no-store' }).end();
+    res.writeHead(302, { location: `${callback}#${fragment}`, 'cache-control': 'no-store' }).end();
     return;
   }
   sendJson(res, 404, { error: 'not_found', error_description: `No route for ${req.method} ${url.pathname}.` });
+}
+
+/**
+ * The redirect_uri as a URL of the app's origin (the only allowed callback), or undefined.
+ * @param {string} redirectUri @param {string} appOrigin
+ */
+function allowedCallback(redirectUri, appOrigin) {
+  if (!(redirectUri === appOrigin || redirectUri.startsWith(`${appOrigin}/`))) return undefined;
+  try {
+    const url = new URL(redirectUri);
+    return url.origin === appOrigin && url.hash === '' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

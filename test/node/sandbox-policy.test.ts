@@ -37,6 +37,14 @@ describe('the corrected per-user policy', () => {
     ['GET', '', 'list-type=2&prefix=auth0'],
     ['POST', '', 'delete='],
     ['PUT', '', ''],
+    ['POST', '', ''],
+    ['GET', '', 'cors=&prefix=auth0%7Calice%2F'],
+    ['GET', '', 'uploads=&prefix=auth0%7Calice%2F'],
+    ['GET', 'auth0|alice/a.txt', 'acl='],
+    ['PUT', 'auth0|alice/a.txt', 'tagging='],
+    ['GET', 'auth0|alice/a.txt', 'acl=&tagging='],
+    ['POST', 'auth0|alice/a.txt', ''],
+    ['PATCH', 'auth0|alice/a.txt', ''],
   ])('denies Alice %s %s?%s', (method, key, query) => {
     expect(ask('auth0|alice', method, key, query)).toBe(false);
   });

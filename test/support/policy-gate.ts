@@ -1,0 +1,33 @@
+// The verifying S3 with the sandbox's per-user policy, its data folder inside a folder of the test's
+// own (so a test can see whether anything was written beside it), and keys issued to named users.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { issueKey } from '../../sandbox/issue.mjs';
+import { policyAuthorizer } from '../../sandbox/policy.mjs';
+import { startS3Gate } from '../../sandbox/s3-gate.mjs';
+import { BUCKET, s3Client } from './s3';
+import type { Credentials } from './signed-raw';
+
+export async function startPolicyGate(options: { now?: () => number } = {}) {
+  const base = await mkdtemp(join(tmpdir(), 'policy-gate-'));
+  const directory = join(base, 'data');
+  await mkdir(directory);
+  const gate = await startS3Gate({ directory, buckets: [BUCKET], authorize: policyAuthorizer(BUCKET), ...options });
+  const now = options.now ?? Date.now;
+  return {
+    gate,
+    base,
+    directory,
+    /** Fresh credentials for `subject`, valid for a day on the gate's clock, and an S3Client using them. */
+    user(subject: string): { credentials: Credentials; s3: ReturnType<typeof s3Client> } {
+      const { accessKeyId, secretAccessKey, sessionToken } = issueKey(gate.keys, { subject, expiresAt: now() + 86_400_000 });
+      const credentials = { accessKeyId, secretAccessKey, sessionToken };
+      return { credentials, s3: s3Client(gate.url, credentials) };
+    },
+    async stop() {
+      await gate.stop();
+      await rm(base, { recursive: true, force: true });
+    },
+  };
+}
