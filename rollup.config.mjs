@@ -1,5 +1,5 @@
 // One source, four formats: ESM and CJS for npm (dependencies external), bundled declarations for both,
-// and two minified script-tag builds with ky and jwt-decode inside (ES2022, as ky itself is).
+// and minified script-tag builds with ky inside (ES2022, as ky itself is).
 import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
 import nodeResolve from '@rollup/plugin-node-resolve';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { dts } from 'rollup-plugin-dts';
 
 // @aws-sdk/client-sts is imported lazily, and only by the web-identity exchange (an optional peer).
-const external = ['ky', 'jwt-decode', '@aws-sdk/client-sts'];
+const external = ['ky', '@aws-sdk/client-sts'];
 // The core script builds leave the web-identity exchange (and so STS) out, to stay within budget.
 // ... and the sharing of credentials between tabs (each tab keeps its own cache there).
 const LEFT_OUT = { './web-identity': 'src/web-identity-unavailable.ts', './tabs': 'src/tabs-unavailable.ts' };

@@ -99,7 +99,13 @@ export async function startSandbox(options = {}) {
   };
 
   const authContext = { appOrigin: app.origin, webOrigins: [app.origin, ...(options.webOrigins ?? [])], clientID, identity, delegation, sts };
+  /** What the Auth0 stand-in's /delegation saw, by method: a preflight (OPTIONS) costs a page a round trip. */
+  const authStats = { delegationPosts: 0, delegationPreflights: 0 };
   auth.server.on('request', guarded((req, res) => {
+    if ((req.url ?? '').split('?')[0] === '/delegation') {
+      if (req.method === 'OPTIONS') authStats.delegationPreflights++;
+      else if (req.method === 'POST') authStats.delegationPosts++;
+    }
     // The Date header on the clock the Expiration fields are written with (Node's is always the real one).
     res.setHeader('date', new Date(now()).toUTCString());
     return handleAuth(req, res, authContext);
@@ -114,7 +120,7 @@ export async function startSandbox(options = {}) {
     config,
     identity,
     keys: gate.keys,
-    stats: { delegation: delegation.stats, sts: sts.stats, s3: gate.stats },
+    stats: { delegation: delegation.stats, sts: sts.stats, s3: gate.stats, auth: authStats },
     async stop() {
       for (const server of [app.server, auth.server]) server.closeAllConnections();
       await Promise.all([app.server, auth.server].map((server) => new Promise((resolve) => server.close(() => resolve(undefined)))));
@@ -151,7 +157,7 @@ async function handleAuth(req, res, { appOrigin, webOrigins, clientID, identity,
   if (req.method === 'POST' && url.pathname === '/delegation') {
     const text = await readBody(req);
     if (text === undefined) return sendJson(res, 413, { error: 'invalid_request', error_description: 'The body is larger than 64 KB.' });
-    const answer = await delegation.handle(parseJson(text));
+    const answer = await delegation.handle(parseBody(req.headers['content-type'], text));
     return sendJson(res, answer.status, answer.body, answer.headers);
   }
   if (req.method === 'POST' && (url.pathname === '/sts' || url.pathname === '/sts/')) {
@@ -202,8 +208,13 @@ function closeAll(servers, error) {
   throw error;
 }
 
-/** @param {string} text */
-function parseJson(text) {
+/**
+ * A /delegation body as Auth0 reads it: a form (what auth0.js v7 and this SDK send, a CORS simple request)
+ * or JSON. Form fields stay flat, as Auth0 sees them (`nested[a]=b` is the field `nested[a]`).
+ * @param {string | undefined} contentType @param {string} text
+ */
+function parseBody(contentType, text) {
+  if ((contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   try {
     return JSON.parse(text);
   } catch {

@@ -6,6 +6,7 @@ import type { AwsCredentials, DelegationResult } from './credentials';
 import { prepareRequest } from './delegation-request';
 import type { DelegationExtras, DelegationTokenOptions, PreparedRequest } from './delegation-request';
 import { postDelegation } from './exchange';
+import { formBody } from './form-body';
 import { isPlainObject } from './guards';
 import { createIdTokenReader } from './id-token';
 import { resolveOptions } from './options';
@@ -77,7 +78,7 @@ export class DelegationClient {
   }
 
   /**
-   * auth0.js v7's `getDelegationToken`: posts the same JSON body and resolves to the endpoint's JSON.
+   * auth0.js v7's `getDelegationToken` for AWS: posts the same form body and resolves to the endpoint's JSON.
    * The response is validated and cached (shared with `getCredentials`); each call gets its own copy.
    * @throws {DelegationError} `missing_token`, `malformed_id_token`, `id_token_expired`, and
    *   `invalid_configuration` when `api`/`api_type` is not `'aws'` (nothing sent);
@@ -101,8 +102,9 @@ export class DelegationClient {
    */
   async getCredentials(options: CredentialsOptions): Promise<AwsCredentials> {
     const { idToken, refreshToken, api: _api, api_type: _apiType, ...extras } = isPlainObject(options) ? options : {};
-    // Undefined tokens are dropped from the body by JSON.stringify and from the cache key.
-    const cached = await this.#cached({ ...extras, id_token: idToken, refresh_token: refreshToken, api: 'aws' });
+    // Only the token given is sent: an `undefined` field would go out empty (`refresh_token=`), as in v7.
+    const tokens = idToken === undefined ? { refresh_token: refreshToken } : { id_token: idToken };
+    const cached = await this.#cached({ ...extras, ...tokens, api: 'aws' });
     const { expiration, refreshAt } = cached.credentials;
     return { ...cached.credentials, expiration: new Date(+expiration), refreshAt: new Date(+refreshAt) };
   }
@@ -134,7 +136,7 @@ export class DelegationClient {
   async #load(request: PreparedRequest, signal: AbortSignal): Promise<Loaded<CachedDelegation>> {
     const response = this.#options.exchange && this.#options.exchange !== 'delegation'
       ? await assumeRoleWithWebIdentity(this.#options, request.body['id_token'], signal)
-      : await postDelegation(this.#options, JSON.stringify(request.body), signal, request.secrets);
+      : await postDelegation(this.#options, formBody(request.body), signal, request.secrets);
     const { result, expirationMs } = parseAwsResponse(response.json, response.status);
     const { offsetMs, lifetimeMs, expiresAtMs } = timing(expirationMs, response.date, response.receivedAt, response.status);
     this.#clockOffsetMs = offsetMs;

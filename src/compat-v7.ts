@@ -1,11 +1,15 @@
 import { DelegationClient } from './client';
 import type { DelegationResult } from './credentials';
-import { assertHasToken } from './delegation-request';
+import { assertHasToken, delegationFields } from './delegation-request';
 import type { DelegationTokenOptions } from './delegation-request';
-import { DelegationError, configurationError } from './errors';
+import { configurationError } from './errors';
+import { postDelegation } from './exchange';
+import { formBody } from './form-body';
 import { isPlainObject, rejectUnknownKeys } from './guards';
-import { CLIENT_OPTION_NAMES } from './options';
-import type { DelegationClientOptions } from './options';
+import { CLIENT_OPTION_NAMES, resolveOptions } from './options';
+import type { DelegationClientOptions, ResolvedOptions } from './options';
+import { v7Error } from './v7-errors';
+import type { V7LoginErrorFields } from './v7-errors';
 
 /** Options of `new Auth0(options)`: auth0.js v7's, plus this SDK's client options. */
 export interface Auth0Options extends DelegationClientOptions {
@@ -14,64 +18,87 @@ export interface Auth0Options extends DelegationClientOptions {
   [v7Option: string]: unknown;
 }
 
-/** The error a v7 callback receives: a `DelegationError` with v7's `details` object as well. */
-export interface Auth0DelegationError extends DelegationError {
-  /** v7's `details`: `{ error, error_description, code, description }` (the server's when it sent them). */
-  readonly details: {
-    /** The server's `error`, else the SDK's code. */
-    error: string;
-    /** The server's `error_description`, else the SDK's description. */
-    error_description: string;
-    /** The same as `error`. */
-    code: string;
-    /** The same as `error_description`. */
-    description: string;
-  };
-}
+/**
+ * What a v7 callback receives as `err`: what auth0.js 7.6.1 passed, as an `Error`. For an HTTP error, every
+ * field of the server's JSON body (`error`, `error_description`, ...) and `status`; otherwise v7's
+ * `LoginError` fields (`status`, `name`, `code`: `'offline'` or `'Unknown'` without a response, `details`).
+ * `cause` is always the SDK's `DelegationError`, with the SDK's `code`.
+ */
+export type Auth0DelegationError = Error & Partial<V7LoginErrorFields> & {
+  /** The server's `error`, when it sent a JSON body. */
+  error?: string;
+  /** The server's `error_description`, when it sent one. */
+  error_description?: string;
+  [field: string]: unknown;
+};
 
-/** `(err, delegationResult)`, called exactly once. */
+/** `(err, delegationResult)`, called exactly once, with `this` the global object (as v7 did). */
 export type DelegationCallback = (err: Auth0DelegationError | null, delegationResult?: DelegationResult) => void;
 
-/** auth0.js v7 constructor options that have no meaning for delegation; accepted so v7 pages run unchanged. */
-const V7_IGNORED = ['callbackURL', 'callbackOnLocationHash', 'responseType', 'responseMode', 'forceJSONP', 'useCordovaSocialPlugins', 'sendSDKClientInfo', 'popupOptions', 'scope', 'state', 'nonce', '_disableDeprecationWarnings'];
-const KNOWN = [...CLIENT_OPTION_NAMES, ...V7_IGNORED];
-
 /**
- * The auth0.js v7 facade: `new Auth0({ clientID, domain, callbackURL })` and
- * `getDelegationToken(options, callback)`, so a page written for v7 delegation runs unchanged, with the
- * SDK's cache, retries and errors underneath. `auth0.client` is the `DelegationClient` it uses, for
- * `getCredentials` and `fromDelegation` on the same cache.
- *
- * @example
- * var auth0 = new Auth0({ clientID: 'abc123', domain: 'tenant.auth0.com', callbackURL: 'dummy' });
- * auth0.getDelegationToken({ id_token: idToken, api: 'aws' }, function (err, delegationResult) {
- *   if (!err) useAws(delegationResult.Credentials);
- * });
+ * Every constructor option auth0.js 7.6.1 reads (and those its other calls took): accepted and ignored,
+ * since delegation never redirects. Other unknown keys are refused, to catch typos in the SDK's options.
  */
-export class Auth0 {
-  /** The client behind this facade; its cache is the one `getDelegationToken` uses. */
-  readonly client: DelegationClient;
+const V7_OPTIONS = ['callbackURL', 'callbackOnLocationHash', 'responseType', 'responseMode', 'forceJSONP', 'useCordovaSocialPlugins', 'sendSDKClientInfo', 'scope', 'audience', '__tenant', '__token_issuer', 'popupOptions', 'state', 'nonce', '_disableDeprecationWarnings'];
+const KNOWN = [...CLIENT_OPTION_NAMES, ...V7_OPTIONS];
 
-  /** @throws {DelegationError} `invalid_configuration`, synchronously, as v7 threw for a missing clientID. */
+/** An `Auth0` facade instance: auth0.js v7's delegation methods on a `DelegationClient`. */
+export interface Auth0 {
+  /** The client behind this facade; its cache is the one `getDelegationToken` uses for AWS. */
+  readonly client: DelegationClient;
+  /**
+   * v7's `getDelegationToken`. For `api: 'aws'`, answered from the client's cache (validated AWS
+   * credentials); for any other `api` (or none: v7 then sent `api_type` empty), v7's request as v7 sent
+   * it, answered as the endpoint answered, not cached. With a callback, calls it exactly once with
+   * `(err, delegationResult)` and returns nothing; if the callback itself throws, the exception is rethrown
+   * asynchronously (it is not a second call). Without a callback, returns a promise of the result.
+   * @throws {DelegationError} `missing_token`, synchronously, with v7's message, when neither `id_token`
+   *   nor `refresh_token` is given.
+   * @example
+   * auth0.getDelegationToken({ id_token: idToken, api: 'aws' }, function (err, delegationResult) {});
+   */
+  getDelegationToken(options: DelegationTokenOptions, callback: DelegationCallback): void;
+  /** The same, as a promise (not in v7). */
+  getDelegationToken(options: DelegationTokenOptions): Promise<DelegationResult>;
+  /**
+   * v7's `renewIdToken`: a new ID token for this one (`api: 'auth0'`, `scope: 'passthrough'`), not cached.
+   * @throws {DelegationError} `missing_token`, synchronously, when `id_token` is empty.
+   * @example
+   * auth0.renewIdToken(idToken, function (err, result) { if (!err) useToken(result.id_token); });
+   */
+  renewIdToken(id_token: string, callback: DelegationCallback): void;
+  /**
+   * v7's `refreshToken`: a new ID token for a refresh token (`api: 'auth0'`, `scope: 'passthrough'`), not cached.
+   * @throws {DelegationError} `missing_token`, synchronously, when `refresh_token` is empty.
+   * @example
+   * auth0.refreshToken(refreshToken, function (err, result) { if (!err) useToken(result.id_token); });
+   */
+  refreshToken(refresh_token: string, callback: DelegationCallback): void;
+}
+
+/** The facade behind `Auth0` (documented on the `Auth0` interface). */
+class Auth0Facade implements Auth0 {
+  readonly client: DelegationClient;
+  /** The same options, for the requests the client does not make: other APIs, not cached. */
+  readonly #options: ResolvedOptions;
+
   constructor(options: Auth0Options) {
     if (!isPlainObject(options)) throw configurationError('Auth0 needs an options object: new Auth0({ clientID, domain, callbackURL }).');
+    // v7's own messages for its two required options.
+    for (const name of ['clientID', 'domain']) if (!options[name]) throw configurationError(`${name} is required.`);
     rejectUnknownKeys(options, KNOWN, 'Auth0');
-    const clientOptions = Object.fromEntries(Object.entries(options).filter(([key]) => CLIENT_OPTION_NAMES.includes(key)));
-    this.client = new DelegationClient(clientOptions as unknown as DelegationClientOptions);
+    const clientOptions = Object.fromEntries(Object.entries(options).filter(([key]) => CLIENT_OPTION_NAMES.includes(key))) as unknown as DelegationClientOptions;
+    this.client = new DelegationClient(clientOptions);
+    this.#options = resolveOptions(clientOptions);
   }
 
-  /**
-   * v7's `getDelegationToken`. With a callback, calls it exactly once with `(err, delegationResult)` and
-   * returns nothing; if the callback itself throws, the exception is rethrown asynchronously (it is
-   * not a second call). Without a callback, returns a promise of the result.
-   * @throws {DelegationError} `missing_token`, synchronously, when neither `id_token` nor `refresh_token` is given.
-   */
   getDelegationToken(options: DelegationTokenOptions, callback: DelegationCallback): void;
   getDelegationToken(options: DelegationTokenOptions): Promise<DelegationResult>;
   getDelegationToken(options: DelegationTokenOptions, callback?: DelegationCallback): Promise<DelegationResult> | void {
     assertHasToken(options);
-    const result = this.client.getDelegationToken(options).catch((error: unknown) => {
-      throw withV7Fields(error);
+    const isAws = delegationFields(this.#options.clientID, options).fields['api_type'] === 'aws';
+    const result = (isAws ? this.client.getDelegationToken(options) : this.#uncached(options)).catch((error: unknown) => {
+      throw v7Error(error);
     });
     if (typeof callback !== 'function') return result;
     result.then(
@@ -79,24 +106,65 @@ export class Auth0 {
       (error: Auth0DelegationError) => callOnce(callback, error, undefined),
     );
   }
+
+  renewIdToken(id_token: string, callback: DelegationCallback): void {
+    this.getDelegationToken({ id_token, scope: 'passthrough', api: 'auth0' }, callback);
+  }
+
+  refreshToken(refresh_token: string, callback: DelegationCallback): void {
+    this.getDelegationToken({ refresh_token, scope: 'passthrough', api: 'auth0' }, callback);
+  }
+
+  /** v7's request for another API: not validated as AWS credentials, not cached. */
+  async #uncached(options: DelegationTokenOptions): Promise<DelegationResult> {
+    const { fields, secrets, signal } = delegationFields(this.#options.clientID, options);
+    const response = await postDelegation(this.#options, formBody(fields), signal ?? new AbortController().signal, secrets);
+    return response.json as DelegationResult;
+  }
 }
 
+/** `Auth0`, callable with or without `new`, as auth0.js v7's constructor was. */
+export interface Auth0Constructor {
+  /** @throws {DelegationError} `invalid_configuration`, synchronously, as v7 threw for a missing clientID. */
+  new (options: Auth0Options): Auth0;
+  /** The same without `new` (auth0.js v7's own tests built it so). */
+  (options: Auth0Options): Auth0;
+  /** Shared by every instance: `auth0 instanceof Auth0` holds. */
+  readonly prototype: Auth0;
+}
+
+/**
+ * The auth0.js v7 facade: `new Auth0({ clientID, domain, callbackURL })` (or `Auth0({...})`), with v7's
+ * `getDelegationToken(options, callback)`, `renewIdToken` and `refreshToken`, so a page written for v7
+ * delegation runs unchanged: the same form request, the same callback arguments, with the SDK's cache,
+ * retries and validation for AWS underneath. `auth0.client` is the `DelegationClient` it uses, for
+ * `getCredentials` and `fromDelegation` on the same cache. docs/MIGRATION.md lists what differs from v7.
+ *
+ * @example
+ * var auth0 = new Auth0({ clientID: 'abc123', domain: 'tenant.auth0.com', callbackURL: 'dummy' });
+ * auth0.getDelegationToken({ id_token: idToken, api: 'aws' }, function (err, delegationResult) {
+ *   if (!err) useAws(delegationResult.Credentials);
+ * });
+ */
+export const Auth0 = createAuth0 as unknown as Auth0Constructor;
+
+// A function declaration, not an expression: the script builds' minifier turns function expressions that
+// do not use `this` into arrow functions, which `new` refuses.
+function createAuth0(options: Auth0Options): Auth0 {
+  return new Auth0Facade(options);
+}
+// `auth0 instanceof Auth0` holds, with or without `new`.
+createAuth0.prototype = Auth0Facade.prototype;
+
+/** Calls a v7 callback once, with `this` the global object as v7's plain call had it. */
 function callOnce(callback: DelegationCallback, error: Auth0DelegationError | null, result: DelegationResult | undefined): void {
   try {
-    if (error) callback(error);
-    else callback(null, result);
+    if (error) callback.call(globalThis, error);
+    else callback.call(globalThis, null, result);
   } catch (thrown) {
     // The page's own bug: surface it like any event-handler exception, never as a second callback.
     setTimeout(() => {
       throw thrown;
     }, 0);
   }
-}
-
-/** A copy of the error with v7's `details` (one error object is shared by every single-flight caller). */
-function withV7Fields(error: unknown): unknown {
-  if (!(error instanceof DelegationError)) return error;
-  const copy = new DelegationError({ code: error.code, status: error.status, description: error.description, message: error.message, cause: error.cause });
-  const details = { error: error.code, error_description: error.description, code: error.code, description: error.description };
-  return Object.assign(copy, { details });
 }

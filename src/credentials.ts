@@ -139,10 +139,11 @@ export function toAwsCredentials(result: DelegationResult, expiresAtLocalMs: num
 }
 
 /** The `invalid_response` error: `reason` names the field, never its value. */
-export function invalidResponse(reason: string, status: number): DelegationError {
+export function invalidResponse(reason: string, status: number, responseText?: string): DelegationError {
   return new DelegationError({
     code: 'invalid_response',
     status,
+    responseText,
     message: `The delegation response (${status}) is unusable: ${reason}. Check the domain and the AWS add-on.`,
   });
 }

@@ -1,4 +1,5 @@
 import { DelegationError, configurationError } from './errors';
+import { formBody } from './form-body';
 import { isPlainObject } from './guards';
 import type { IdTokenIdentity } from './id-token';
 
@@ -32,13 +33,13 @@ export interface DelegationTokenOptions extends DelegationExtras {
   [key: string]: unknown;
 }
 
-/** One delegation request, ready to send and to cache. */
+/** One delegation request, ready to send (and, for AWS, to cache). */
 export interface PreparedRequest {
-  /** The body; `JSON.stringify(body)` is byte for byte what auth0.js v7 sent (made only on a cache miss). */
+  /** The fields, in v7's order; `formBody(body)` is byte for byte what auth0.js v7 sent (made only on a cache miss). */
   readonly body: Readonly<Record<string, unknown>>;
   /**
-   * The cache key: every field sent, tokens included, sorted. An entry serves only the exact token that
-   * earned it. Secret: kept in the client's private Map only (tabs share a digest of it).
+   * The cache key: every field sent, tokens included, sorted, form-encoded. An entry serves only the
+   * exact token that earned it. Secret: kept in the client's private Map only (tabs share a digest of it).
    */
   readonly keyText: string;
   /** The tokens of this request, to be kept out of any text we produce. */
@@ -63,38 +64,44 @@ export function assertHasToken(options: unknown): asserts options is DelegationT
 }
 
 /**
- * Builds the request of auth0.js v7.6.1's `getDelegationToken`: the defaults `grant_type`, `client_id`,
- * `target` and `api_type`, then every caller key in order (overriding a default in place), without
- * `targetClientId` and `api`. The ID token is decoded first, so a bad or expired one sends nothing.
- * @throws {DelegationError} `missing_token`, `malformed_id_token`, `id_token_expired`, `invalid_configuration`
+ * The fields of auth0.js v7.6.1's `getDelegationToken` request: the defaults `grant_type`, `client_id`,
+ * `target` and `api_type` (`undefined` when no `api` is given: sent empty, as v7 did), then every caller
+ * key in order (overriding a default in place), without `targetClientId`, `api` and `signal`.
+ * @throws {DelegationError} `missing_token`; `invalid_configuration` for a `signal` that is not an AbortSignal.
  */
-export function prepareRequest(clientID: string, options: unknown, readToken: (token: unknown) => IdTokenIdentity): PreparedRequest {
+export function delegationFields(clientID: string, options: unknown): { fields: Record<string, unknown>; secrets: string[]; signal: AbortSignal | undefined } {
   assertHasToken(options);
   const { signal, ...rest } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw configurationError('"signal" must be an AbortSignal.');
   }
-  const body: Record<string, unknown> = {
+  const fields: Record<string, unknown> = {
     grant_type: JWT_BEARER,
     client_id: clientID,
     target: rest.targetClientId || clientID,
     api_type: rest.api,
     ...rest,
   };
-  delete body['targetClientId'];
-  delete body['api'];
+  delete fields['targetClientId'];
+  delete fields['api'];
+  const secrets = [rest.id_token, rest.refresh_token].filter((value): value is string => typeof value === 'string');
+  return { fields, secrets, signal };
+}
+
+/**
+ * The cached AWS request: v7's fields for `api_type: 'aws'`. The ID token is decoded first, so a bad or
+ * expired one sends nothing.
+ * @throws {DelegationError} `missing_token`, `malformed_id_token`, `id_token_expired`, `invalid_configuration`
+ */
+export function prepareRequest(clientID: string, options: unknown, readToken: (token: unknown) => IdTokenIdentity): PreparedRequest {
+  const { fields: body, secrets, signal } = delegationFields(clientID, options);
   if (body['api_type'] !== 'aws') {
     // The response of other APIs has no AWS credentials to validate, cache or hand to the AWS SDK.
     throw configurationError('This SDK gets AWS credentials: pass api: "aws".');
   }
-  checkToken(rest, readToken);
-  return {
-    body,
-    // Serialising the key proves the body serialisable too.
-    keyText: sortedFields(body),
-    secrets: [rest.id_token, rest.refresh_token].filter((value): value is string => typeof value === 'string'),
-    signal,
-  };
+  checkToken(body, readToken);
+  // Encoding the key checks the body encodable too (no function, symbol or cycle).
+  return { body, keyText: sortedFormBody(body), secrets, signal };
 }
 
 /**
@@ -108,19 +115,7 @@ function checkToken(options: DelegationTokenOptions, readToken: (token: unknown)
   }
 }
 
-function serialize(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    throw configurationError('Options must be JSON values (no BigInt, no cycles).');
-  }
-}
-
 /** Sorted so that the order in which a caller wrote its options does not split the cache. */
-function sortedFields(body: Record<string, unknown>): string {
-  const fields = Object.keys(body)
-    .filter((name) => body[name] !== undefined)
-    .sort()
-    .map((name) => [name, body[name]]);
-  return serialize(fields);
+function sortedFormBody(body: Record<string, unknown>): string {
+  return formBody(Object.fromEntries(Object.keys(body).sort().map((name) => [name, body[name]])));
 }

@@ -29,6 +29,8 @@ export interface DelegationErrorInit {
   description?: string;
   /** The low-level error (a fetch `TypeError`, an `AbortSignal` reason), when there was one. */
   cause?: unknown;
+  /** An error answer's JSON body (tokens redacted), `''` for a body that is not JSON. @default undefined */
+  responseText?: string;
 }
 
 /**
@@ -57,11 +59,20 @@ export class DelegationError extends Error {
   /** The server's `error_description`, or `''`. */
   readonly description: string;
 
+  /**
+   * What the v7 facade builds v7's error from: an error answer's body when it is JSON (tokens redacted,
+   * at most 64 KB), `''` when the server answered with a body that is not JSON (an HTML page or a proxy's
+   * text could hold anything, so it is not kept), `undefined` when there was no answer. Not enumerable:
+   * left out of `JSON.stringify(error)`.
+   */
+  declare readonly responseText: string | undefined;
+
   constructor(init: DelegationErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = init.code;
     this.status = init.status ?? 0;
     this.description = init.description ?? '';
+    Object.defineProperty(this, 'responseText', { value: init.responseText });
   }
 }
 
@@ -80,6 +91,6 @@ export function isDelegationError(value: unknown): value is DelegationError {
 }
 
 /** Shorthand for the SDK's own configuration errors, which never have a status. */
-export function configurationError(message: string): DelegationError {
-  return new DelegationError({ code: 'invalid_configuration', message });
+export function configurationError(message: string, cause?: unknown): DelegationError {
+  return new DelegationError({ code: 'invalid_configuration', message, cause });
 }

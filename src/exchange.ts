@@ -41,7 +41,9 @@ export async function postDelegation(options: ResolvedOptions, bodyText: string,
   try {
     response = await ky.post(options.endpoint, {
       body: bodyText,
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      // What auth0.js v7 (reqwest) sent: with this content type and Accept, a CORS simple request, so
+      // a cold page reaches its credentials without a preflight.
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json, text/javascript' },
       timeout: options.timeoutMs,
       signal,
       retry: retryPolicy(options),
@@ -56,7 +58,7 @@ export async function postDelegation(options: ResolvedOptions, bodyText: string,
   if (fetch.oversized(response)) throw invalidResponse(`a body over ${MAX_BODY_BYTES} bytes`, response.status);
   const text = await response.text();
   const json = tryParseJson(text);
-  if (json === undefined) throw invalidResponse('not JSON', response.status);
+  if (json === undefined) throw invalidResponse('not JSON', response.status, '');
   return { text, json, status: response.status, date: response.headers.get('date'), receivedAt };
 }
 
@@ -146,10 +148,11 @@ function networkError(options: ResolvedOptions, cause: unknown): DelegationError
 
 /** Auth0 answers `{ error, error_description }`; anything else is classified by status alone. */
 async function httpError(response: Response, options: ResolvedOptions, secrets: readonly string[]): Promise<DelegationError> {
-  const body = await response.text().then(tryParseJson, () => undefined);
+  const text = await response.text().then((body) => redact(body, secrets), () => '');
+  const body = tryParseJson(text);
   const serverCode = isPlainObject(body) && typeof body['error'] === 'string' && body['error'] !== '' ? body['error'] : undefined;
   const rawDescription = isPlainObject(body) && typeof body['error_description'] === 'string' ? body['error_description'] : '';
-  const description = redact(rawDescription, secrets).slice(0, MAX_DESCRIPTION_CHARS);
+  const description = rawDescription.slice(0, MAX_DESCRIPTION_CHARS);
   const code = serverCode ?? (response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'server_error' : 'http_error');
   const detail = description ? `: ${description}` : '.';
   return new DelegationError({
@@ -157,6 +160,8 @@ async function httpError(response: Response, options: ResolvedOptions, secrets: 
     status: response.status,
     description,
     message: `POST ${options.endpoint} answered ${response.status} ${code}${detail}`,
+    // Kept for the v7 facade only when it is a JSON object: a page of another kind could hold anything.
+    responseText: isPlainObject(body) ? text : '',
   });
 }
 

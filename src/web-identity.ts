@@ -1,4 +1,3 @@
-import { jwtDecode } from 'jwt-decode';
 import { abortedError } from './cache';
 import type { DelegationResult } from './credentials';
 import { DelegationError, configurationError } from './errors';
@@ -8,6 +7,7 @@ import type { ResolvedOptions } from './options';
 import { redact } from './redact';
 import { sessionNameFor } from './session-name';
 import { checkTokenUrl } from './urls';
+import { decodePayload } from './id-token';
 
 /**
  * The `exchange` option for STS `AssumeRoleWithWebIdentity`: the ID token goes straight to AWS STS (an
@@ -104,7 +104,7 @@ export async function assumeRoleWithWebIdentity(options: ResolvedOptions, idToke
 /** The role session name for this token's user; a caller's function that throws is a configuration error. */
 function sessionName(exchange: WebIdentityExchange, idToken: string): string {
   // The client decoded this token before: it has a sub.
-  const { sub = '' } = jwtDecode(idToken);
+  const { sub = '' } = decodePayload(idToken) as { sub?: string };
   const { roleSessionName } = exchange;
   if (typeof roleSessionName !== 'function') return roleSessionName ?? sessionNameFor(sub);
   try {

@@ -9,9 +9,9 @@ import json from '@rollup/plugin-json';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { rollup } from 'rollup';
+import { UMD_CORE_ACCEPTED_OVERSHOOT, UMD_CORE_BUDGET } from './budgets.mjs';
 
 const DIST = join(import.meta.dirname, '../../dist');
-export const UMD_CORE_BUDGET = 7_000;
 
 /** @param {Uint8Array | string} content */
 function weigh(content) {
@@ -60,7 +60,7 @@ export async function bundleWeights() {
   rows.push({ bundle: `app with exchange: web-identity, lazy chunk(s) (${web.lazyCount}: @aws-sdk/client-sts)`, ...weigh(web.lazyCode) });
   const umd = rows.find((row) => row.bundle === 'auth0-aws-delegation.umd.min.js');
   const checks = [
-    { check: `UMD core gzip < ${UMD_CORE_BUDGET} B`, value: umd?.gzip, pass: umd !== undefined && umd.gzip < UMD_CORE_BUDGET },
+    { check: `UMD core gzip < ${UMD_CORE_BUDGET} B budget + ${UMD_CORE_ACCEPTED_OVERSHOOT} B stated overshoot (over budget by ${(umd?.gzip ?? 0) - UMD_CORE_BUDGET} B)`, value: umd?.gzip, pass: umd !== undefined && umd.gzip < UMD_CORE_BUDGET + UMD_CORE_ACCEPTED_OVERSHOOT },
     { check: 'tree-shaken app: AWS SDK modules', value: app.awsModules.length, pass: app.awsModules.length === 0 },
     { check: 'web-identity app: AWS SDK modules in the entry chunk (STS only lazily)', value: web.entry?.awsModules.length, pass: web.entry !== undefined && web.entry.awsModules.length === 0 && web.lazyCount > 0 },
   ];

@@ -34,10 +34,11 @@ describe('DelegationClient in Chromium', () => {
     expect(endpoint.requests).toHaveLength(3);
   });
 
-  it('sends v7\'s JSON body', async () => {
+  it('sends v7\'s form body, with v7\'s content type (a CORS simple request)', async () => {
     const { client, endpoint } = setup();
     await client.getDelegationToken({ id_token: alice, api: 'aws' });
-    expect(endpoint.requests[0]!.bodyText).toBe(`{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"${CLIENT_ID}","target":"${CLIENT_ID}","api_type":"aws","id_token":"${alice}"}`);
+    expect(endpoint.requests[0]!.bodyText).toBe(`grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id=${CLIENT_ID}&target=${CLIENT_ID}&api_type=aws&id_token=${alice}`);
+    expect(endpoint.requests[0]!.contentType).toBe('application/x-www-form-urlencoded');
   });
 
   it('maps an Auth0 error to a DelegationError and leaves no trace in storage', async () => {

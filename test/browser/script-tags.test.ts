@@ -63,17 +63,17 @@ describe('<script src="auth0-aws-delegation.v7.min.js">', () => {
     expect(endpoint.requests).toHaveLength(1);
   });
 
-  it('passes v7 page code an Error with status and code', async () => {
+  it('passes v7 page code the server\'s error fields, as an Error with status', async () => {
     worker.use(delegationEndpoint(() => jsonResponse({ error: 'unauthorized', error_description: 'bad token' }, { status: 401 })).handler);
     await loadScript(v7Url);
-    const outcome = new Promise<{ err: { status: number; code: string; message: string; isError: boolean } }>((resolve) => (page['delegationOutcome'] = resolve));
+    const outcome = new Promise<{ err: { status: number; error: string; description: string; cause: string; isError: boolean } }>((resolve) => (page['delegationOutcome'] = resolve));
     runPageScript(`
       new Auth0({ clientID: '${CLIENT_ID}', domain: '${DOMAIN}', callbackURL: 'dummy' })
         .getDelegationToken({ id_token: '${idToken}', api: 'aws' }, function (err) {
-          window.delegationOutcome({ err: { status: err.status, code: err.code, message: err.message, isError: err instanceof Error } });
+          window.delegationOutcome({ err: { status: err.status, error: err.error, description: err.error_description, cause: err.cause.code, isError: err instanceof Error } });
         });
     `);
-    expect((await outcome).err).toEqual({ status: 401, code: 'unauthorized', message: expect.stringContaining('bad token'), isError: true });
+    expect((await outcome).err).toEqual({ status: 401, error: 'unauthorized', description: 'bad token', cause: 'unauthorized', isError: true });
   });
 
   it('leaves a page\'s own window.Auth0 in place', async () => {

@@ -40,6 +40,15 @@ describe('POST /delegation of the sandbox', () => {
     expect(lifetime).toBeLessThanOrEqual(900_000);
   });
 
+  it('reads v7\'s form body as it reads JSON; a form with a wrong client_id is refused alike (control)', async () => {
+    const form = (fields: Record<string, string>) => fetch(`${sandbox.authUrl}/delegation`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+    const good = await form(body({ id_token: await sandbox.identity.issue('auth0|contract-form') }) as Record<string, string>);
+    expect(good.status).toBe(200);
+    expect(await good.json()).toMatchObject({ Subject: 'auth0|contract-form', Credentials: { SessionToken: expect.any(String) } });
+    const bad = await form(body({ client_id: 'other', id_token: await sandbox.identity.issue('auth0|contract-form') }) as Record<string, string>);
+    expect(bad.status).toBe(401);
+  });
+
   it.each<[string, () => Promise<Record<string, unknown>>, number, string, RegExp]>([
     ['a wrong client_id', async () => body({ client_id: 'other', id_token: await sandbox.identity.issue('auth0|c1') }), 401, 'invalid_client', /client_id/],
     ['a wrong grant_type', async () => body({ grant_type: 'password', id_token: await sandbox.identity.issue('auth0|c2') }), 400, 'unsupported_grant_type', /grant_type/],

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Auth0, DelegationClient, isDelegationError } from '../../src/index';
-import type { Auth0DelegationError, DelegationResult } from '../../src/index';
+import type { Auth0DelegationError, DelegationCallback, DelegationResult } from '../../src/index';
 import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, jsonResponse } from '../support/delegation-endpoint';
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
@@ -36,9 +36,21 @@ describe('new Auth0(options), as in auth0.js v7', () => {
     expect(auth0.client.endpoint).toBe('http://127.0.0.1:4000/delegation');
   });
 
+  it('accepts every constructor option auth0.js 7.6.1 reads (audience, __tenant, __token_issuer, ...)', () => {
+    const v7 = { responseMode: 'form_post', useCordovaSocialPlugins: false, scope: 'openid', audience: 'https://api.example.com', __tenant: 'tenant', __token_issuer: 'https://tenant.auth0.com/' };
+    expect(() => new Auth0({ clientID: CLIENT_ID, domain: DOMAIN, callbackURL: 'dummy', ...v7 })).not.toThrow();
+  });
+
+  it('can be called without new, as v7\'s own tests did, and is still an Auth0', () => {
+    const auth0 = Auth0({ clientID: CLIENT_ID, domain: DOMAIN, callbackURL: 'dummy' });
+    expect(auth0).toBeInstanceOf(Auth0);
+    expect(new Auth0({ clientID: CLIENT_ID, domain: DOMAIN })).toBeInstanceOf(Auth0);
+    expect(auth0.client).toBeInstanceOf(DelegationClient);
+  });
+
   it.each([
-    [{ domain: DOMAIN, callbackURL: 'dummy' }, '"clientID"'],
-    [{ clientID: CLIENT_ID, callbackURL: 'dummy' }, '"domain"'],
+    [{ domain: DOMAIN, callbackURL: 'dummy' }, 'clientID is required.'],
+    [{ clientID: CLIENT_ID, callbackURL: 'dummy' }, 'domain is required.'],
     [{ clientID: CLIENT_ID, domain: DOMAIN, clientid: 'x' }, '"clientid"'],
     [undefined, 'new Auth0({ clientID, domain, callbackURL })'],
   ])('throws invalid_configuration synchronously for %j', (options, text) => {
@@ -56,23 +68,48 @@ describe('auth0.getDelegationToken(options, callback)', () => {
     expect(endpoint.requests[0]!.body).toMatchObject({ client_id: CLIENT_ID, target: CLIENT_ID, api_type: 'aws', id_token: idToken });
   });
 
-  it('calls back once with an Error carrying v7\'s status, code and details', async () => {
-    const { auth0 } = setup(() => jsonResponse({ error: 'unauthorized', error_description: 'invalid token' }, { status: 401 }));
+  it('calls back once with the server\'s error body, as v7 did, as an Error with status and the SDK\'s error as cause', async () => {
+    const { auth0 } = setup(() => jsonResponse({ error: 'unauthorized', error_description: 'invalid token', statusCode: 401 }, { status: 401 }));
     const calls = await callbackCalls(auth0, { id_token: idToken, api: 'aws' });
     expect(calls).toHaveLength(1);
     const [error, result] = calls[0] as [Auth0DelegationError, unknown];
     expect(result).toBeUndefined();
     expect(error).toBeInstanceOf(Error);
-    expect(isDelegationError(error)).toBe(true);
-    expect(error).toMatchObject({ status: 401, code: 'unauthorized', message: expect.stringContaining('invalid token') });
-    expect(error.details).toEqual({ error: 'unauthorized', error_description: 'invalid token', code: 'unauthorized', description: 'invalid token' });
+    expect({ ...error }).toEqual({ error: 'unauthorized', error_description: 'invalid token', statusCode: 401, status: 401 });
+    expect(isDelegationError(error.cause)).toBe(true);
+    expect(error.cause).toMatchObject({ code: 'unauthorized', status: 401, description: 'invalid token' });
   });
 
-  it('keeps the status on network failures (v7 lost it on its CORS path)', async () => {
+  it('reports a network failure as v7\'s LoginError: code Unknown, name connection_refused_timeout, status 0', async () => {
+    vi.useFakeTimers();
     const { auth0 } = setup(() => Response.error());
-    const calls = await callbackCalls(auth0, { id_token: idToken, api: 'aws', });
-    expect(calls[0]![0]).toMatchObject({ code: 'network_error', status: 0, details: { code: 'network_error' } });
-  }, 10_000);
+    const outcome = auth0.getDelegationToken({ id_token: idToken, api: 'aws' }).catch((error: unknown) => error);
+    await vi.runAllTimersAsync();
+    const error = (await outcome) as Auth0DelegationError;
+    expect({ ...error }).toEqual({ status: 0, name: 'connection_refused_timeout', code: 'Unknown', details: { code: 'connection_refused_timeout' }, message: 'Unknown error.' });
+    expect(error.cause).toMatchObject({ code: 'network_error' });
+  });
+
+  it('reports offline as v7 did when the browser says so (navigator.onLine false)', async () => {
+    vi.useFakeTimers();
+    vi.stubGlobal('navigator', { onLine: false });
+    try {
+      const { auth0 } = setup(() => Response.error());
+      const outcome = auth0.getDelegationToken({ id_token: idToken, api: 'aws' }).catch((error: unknown) => error);
+      await vi.runAllTimersAsync();
+      expect({ ...(await outcome) as object }).toEqual({ status: 0, name: 'offline', code: 'offline', details: { code: 'offline' } });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('calls back with this the global object, as v7\'s plain call did', async () => {
+    const { auth0 } = setup();
+    const self = await new Promise<unknown>((resolve) => auth0.getDelegationToken({ id_token: idToken, api: 'aws' }, function (this: unknown) {
+      resolve(this);
+    }));
+    expect(self).toBe(globalThis);
+  });
 
   it('throws synchronously, as v7 did, when neither id_token nor refresh_token is given', () => {
     const { auth0, endpoint } = setup();
@@ -83,17 +120,18 @@ describe('auth0.getDelegationToken(options, callback)', () => {
     expect(endpoint.requests).toHaveLength(0);
   });
 
-  it('reports other bad input through the callback, not by throwing', async () => {
+  it('reports other bad input through the callback, not by throwing: the SDK\'s own error (v7 had none)', async () => {
     const { auth0 } = setup();
     const calls = await callbackCalls(auth0, { id_token: 'not-a-jwt', api: 'aws' });
     expect(calls).toHaveLength(1);
+    expect(isDelegationError(calls[0]![0])).toBe(true);
     expect(calls[0]![0]).toMatchObject({ code: 'malformed_id_token' });
   });
 
   it('returns a promise when no callback is given', async () => {
     const { auth0 } = setup();
     await expect(auth0.getDelegationToken({ id_token: idToken, api: 'aws' })).resolves.toMatchObject({ Subject: 'auth0|alice' });
-    await expect(auth0.getDelegationToken({ id_token: 'x.y.z', api: 'aws' })).rejects.toMatchObject({ code: 'malformed_id_token', details: { code: 'malformed_id_token' } });
+    await expect(auth0.getDelegationToken({ id_token: 'x.y.z', api: 'aws' })).rejects.toMatchObject({ code: 'malformed_id_token' });
   });
 
   it('never calls back twice when the callback throws; the exception surfaces asynchronously', async () => {
@@ -119,10 +157,37 @@ describe('auth0.getDelegationToken(options, callback)', () => {
     expect(endpoint.requests).toHaveLength(1);
   });
 
-  it('hands each v7 caller its own error object (details never leak between callers)', async () => {
+  it('hands each v7 caller its own error object (fields never leak between callers)', async () => {
     const { auth0 } = setup(() => jsonResponse({ error: 'unauthorized' }, { status: 401 }));
     const [first, second] = await Promise.all([auth0.getDelegationToken({ id_token: idToken, api: 'aws' }).catch((e: unknown) => e), auth0.getDelegationToken({ id_token: idToken, api: 'aws' }).catch((e: unknown) => e)]);
     expect(first).not.toBe(second);
-    expect(first).toMatchObject({ code: 'unauthorized', status: 401 });
+    expect(first).toMatchObject({ error: 'unauthorized', status: 401 });
+  });
+});
+
+describe('v7\'s other delegation calls: sent as v7 sent them, answered as the endpoint answered, not cached', () => {
+  const firebase = { id_token: 'eyJ.firebase', token_type: 'Bearer', expires_in: 36000 };
+
+  it.each([
+    ['getDelegationToken with api firebase', (auth0: Auth0, cb: DelegationCallback) => auth0.getDelegationToken({ id_token: idToken, api: 'firebase' }, cb), { api_type: 'firebase', id_token: idToken }],
+    ['getDelegationToken without api (api_type sent empty)', (auth0: Auth0, cb: DelegationCallback) => auth0.getDelegationToken({ id_token: idToken }, cb), { api_type: '', id_token: idToken }],
+    ['renewIdToken', (auth0: Auth0, cb: DelegationCallback) => auth0.renewIdToken(idToken, cb), { api_type: 'auth0', id_token: idToken, scope: 'passthrough' }],
+    ['refreshToken', (auth0: Auth0, cb: DelegationCallback) => auth0.refreshToken('REFRESHtokenREFRESH0123', cb), { api_type: 'auth0', refresh_token: 'REFRESHtokenREFRESH0123', scope: 'passthrough' }],
+  ])('%s', async (_name, call, sent) => {
+    const { auth0, endpoint } = setup(() => jsonResponse(firebase));
+    for (let round = 0; round < 2; round++) {
+      const [error, result] = await new Promise<unknown[]>((resolve) => call(auth0, (...args) => resolve(args)));
+      expect(error).toBeNull();
+      expect(result).toEqual(firebase);
+    }
+    // Twice called, twice sent: only AWS answers are cached.
+    expect(endpoint.requests).toHaveLength(2);
+    expect(endpoint.requests[0]!.body).toEqual({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: CLIENT_ID, target: CLIENT_ID, ...sent });
+  });
+
+  it('negative control: api aws is cached (the same two calls make one request)', async () => {
+    const { auth0, endpoint } = setup();
+    for (let round = 0; round < 2; round++) await auth0.getDelegationToken({ id_token: idToken, api: 'aws' });
+    expect(endpoint.requests).toHaveLength(1);
   });
 });

@@ -5,7 +5,20 @@ import { CLIENT_ID, DOMAIN, delegationEndpoint } from '../support/delegation-end
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
 
-/** auth0.js v7.6.1's query building, transliterated: xtend(defaults, options) minus three keys. */
+/** reqwest 2.0.5's `toQueryString`, transliterated (test/e2e/v7-differential.test.ts runs the real one). */
+function reqwestQueryString(object: Record<string, unknown>): string {
+  const pairs: string[] = [];
+  const add = (key: string, value: unknown) => pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(value == null ? '' : String(value))}`);
+  const build = (prefix: string, value: unknown): void => {
+    if (Array.isArray(value)) value.forEach((item: unknown, index) => (/\[\]$/.test(prefix) ? add(prefix, item) : build(`${prefix}[${typeof item === 'object' ? index : ''}]`, item)));
+    else if (value && String(value) === '[object Object]') for (const name in value as object) build(`${prefix}[${name}]`, (value as Record<string, unknown>)[name]);
+    else add(prefix, value);
+  };
+  for (const key in object) if (Object.prototype.hasOwnProperty.call(object, key)) build(key, object[key]);
+  return pairs.join('&').replace(/%20/g, '+');
+}
+
+/** auth0.js v7.6.1's query building, transliterated: xtend(defaults, options) minus three keys, form-encoded. */
 function v7Body(clientID: string, options: Record<string, unknown>): string {
   const query: Record<string, unknown> = {
     grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
@@ -17,7 +30,7 @@ function v7Body(clientID: string, options: Record<string, unknown>): string {
   delete query['hasOwnProperty'];
   delete query['targetClientId'];
   delete query['api'];
-  return JSON.stringify(query);
+  return reqwestQueryString(query);
 }
 
 async function sentBody(options: DelegationTokenOptions): Promise<{ bodyText: string; contentType: string | null }> {
@@ -31,10 +44,10 @@ async function sentBody(options: DelegationTokenOptions): Promise<{ bodyText: st
 const idToken = makeIdToken();
 
 describe('the request body, byte for byte as auth0.js v7.6.1 sent it', () => {
-  it('sends the v7 defaults for { id_token, api: "aws" } as JSON', async () => {
+  it('sends the v7 defaults for { id_token, api: "aws" } as a form, as v7 did (a CORS simple request)', async () => {
     const { bodyText, contentType } = await sentBody({ id_token: idToken, api: 'aws' });
-    expect(bodyText).toBe(`{"grant_type":"urn:ietf:params:oauth:grant-type:jwt-bearer","client_id":"${CLIENT_ID}","target":"${CLIENT_ID}","api_type":"aws","id_token":"${idToken}"}`);
-    expect(contentType).toBe('application/json');
+    expect(bodyText).toBe(`grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&client_id=${CLIENT_ID}&target=${CLIENT_ID}&api_type=aws&id_token=${idToken}`);
+    expect(contentType).toBe('application/x-www-form-urlencoded');
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -43,11 +56,13 @@ describe('the request body, byte for byte as auth0.js v7.6.1 sent it', () => {
     ['api_type winning over api', { id_token: idToken, api: 'firebase', api_type: 'aws' }],
     ['caller keys in the caller\'s order', { scope: 'openid profile', id_token: idToken, api: 'aws', custom_param: 7 }],
     ['a refresh_token instead of an id_token', { refresh_token: 'rt-0123456789abcdef', api: 'aws' }],
+    ['undefined options sent empty (role=&principal=)', { id_token: idToken, api: 'aws', role: undefined, principal: undefined }],
+    ['spaces, reserved characters, numbers, null, nested objects and arrays', { id_token: idToken, api: 'aws', state: 'a b&c=d+e/é', n: 3, off: false, none: null, nested: { a: { b: 'c' } }, list: ['x', 'y'], objects: [{ k: 'v' }] }],
   ])('matches v7 with %s', async (_name, options) => {
     const { bodyText } = await sentBody(options);
     expect(bodyText).toBe(v7Body(CLIENT_ID, options));
     expect(bodyText).not.toContain('targetClientId');
-    expect(JSON.parse(bodyText)).not.toHaveProperty('api');
+    expect(new URLSearchParams(bodyText).has('api')).toBe(false);
   });
 
   it('does not send the signal option', async () => {
@@ -68,7 +83,13 @@ describe('requests that are refused before anything is sent', () => {
     ['no api', { id_token: idToken }, 'invalid_configuration'],
     ['another api', { id_token: idToken, api: 'firebase' }, 'invalid_configuration'],
     ['a signal that is not an AbortSignal', { id_token: idToken, api: 'aws', signal: 'stop' }, 'invalid_configuration'],
-    ['a BigInt option', { id_token: idToken, api: 'aws', scope: 10n }, 'invalid_configuration'],
+    ['a function option', { id_token: idToken, api: 'aws', scope: () => 'openid' }, 'invalid_configuration'],
+    ['an option that contains itself', (() => {
+      const loop: Record<string, unknown> = {};
+      loop['self'] = loop;
+      return { id_token: idToken, api: 'aws', loop };
+    })(), 'invalid_configuration'],
+    ['a string with a lone surrogate', { id_token: idToken, api: 'aws', scope: '\uD800' }, 'invalid_configuration'],
   ])('%s -> %s', async (_name, options, code) => {
     const endpoint = delegationEndpoint();
     server.use(endpoint.handler);

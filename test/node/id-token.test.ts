@@ -10,7 +10,7 @@ function setup() {
   return { endpoint, client: new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN }) };
 }
 
-describe('the ID token pre-check (jwt-decode), before any request', () => {
+describe('the ID token pre-check (its payload decoded, not verified), before any request', () => {
   it.each<[string, unknown]>([
     ['not a JWT', 'not-a-jwt'],
     ['two parts', 'aGVsbG8.d29ybGQ'],
@@ -28,6 +28,15 @@ describe('the ID token pre-check (jwt-decode), before any request', () => {
     expect(error).toMatchObject({ code: 'malformed_id_token', status: 0 });
     expect(endpoint.requests).toHaveLength(0);
     if (typeof token === 'string') expect(String((error as Error).message)).not.toContain(token);
+  });
+
+  it.each<[string, string]>([
+    ['padded base64', makeIdToken({ sub: 'auth0|ab' }).replace(/\.([^.]+)\./, (_all, payload: string) => `.${payload}${'='.repeat((4 - (payload.length % 4)) % 4)}.`)],
+    ['unpadded base64url with - and _ (a UTF-8 sub)', makeIdToken({ sub: 'auth0|Zoë-ünïcødé?>>~' })],
+  ])('decodes %s (negative control: the pre-check passes and the request goes out)', async (_name, token) => {
+    const { endpoint, client } = setup();
+    await client.getCredentials({ idToken: token });
+    expect(endpoint.requests).toHaveLength(1);
   });
 
   it('does not quote the decoded payload in its message', async () => {

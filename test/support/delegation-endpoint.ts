@@ -50,7 +50,8 @@ export function delegationEndpoint(respond: Responder = () => jsonResponse(awsRe
   const requests: RecordedRequest[] = [];
   const handler = http.post(ENDPOINT, async ({ request }) => {
     const bodyText = await request.text();
-    const recorded = { bodyText, body: JSON.parse(bodyText) as Record<string, unknown>, contentType: request.headers.get('content-type') };
+    // The form body auth0.js v7 sent (and this SDK sends), read as Auth0 reads it: flat fields.
+    const recorded = { bodyText, body: Object.fromEntries(new URLSearchParams(bodyText)) as Record<string, unknown>, contentType: request.headers.get('content-type') };
     requests.push(recorded);
     return respond(recorded, requests.length);
   });
