@@ -1,5 +1,7 @@
-// One source, four formats: ESM and CJS for npm (dependencies external), bundled declarations for both,
-// and minified script-tag builds with ky inside (ES2022, as ky itself is).
+// One source, several formats: ESM and CJS for npm (dependencies external; the main entry and one subpath
+// entry per optional exchange, sharing their common code as chunks), bundled declarations for both, and
+// minified script-tag builds (ES2022). Nothing is swapped at build time: each script build is made of
+// what its entry imports.
 import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
 import nodeResolve from '@rollup/plugin-node-resolve';
@@ -9,15 +11,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dts } from 'rollup-plugin-dts';
 
-// @aws-sdk/client-sts is imported lazily, and only by the web-identity exchange (an optional peer).
-const external = ['ky', '@aws-sdk/client-sts'];
-// The core script builds leave the web-identity exchange (and so STS) out, to stay within budget.
-// ... and the sharing of credentials between tabs (each tab keeps its own cache there).
-const LEFT_OUT = { './web-identity': 'src/web-identity-unavailable.ts', './tabs': 'src/tabs-unavailable.ts' };
-const withoutWebIdentity = {
-  name: 'without-web-identity-and-tabs',
-  resolveId: (source, importer) => (LEFT_OUT[source] && importer?.includes('/src/') ? fileURLToPath(new URL(LEFT_OUT[source], import.meta.url)) : null),
-};
+/** The package's entries: `.`, and the optional exchanges, each behind its own subpath. */
+const ENTRIES = { index: 'src/index.ts', 'web-identity': 'src/entries/web-identity.ts', cognito: 'src/entries/cognito.ts' };
+// No runtime dependency; the AWS SDK providers are optional peers, imported lazily by their exchanges only.
+const external = ['@aws-sdk/credential-provider-web-identity', '@aws-sdk/credential-provider-cognito-identity'];
 // Types for the script-tag globals, as dist/globals.d.ts and dist/globals-v7.d.ts next to the bundled
 // declarations they import (src/globals/ is kept out of tsconfig: the two declare the same global).
 const scriptGlobals = {
@@ -32,38 +29,36 @@ const scriptGlobals = {
   },
 };
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', sourceMap: true });
-// ky 1.7.5 keeps its internals on `_`-prefixed properties (`_options`, `_retry`, ...). Nothing outside
-// the bundle reads them, so the script-tag builds shorten them: this keeps the UMD core under its 7 KB
-// gzip budget (test/node/dist.test.ts), and the browser tests run these very files.
-const minify = ({ mangleUnderscored = true } = {}) =>
+const minify = () =>
   terser({
     ecma: 2022,
     compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
-    mangle: mangleUnderscored ? { properties: { regex: /^_[a-z]/ } } : true,
     format: { comments: false },
   });
 const scriptTag = (input, file, format) => ({
   input,
-  plugins: [withoutWebIdentity, nodeResolve({ browser: true }), ts(), minify()],
+  plugins: [nodeResolve({ browser: true }), ts(), minify()],
   output: { file, format, name: 'Auth0AwsDelegation', exports: 'named', sourcemap: true },
 });
 
 export default [
   {
-    input: 'src/index.ts',
+    input: ENTRIES,
     external,
     plugins: [ts()],
     output: [
-      { file: 'dist/index.mjs', format: 'es', sourcemap: true },
-      // ky is ESM-only: `interop: 'auto'` keeps `require('ky').default` working from the CJS build.
-      { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named', interop: 'auto' },
+      { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
+      { dir: 'dist', format: 'cjs', sourcemap: true, exports: 'named', interop: 'auto', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
     ],
   },
   {
-    input: 'src/index.ts',
+    input: ENTRIES,
     external,
     plugins: [dts({ tsconfig: './tsconfig.build.json' })],
-    output: [{ file: 'dist/index.d.mts', format: 'es', plugins: [scriptGlobals] }, { file: 'dist/index.d.cts', format: 'es' }],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].d.mts', chunkFileNames: 'chunks/[name]-[hash].d.mts', plugins: [scriptGlobals] },
+      { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'chunks/[name]-[hash].d.cts' },
+    ],
   },
   scriptTag('src/umd.ts', 'dist/auth0-aws-delegation.umd.min.js', 'umd'),
   scriptTag('src/global-v7.ts', 'dist/auth0-aws-delegation.v7.min.js', 'iife'),
@@ -71,8 +66,7 @@ export default [
     // The AWS SDK's browser build: CommonJS pieces, a JSON import of its own package.json, and a `false`
     // browser mapping that leaves an export missing (shimmed: never called in browsers).
     input: 'src/s3-umd.ts',
-    // No property mangling here: the AWS SDK and its stream polyfills are too large to vouch for.
-    plugins: [nodeResolve({ browser: true, preferBuiltins: false }), commonjs(), json(), ts(), minify({ mangleUnderscored: false })],
+    plugins: [nodeResolve({ browser: true, preferBuiltins: false }), commonjs(), json(), ts(), minify()],
     shimMissingExports: true,
     onwarn(warning, warn) {
       // readable-stream (a lib-storage dependency) has circular imports that work; say nothing of them.

@@ -3,6 +3,9 @@
 import { startSandbox } from './server.mjs';
 
 const port = (/** @type {string} */ name, /** @type {number} */ fallback) => Number(process.env[name] ?? fallback);
+const EXCHANGE_NAMES = { delegation: 'Auth0 /delegation', 'web-identity': 'STS AssumeRoleWithWebIdentity', cognito: 'Cognito identity pool' };
+/** @param {string | undefined} value @returns {keyof typeof EXCHANGE_NAMES} */
+const exchangeFrom = (value) => (value === 'web-identity' || value === 'cognito' ? value : 'delegation');
 
 try {
   const sandbox = await startSandbox({
@@ -10,13 +13,13 @@ try {
     authPort: port('SANDBOX_AUTH_PORT', 4001),
     s3Port: port('SANDBOX_S3_PORT', 4002),
     credentialLifetimeSec: port('SANDBOX_CREDENTIAL_LIFETIME', 3600),
-    exchange: process.env['SANDBOX_EXCHANGE'] === 'web-identity' ? 'web-identity' : 'delegation',
+    exchange: exchangeFrom(process.env['SANDBOX_EXCHANGE']),
   });
   console.log(`
   Sandbox running (loopback only):
     Auth0 stand-in  ${sandbox.authUrl}   (sign-in, /delegation, JWKS)
     S3              ${sandbox.s3Url}   (bucket "${sandbox.config.bucket}", per-user IAM policy)
-    Exchange        ${sandbox.config.exchange ? 'STS AssumeRoleWithWebIdentity (SANDBOX_EXCHANGE=web-identity)' : 'Auth0 /delegation (SANDBOX_EXCHANGE=web-identity for STS)'}
+    Exchange        ${EXCHANGE_NAMES[exchangeFrom(process.env['SANDBOX_EXCHANGE'])]} (SANDBOX_EXCHANGE=delegation|web-identity|cognito)
 
   Open the uploader:  ${sandbox.appUrl}
   (the same app as an SPA bundled by rollup: ${sandbox.spaUrl})

@@ -5,12 +5,17 @@
 // and nothing else.
 import PBAC from 'pbac';
 
+/** Where each kind of user's folder lives: Cognito identities under `private/` (Amplify's layout). */
+const FOLDER_PREFIX = /** @type {Record<string, string>} */ ({ 'cognito-identity.amazonaws.com:sub': 'private/' });
+
 /**
  * @param {string} bucket
- * @param {string} [variable] the policy variable of the user: `saml:sub` for delegation (SAML), or the
- *   IAM OIDC provider's `<issuer host>/:sub` for web identity
+ * @param {string} [variable] the policy variable of the user: `saml:sub` for delegation (SAML), the IAM
+ *   OIDC provider's `<issuer host>/:sub` for web identity, `cognito-identity.amazonaws.com:sub` for a
+ *   Cognito identity pool (whose folders are `private/{identityId}/`)
  */
 export function perUserPolicy(bucket, variable = 'saml:sub') {
+  const folder = `${FOLDER_PREFIX[variable] ?? ''}\${${variable}}`;
   return {
     Version: '2012-10-17',
     Statement: [
@@ -18,14 +23,14 @@ export function perUserPolicy(bucket, variable = 'saml:sub') {
         Sid: 'OwnFolderObjects',
         Effect: 'Allow',
         Action: ['s3:GetObject', 's3:PutObject', 's3:PutObjectAcl', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-        Resource: [`arn:aws:s3:::${bucket}/\${${variable}}/*`],
+        Resource: [`arn:aws:s3:::${bucket}/${folder}/*`],
       },
       {
         Sid: 'ListOwnFolder',
         Effect: 'Allow',
         Action: ['s3:ListBucket'],
         Resource: [`arn:aws:s3:::${bucket}`],
-        Condition: { StringLike: { 's3:prefix': [`\${${variable}}/*`] } },
+        Condition: { StringLike: { 's3:prefix': [`${folder}/*`] } },
       },
     ],
   };

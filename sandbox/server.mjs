@@ -11,6 +11,7 @@ import { createIdentityProvider } from './identity.mjs';
 import { policyAuthorizer } from './policy.mjs';
 import { startS3Gate } from './s3-gate.mjs';
 import { signInPage } from './sign-in-page.mjs';
+import { createCognitoEndpoint } from './cognito.mjs';
 import { createStsEndpoint } from './sts.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,8 +29,9 @@ const USER_ID = /^[A-Za-z0-9|_.@+=,-]{2,64}$/;
  * @property {string} [region] (default 'us-east-1')
  * @property {number} [credentialLifetimeSec] how long issued AWS credentials last (default 3600)
  * @property {number} [rateLimitPerMinute] delegation requests per user per minute (default 10, as Auth0)
- * @property {'delegation' | 'web-identity'} [exchange] what the example's config.js tells it to use:
- *   Auth0's /delegation, or STS AssumeRoleWithWebIdentity (default 'delegation')
+ * @property {'delegation' | 'web-identity' | 'cognito'} [exchange] what the example's config.js tells it
+ *   to use: Auth0's /delegation, STS AssumeRoleWithWebIdentity, or a Cognito identity pool (default
+ *   'delegation'); all three stand-ins answer whatever the config says
  * @property {string[]} [webOrigins] more origins allowed to call the Auth0 stand-in and S3 (CORS), like
  *   Auth0's "Allowed Web Origins" and a bucket's CORS rules (default: only the example app's)
  * @property {() => number} [now] the clock of the AWS stand-ins: key lifetimes, request times,
@@ -87,18 +89,19 @@ export async function startSandbox(options = {}) {
   });
   const sts = createStsEndpoint({ roleArn, identity, keys: gate.keys, issuerHost: `${new URL(authOrigin).host}/`, maxSessionDurationSec: Math.max(900, credentialLifetimeSec), now });
   const stsEndpoint = `${authOrigin}/sts`;
-  const config = {
-    domain: authOrigin,
-    clientID,
-    bucket,
-    region,
-    s3Endpoint: gate.url,
-    stsEndpoint,
-    roleArn,
-    ...(options.exchange === 'web-identity' ? { exchange: { type: 'web-identity', roleArn, region, endpoint: stsEndpoint } } : {}),
+  const identityPoolId = `${region}:00000000-0000-4000-8000-000000000001`;
+  const cognito = createCognitoEndpoint({ identityPoolId, providerName: new URL(authOrigin).host, identity, keys: gate.keys, credentialLifetimeSec, now });
+  const cognitoEndpoint = `${authOrigin}/cognito`;
+  /** @type {Record<string, object | undefined>} */
+  const exchanges = {
+    delegation: undefined,
+    'web-identity': { type: 'web-identity', roleArn, region, endpoint: stsEndpoint },
+    cognito: { type: 'cognito', identityPoolId, region, endpoint: cognitoEndpoint },
   };
+  // What the page's config.js says: the uploader makes the exchange value from it (see uploader.mjs).
+  const config = { domain: authOrigin, clientID, bucket, region, s3Endpoint: gate.url, stsEndpoint, roleArn, ...(exchanges[options.exchange ?? 'delegation'] ? { exchange: exchanges[options.exchange ?? 'delegation'] } : {}) };
 
-  const authContext = { appOrigin: app.origin, webOrigins: [app.origin, ...(options.webOrigins ?? [])], clientID, identity, delegation, sts };
+  const authContext = { appOrigin: app.origin, webOrigins: [app.origin, ...(options.webOrigins ?? [])], clientID, identity, delegation, sts, cognito };
   /** What the Auth0 stand-in's /delegation saw, by method: a preflight (OPTIONS) costs a page a round trip. */
   const authStats = { delegationPosts: 0, delegationPreflights: 0 };
   auth.server.on('request', guarded((req, res) => {
@@ -120,7 +123,7 @@ export async function startSandbox(options = {}) {
     config,
     identity,
     keys: gate.keys,
-    stats: { delegation: delegation.stats, sts: sts.stats, s3: gate.stats, auth: authStats },
+    stats: { delegation: delegation.stats, sts: sts.stats, cognito: cognito.stats, s3: gate.stats, auth: authStats },
     async stop() {
       for (const server of [app.server, auth.server]) server.closeAllConnections();
       await Promise.all([app.server, auth.server].map((server) => new Promise((resolve) => server.close(() => resolve(undefined)))));
@@ -147,9 +150,9 @@ function serveApp(req, res, config) {
 
 /**
  * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
- * @param {{ appOrigin: string, webOrigins: string[], clientID: string, identity: Awaited<ReturnType<typeof createIdentityProvider>>, delegation: ReturnType<typeof createDelegationEndpoint>, sts: ReturnType<typeof createStsEndpoint> }} context
+ * @param {{ appOrigin: string, webOrigins: string[], clientID: string, identity: Awaited<ReturnType<typeof createIdentityProvider>>, delegation: ReturnType<typeof createDelegationEndpoint>, sts: ReturnType<typeof createStsEndpoint>, cognito: ReturnType<typeof createCognitoEndpoint> }} context
  */
-async function handleAuth(req, res, { appOrigin, webOrigins, clientID, identity, delegation, sts }) {
+async function handleAuth(req, res, { appOrigin, webOrigins, clientID, identity, delegation, sts, cognito }) {
   if (cors(req, res, webOrigins)) return;
   const url = requestUrl(req);
   if (url === undefined) return sendJson(res, 400, { error: 'invalid_request', error_description: 'The request target is not a URL path.' });
@@ -165,6 +168,12 @@ async function handleAuth(req, res, { appOrigin, webOrigins, clientID, identity,
     const answer = text === undefined ? { status: 413, body: '<ErrorResponse><Error><Code>RequestEntityTooLarge</Code></Error></ErrorResponse>' } : await sts.handle(text);
     res.writeHead(answer.status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(answer.body), 'cache-control': 'no-store' }).end(answer.body);
     return;
+  }
+  if (req.method === 'POST' && (url.pathname === '/cognito' || url.pathname === '/cognito/')) {
+    const text = await readBody(req);
+    const target = req.headers['x-amz-target'];
+    const answer = text === undefined ? { status: 413, body: { __type: 'RequestEntityTooLarge', message: 'The body is larger than 64 KB.' } } : await cognito.handle(typeof target === 'string' ? target : undefined, text);
+    return sendJson(res, answer.status, answer.body, { 'content-type': 'application/x-amz-json-1.1', ...('headers' in answer ? answer.headers : {}) });
   }
   if (url.pathname === '/authorize') {
     const params = req.method === 'POST' ? new URLSearchParams((await readBody(req)) ?? '') : url.searchParams;

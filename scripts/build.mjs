@@ -27,7 +27,12 @@ const FOR_START = ['dist/index.mjs', 'dist/auth0-aws-delegation.s3.umd.min.js', 
 /** @typedef {{ size: number, mtimeMs: number, sha256: string }} Fingerprint */
 /** @typedef {{ inputs: Record<string, Fingerprint>, outputs: Record<string, Fingerprint> }} Stamp */
 
-const outputsOf = (/** @type {Target} */ target) => [target.output].flat().map((output) => relative(ROOT, resolve(ROOT, output.file ?? '')));
+/** The entry files a target writes: its `file`s, or each named input's file in its `dir` (shared chunks are not stamped: they change with their entries). */
+const outputsOf = (/** @type {Target} */ target) => [target.output].flat().flatMap((output) => {
+  if (output.file !== undefined) return [relative(ROOT, resolve(ROOT, output.file))];
+  const pattern = String(output.entryFileNames ?? '[name].js');
+  return Object.keys(/** @type {Record<string, string>} */ (target.input)).map((name) => relative(ROOT, resolve(ROOT, output.dir ?? '.', pattern.replace('[name]', name))));
+});
 
 /** @param {string} file relative to the root @returns {Fingerprint | undefined} */
 function fingerprint(file) {

@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { PROVIDER_VIEW } from './client';
-import type { DelegationClient, ProviderView } from './client';
+import type { ProviderView } from './client';
+import type { DelegationClient } from './tab-sharing-client';
 import type { AwsCredentials } from './credentials';
 import type { DelegationExtras } from './delegation-request';
 import { DelegationError, configurationError } from './errors';

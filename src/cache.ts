@@ -9,6 +9,14 @@ export interface Loaded<T> {
   readonly expiresAt: number;
 }
 
+/** What the client needs of its cache: the single-flight `get` and `clear` (`SingleFlightCache`, or tabs.ts's). */
+export interface CredentialCache<T> {
+  /** The fresh value for `key`, or the load in flight for it, or a new `load`. */
+  get(key: string, load: (signal: AbortSignal) => Promise<Loaded<T>>, signal?: AbortSignal): Promise<T>;
+  /** Forgets every entry; a load in flight stores nothing. */
+  clear(): void;
+}
+
 /** One request in flight, shared by every caller of its key. */
 interface Flight<T> {
   readonly key: string;

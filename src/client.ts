@@ -1,18 +1,14 @@
-import type { Loaded } from './cache';
+import { SingleFlightCache } from './cache';
+import type { CredentialCache, Loaded } from './cache';
 import { toCachedEntry } from './cached-delegation';
 import type { CachedDelegation } from './cached-delegation';
 import { parseAwsResponse, timing } from './credentials';
 import type { AwsCredentials, DelegationResult } from './credentials';
 import { prepareRequest } from './delegation-request';
 import type { DelegationExtras, DelegationTokenOptions, PreparedRequest } from './delegation-request';
-import { postDelegation } from './exchange';
-import { formBody } from './form-body';
 import { isPlainObject } from './guards';
 import { createIdTokenReader } from './id-token';
 import { resolveOptions } from './options';
-import { createCache } from './tabs';
-import type { CredentialCache } from './tabs';
-import { assumeRoleWithWebIdentity, checkExchange } from './web-identity';
 import type { DelegationClientOptions, ResolvedOptions } from './options';
 
 /** Options of `getCredentials`: the same as `getDelegationToken`'s, camel-cased tokens, `api` fixed to `aws`. */
@@ -41,9 +37,11 @@ export interface ProviderView {
 }
 
 /**
- * Gets temporary AWS credentials for the signed-in user from Auth0's `/delegation` endpoint, keeps them
- * in memory until they are about to expire, and makes one request for all concurrent callers. An entry
- * is served only to the exact token (and settings) that earned it.
+ * Gets temporary AWS credentials for the signed-in user (from Auth0's `/delegation` by default, or from
+ * the `exchange` given), keeps them in memory until they are about to expire, and makes one request for
+ * all concurrent callers. An entry is served only to the exact token (and settings) that earned it. This
+ * class keeps its cache to its tab (the core script build's `DelegationClient`); the main entry's
+ * `DelegationClient` extends it to share the cache with the origin's other tabs.
  *
  * @example
  * const client = new DelegationClient({ clientID: 'abc123', domain: 'tenant.auth0.com' });
@@ -63,8 +61,16 @@ export class DelegationClient {
    */
   constructor(options: DelegationClientOptions) {
     this.#options = resolveOptions(options);
-    checkExchange(this.#options.exchange);
-    this.#cache = createCache(this.#options);
+    this.#cache = this.createCache(this.#options);
+  }
+
+  /**
+   * @internal This client's cache. Here, this tab's own (the core script build's client); the main
+   * entry's `DelegationClient` shares it with the origin's other tabs (tabs.ts), so that the core build
+   * carries no tab-sharing code.
+   */
+  protected createCache(options: ResolvedOptions): CredentialCache<CachedDelegation> {
+    return new SingleFlightCache<CachedDelegation>(options.now);
   }
 
   /** The endpoint this client posts to, e.g. `https://tenant.auth0.com/delegation`. */
@@ -134,9 +140,8 @@ export class DelegationClient {
   }
 
   async #load(request: PreparedRequest, signal: AbortSignal): Promise<Loaded<CachedDelegation>> {
-    const response = this.#options.exchange && this.#options.exchange !== 'delegation'
-      ? await assumeRoleWithWebIdentity(this.#options, request.body['id_token'], signal)
-      : await postDelegation(this.#options, formBody(request.body), signal, request.secrets);
+    const idToken = typeof request.body['id_token'] === 'string' && request.body['id_token'] !== '' ? request.body['id_token'] : undefined;
+    const response = await this.#options.exchange.exchange({ fields: request.body, idToken, secrets: request.secrets, signal }, this.#options);
     const { result, expirationMs } = parseAwsResponse(response.json, response.status);
     const { offsetMs, lifetimeMs, expiresAtMs } = timing(expirationMs, response.date, response.receivedAt, response.status);
     this.#clockOffsetMs = offsetMs;

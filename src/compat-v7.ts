@@ -1,9 +1,9 @@
-import { DelegationClient } from './client';
+import { DelegationClient } from './tab-sharing-client';
 import type { DelegationResult } from './credentials';
 import { assertHasToken, delegationFields } from './delegation-request';
 import type { DelegationTokenOptions } from './delegation-request';
 import { configurationError } from './errors';
-import { postDelegation } from './exchange';
+import { postDelegation } from './exchanges/delegation-post';
 import { formBody } from './form-body';
 import { isPlainObject, rejectUnknownKeys } from './guards';
 import { CLIENT_OPTION_NAMES, resolveOptions } from './options';

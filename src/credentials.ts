@@ -34,6 +34,8 @@ export interface DelegationResult {
   Audience?: string;
   /** A hash of the issuer, account and provider name, identifying the user together with `Subject`. */
   NameQualifier?: string;
+  /** Cognito identity pools: the user's identity ID (`REGION:UUID`), the name of their folder. */
+  IdentityId?: string;
   [key: string]: unknown;
 }
 
@@ -60,6 +62,8 @@ export interface AwsCredentials {
   readonly assumedRoleArn: string | undefined;
   /** `Subject`: the user the credentials were issued for. */
   readonly subject: string | undefined;
+  /** `IdentityId`: with a Cognito identity pool, the user's identity ID (Amplify's `private/{identityId}/`). */
+  readonly identityId: string | undefined;
 }
 
 /** A validated AWS delegation response, with the expiry as the server wrote it. */
@@ -135,6 +139,7 @@ export function toAwsCredentials(result: DelegationResult, expiresAtLocalMs: num
     refreshAt: new Date(refreshAtLocalMs),
     assumedRoleArn: typeof arn === 'string' ? arn : undefined,
     subject: typeof result.Subject === 'string' ? result.Subject : undefined,
+    identityId: typeof result.IdentityId === 'string' ? result.IdentityId : undefined,
   };
 }
 

@@ -1,6 +1,8 @@
 /**
- * The codes this SDK gives its own errors. A `DelegationError` may also carry the code the server sent in
- * its `error` field (for example `unauthorized` or `invalid_request`), so `code` is typed as open.
+ * The codes of the README's errors table: this SDK's own, and the AWS services' errors of the
+ * web-identity and Cognito exchanges in this SDK's words. A `DelegationError` may also carry the code the
+ * server sent in its `error` field (for example `unauthorized` or `invalid_request`), so `code` is typed
+ * as open.
  */
 export type DelegationErrorCode =
   | 'invalid_configuration'
@@ -15,7 +17,16 @@ export type DelegationErrorCode =
   | 'http_error'
   | 'invalid_response'
   | 'redirect_refused'
-  | 'cache_cleared';
+  | 'cache_cleared'
+  | 'invalid_identity_token'
+  | 'idp_communication_error'
+  | 'idp_rejected_claim'
+  | 'access_denied'
+  | 'region_disabled'
+  | 'not_authorized'
+  | 'identity_pool_not_found'
+  | 'invalid_identity_pool_configuration'
+  | 'invalid_request';
 
 /** What a `DelegationError` is made of. */
 export interface DelegationErrorInit {

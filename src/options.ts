@@ -1,8 +1,8 @@
 import { configurationError } from './errors';
 import { isPlainObject, rejectUnknownKeys } from './guards';
+import { delegation } from './exchanges/delegation';
+import type { Exchange } from './exchanges/exchange';
 import { isTrustedUrl, tryParseUrl } from './urls';
-import { EXCHANGE_OPTIONS } from './web-identity';
-import type { WebIdentityExchange } from './web-identity';
 
 /** Options of `new DelegationClient(options)`. */
 export interface DelegationClientOptions {
@@ -32,12 +32,13 @@ export interface DelegationClientOptions {
   /** The clock, in milliseconds since the epoch. @default Date.now */
   now?: () => number;
   /**
-   * How the ID token becomes AWS credentials: Auth0's `/delegation` (`'delegation'`), or STS
-   * `AssumeRoleWithWebIdentity` (`{ type: 'web-identity', roleArn, region }`, see `WebIdentityExchange`;
-   * not in the core script build). Cache, provider and errors work the same.
-   * @default 'delegation'
+   * How the ID token becomes AWS credentials: a value made by a factory. Auth0's `/delegation` (the
+   * default), STS `AssumeRoleWithWebIdentity` (`webIdentity({ roleArn, region })` from
+   * `auth0-aws-delegation/web-identity`) or a Cognito identity pool (`cognitoIdentityPool({ identityPoolId,
+   * region })` from `auth0-aws-delegation/cognito`). Cache, tab sharing, provider and errors work the same.
+   * @default delegation()
    */
-  exchange?: 'delegation' | WebIdentityExchange;
+  exchange?: Exchange;
   /**
    * Share credentials with this origin's other tabs (Web Locks and a BroadcastChannel; memory only).
    * Every same-origin page can read what that channel carries: `false` keeps this client's cache to its
@@ -60,8 +61,8 @@ export interface ResolvedOptions {
   readonly maxRetryAfterMs: number;
   readonly fetch: typeof globalThis.fetch | undefined;
   readonly now: () => number;
-  /** `undefined` for delegation. */
-  readonly exchange: 'delegation' | WebIdentityExchange | undefined;
+  /** `delegation()` unless another was given. */
+  readonly exchange: Exchange;
   readonly shareAcrossTabs: boolean;
 }
 
@@ -74,7 +75,7 @@ const NUMERIC: Readonly<Record<'refreshWindowMs' | 'timeoutMs' | 'retries' | 'ma
 };
 
 /** The keys `DelegationClientOptions` accepts. */
-export const CLIENT_OPTION_NAMES: readonly string[] = ['clientID', 'domain', 'fetch', 'now', 'shareAcrossTabs', ...EXCHANGE_OPTIONS, ...Object.keys(NUMERIC)];
+export const CLIENT_OPTION_NAMES: readonly string[] = ['clientID', 'domain', 'fetch', 'now', 'shareAcrossTabs', 'exchange', ...Object.keys(NUMERIC)];
 
 /**
  * Validates `input` and returns the frozen, fully defaulted options.
@@ -100,9 +101,20 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     ...numericOptions(input),
     fetch: input['fetch'] as typeof globalThis.fetch | undefined,
     now: (input['now'] as (() => number) | undefined) ?? (() => Date.now()),
-    exchange: input['exchange'] as ResolvedOptions['exchange'],
+    exchange: checkExchange(input['exchange']),
     shareAcrossTabs: share,
   });
+}
+
+/**
+ * The `exchange` option: a value a factory made (an `id` and an `exchange` function), `delegation()` when absent.
+ * @throws {DelegationError} `invalid_configuration`, saying where the factories are.
+ */
+function checkExchange(value: unknown): Exchange {
+  if (value === undefined) return delegation();
+  const candidate = Object(value) as Partial<Exchange>;
+  if (typeof candidate.id === 'string' && typeof candidate.exchange === 'function') return value as Exchange;
+  throw configurationError('"exchange" must be made by a factory: webIdentity() from "auth0-aws-delegation/web-identity", cognitoIdentityPool() from "auth0-aws-delegation/cognito", or delegation() (the default).');
 }
 
 function numericOptions(input: Record<string, unknown>): Record<keyof typeof NUMERIC, number> {

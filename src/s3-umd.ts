@@ -1,10 +1,12 @@
-// Script-tag entry with S3 (global Auth0AwsDelegation): the SDK, S3Client, the object and listing
-// commands and Upload from @aws-sdk/lib-storage, for pages without a bundler (the AWS SDK v3 ships no
-// browser bundle of its own).
+// Script-tag entry with S3 (global Auth0AwsDelegation): the SDK with all three exchanges (delegation, STS
+// web identity, Cognito identity pools), S3Client, the object and listing commands and Upload from
+// @aws-sdk/lib-storage, for pages without a bundler (the AWS SDK v3 ships no browser bundle of its own).
 import { S3Client as AwsS3Client } from '@aws-sdk/client-s3';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 
 export * from './index';
+export * from './entries/web-identity';
+export * from './entries/cognito';
 export {
   CopyObjectCommand,
   DeleteObjectCommand,

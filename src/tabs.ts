@@ -1,19 +1,12 @@
 import { SingleFlightCache, abortedError } from './cache';
-import type { Loaded } from './cache';
+import type { CredentialCache, Loaded } from './cache';
 import { fromShared, toShared } from './cached-delegation';
 import type { CachedDelegation } from './cached-delegation';
 import { digest } from './digest';
 import { Handover } from './handover';
-import { isPlainObject } from './guards';
 import type { ResolvedOptions } from './options';
 import { readMessage } from './tab-messages';
 import type { EntryMessage, TabMessage } from './tab-messages';
-
-/** What the client needs of its cache: the single-flight `get` and `clear`. */
-export interface CredentialCache<T> {
-  get(key: string, load: (signal: AbortSignal) => Promise<Loaded<T>>, signal?: AbortSignal): Promise<T>;
-  clear(): void;
-}
 
 type Load = (signal: AbortSignal) => Promise<Loaded<CachedDelegation>>;
 
@@ -31,12 +24,11 @@ export function createCache(options: ResolvedOptions): CredentialCache<CachedDel
 }
 
 /**
- * Everything that changes what credentials come back, as text: domain, clientID, and the exchange with
- * its settings (sorted; a session-name function by its source). Tabs share only under equal settings.
+ * Everything that changes what credentials come back, as text: domain, clientID, and the exchange's `id`
+ * (its kind and settings). Tabs share only under equal settings.
  */
 function settingsOf({ origin, clientID, exchange }: ResolvedOptions): string {
-  const fields = isPlainObject(exchange) ? Object.keys(exchange).sort().map((key) => [key, String(exchange[key])]) : 'delegation';
-  return JSON.stringify([origin, clientID, fields]);
+  return JSON.stringify([origin, clientID, exchange.id]);
 }
 
 /**

@@ -41,19 +41,20 @@ const MARKUP = `
 /**
  * Renders the uploader into `root` and wires it to `sdk`.
  * @param {object} sdk DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, S3Client, Upload,
- *   ListObjectsV2Command, GetObjectCommand, DeleteObjectCommand
- * @param {{ domain: string, clientID: string, bucket: string, region: string, s3Endpoint?: string }} config
+ *   ListObjectsV2Command, GetObjectCommand, DeleteObjectCommand, and webIdentity / cognitoIdentityPool
+ *   when config.exchange asks for them
+ * @param {{ domain: string, clientID: string, bucket: string, region: string, s3Endpoint?: string, exchange?: object }} config
  * @param {HTMLElement} root
  */
 export function startUploader(sdk, config, root) {
   root.innerHTML = MARKUP;
   var $ = function (id) { return document.getElementById(id); };
-  var session = null; // { idToken, sub, exp }
+  var session = null; // { idToken, sub, exp, folder }
   var lastCredentials = null;
 
   var origin = /^https?:\/\//.test(config.domain) ? config.domain : 'https://' + config.domain;
-  // config.exchange: leave it out for Auth0's /delegation, or { type: 'web-identity', roleArn, region }.
-  var client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain }, config.exchange ? { exchange: config.exchange } : {}));
+  var exchange = exchangeFrom(config.exchange);
+  var client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain }, exchange ? { exchange: exchange } : {}));
   var s3 = new sdk.S3Client({
     region: config.region,
     // Checksums only where S3 requires them: with the default, File and Blob bodies fail in browsers.
@@ -67,6 +68,27 @@ export function startUploader(sdk, config, root) {
     }),
   });
   s3.middlewareStack.use(sdk.getExpiredTokenRecoveryPlugin(s3.config));
+
+  // config.exchange: leave it out for Auth0's /delegation; { type: 'web-identity', roleArn, region } for STS
+  // AssumeRoleWithWebIdentity; { type: 'cognito', identityPoolId } for a Cognito identity pool (optional
+  // in both: region, endpoint). The SDK's factories make the value the client takes.
+  function exchangeFrom(settings) {
+    if (!settings) return undefined;
+    var rest = Object.assign({}, settings);
+    delete rest.type;
+    if (settings.type === 'web-identity') return sdk.webIdentity(rest);
+    if (settings.type === 'cognito') return sdk.cognitoIdentityPool(rest);
+    throw new Error('config.exchange.type must be "web-identity" or "cognito"');
+  }
+
+  // The user's folder: `{sub}/`, or with a Cognito identity pool `private/{identityId}/` (Amplify's layout),
+  // which only the credentials tell.
+  function findFolder() {
+    return client.getCredentials({ idToken: session.idToken }).then(function (credentials) {
+      lastCredentials = credentials;
+      session.folder = credentials.identityId ? 'private/' + credentials.identityId + '/' : session.sub + '/';
+    });
+  }
 
   // ---- sign-in (Auth0's implicit flow: the ID token comes back in the URL fragment) ----
   function signIn() {
@@ -102,7 +124,7 @@ export function startUploader(sdk, config, root) {
 
   // ---- listing ----
   function refreshList() {
-    var prefix = session.sub + '/';
+    var prefix = session.folder;
     return s3.send(new sdk.ListObjectsV2Command({ Bucket: config.bucket, Prefix: prefix }))
       .then(function (result) {
         showCredentials();
@@ -171,7 +193,7 @@ export function startUploader(sdk, config, root) {
     $('uploads').append(item);
     var upload = new sdk.Upload({
       client: s3,
-      params: { Bucket: config.bucket, Key: session.sub + '/' + file.name, Body: file, ContentType: file.type || 'application/octet-stream' },
+      params: { Bucket: config.bucket, Key: session.folder + file.name, Body: file, ContentType: file.type || 'application/octet-stream' },
       queueSize: 3,
       partSize: 5 * 1024 * 1024,
     });
@@ -199,7 +221,7 @@ export function startUploader(sdk, config, root) {
 
   function explain(error) {
     var code = (error && (error.code || error.name)) || '';
-    if (code === 'id_token_expired' || code === 'unauthorized' || code === 'invalid_token') return 'Your sign-in has expired. Please sign in again.';
+    if (code === 'id_token_expired' || code === 'unauthorized' || code === 'invalid_token' || code === 'not_authorized' || code === 'invalid_identity_token') return 'Your sign-in has expired. Please sign in again.';
     if (code === 'network_error' || code === 'timeout') return 'Cannot reach the sign-in service. Is the sandbox (or your network) up?';
     if (code === 'rate_limited' || code === 'too_many_requests') return 'Too many sign-in requests just now. Wait a minute and try again.';
     if (code === 'AccessDenied') return 'You do not have permission for that file or folder.';
@@ -228,8 +250,11 @@ export function startUploader(sdk, config, root) {
     $('signed-out').hidden = signedIn;
     $('workspace').hidden = !signedIn;
     if (!signedIn) { $('lifetime').textContent = ''; return; }
-    $('folder').textContent = session.sub + '/';
-    refreshList();
+    $('folder').textContent = '';
+    findFolder().then(function () {
+      $('folder').textContent = session.folder;
+      return refreshList();
+    }, showError);
   }
 
   // ---- small helpers ----

@@ -3,7 +3,10 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin } from 'auth0-aws-delegation';
+import { cognitoIdentityPool } from 'auth0-aws-delegation/cognito';
+import { webIdentity } from 'auth0-aws-delegation/web-identity';
 import { startUploader } from '../s3-uploader/uploader.mjs';
 
-const sdk = { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, S3Client, Upload, ListObjectsV2Command, GetObjectCommand, DeleteObjectCommand };
+// An app that uses one exchange imports only that one; this example runs in all three (config.js says which).
+const sdk = { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, webIdentity, cognitoIdentityPool, S3Client, Upload, ListObjectsV2Command, GetObjectCommand, DeleteObjectCommand };
 startUploader(sdk, window.UPLOADER_CONFIG, document.getElementById('app'));

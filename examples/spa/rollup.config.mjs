@@ -6,17 +6,21 @@ import json from '@rollup/plugin-json';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 
-const sdkEntry = fileURLToPath(new URL('../../dist/index.mjs', import.meta.url));
+/** This package's entries, as node_modules/auth0-aws-delegation would resolve them (package.json "exports"). */
+const ENTRIES = { 'auth0-aws-delegation': 'index', 'auth0-aws-delegation/web-identity': 'web-identity', 'auth0-aws-delegation/cognito': 'cognito' };
+const entry = (id) => (ENTRIES[id] ? fileURLToPath(new URL(`../../dist/${ENTRIES[id]}.mjs`, import.meta.url)) : null);
 
 export default {
   input: fileURLToPath(new URL('main.mjs', import.meta.url)),
   plugins: [
-    { name: 'this-package', resolveId: (id) => (id === 'auth0-aws-delegation' ? sdkEntry : null) },
+    { name: 'this-package', resolveId: entry },
     nodeResolve({ browser: true, preferBuiltins: false }),
     commonjs(),
     json(),
     terser({ ecma: 2022, format: { comments: false } }),
   ],
+  // @aws-sdk/credential-provider-web-identity maps its Node-only fromTokenFile to `false` for browsers.
+  shimMissingExports: true,
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY' && warning.ids?.every((id) => id.includes('node_modules'))) return;
     warn(warning);

@@ -10,6 +10,7 @@ import { DOMAIN, ENDPOINT, awsResult, jsonResponse } from '../support/delegation
 import { recordChannels } from '../support/tab-channels';
 import { makeIdToken } from '../support/tokens';
 import { useWorker, worker } from './worker';
+import { webIdentity } from '../../src/entries/web-identity';
 
 useWorker();
 afterEach(() => {
@@ -47,7 +48,7 @@ function stsAnswer(accessKeyId: string): Response {
 
 describe('exchange settings separate the tabs\' caches (point 2)', () => {
   const ROLE = 'arn:aws:iam::123456789012:role/role-a';
-  const exchange = (roleArn: string) => ({ type: 'web-identity', roleArn, region: 'us-east-1' }) as const;
+  const exchange = (roleArn: string) => webIdentity({ roleArn, region: 'us-east-1' });
 
   it.each<[string, Partial<DelegationClientOptions>, Partial<DelegationClientOptions>, number]>([
     ['another role: two STS requests, two keys', { exchange: exchange(ROLE) }, { exchange: exchange(`${ROLE}-b`) }, 2],
@@ -157,7 +158,7 @@ describe('requests and answers in Chromium (points 6 and 9)', () => {
         return stsAnswer('ASIASTOLEN');
       }),
     );
-    const client = new DelegationClient({ clientID: freshClientId(), domain: DOMAIN, retries: 0, exchange: { type: 'web-identity', roleArn: 'arn:aws:iam::123456789012:role/r', region: 'us-east-1' } });
+    const client = new DelegationClient({ clientID: freshClientId(), domain: DOMAIN, retries: 0, exchange: webIdentity({ roleArn: 'arn:aws:iam::123456789012:role/r', region: 'us-east-1' }) });
     await expect(client.getCredentials({ idToken })).rejects.toMatchObject({ name: 'DelegationError' });
     expect(collected).toEqual([]);
   });

@@ -36,7 +36,7 @@ const listedNames = (page: Page) => page.locator('#listing td.name').allTextCont
  * The whole job, as a user does it, on the page at `url`; screenshots are named with `label`.
  * `issued` counts the credentials the sandbox handed out (delegation or STS).
  */
-async function uploaderFlow(url: string, label: string, alice: string, bob: string, issued = () => sandbox.stats.delegation.issued): Promise<void> {
+async function uploaderFlow(url: string, label: string, alice: string, bob: string, issued = () => sandbox.stats.delegation.issued, folder?: RegExp): Promise<void> {
     const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, acceptDownloads: true });
     const page = await context.newPage();
     const pageErrors: string[] = [];
@@ -47,6 +47,7 @@ async function uploaderFlow(url: string, label: string, alice: string, bob: stri
     await page.goto(url);
     await signIn(page, alice);
     const first = issued();
+    if (folder) await expect.poll(() => page.locator('#folder').textContent()).toMatch(folder);
 
     // Hold the big file's first 5 MB part until the page has shown partial progress (its 1 MB second part
     // done), so the page is seen mid-upload however fast or slow the machine is.
@@ -101,20 +102,24 @@ describe('the S3 uploader against the sandbox', () => {
     await uploaderFlow(sandbox.spaUrl, 'spa', 'auth0|spa-alice', 'auth0|spa-bob');
   });
 
-  it('web identity (STS AssumeRoleWithWebIdentity) instead of /delegation: the same flow, script tag and SPA', async () => {
-    const sts = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0, exchange: 'web-identity' });
+  it.each<['web-identity' | 'cognito', string, RegExp]>([
+    ['web-identity', 'STS AssumeRoleWithWebIdentity', /^auth0\|wi-alice\/$/],
+    ['cognito', 'a Cognito identity pool (Amplify\'s private/{identityId}/ folders)', /^private\/us-east-1:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}\/$/],
+  ])('exchange %s (%s) instead of /delegation: the same flow, script tag and SPA', async (exchange, _what, folder) => {
+    const other = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0, exchange });
     const previous = sandbox;
-    sandbox = sts;
+    sandbox = other;
+    const issued = () => (exchange === 'cognito' ? other.stats.cognito.issued : other.stats.sts.issued);
     try {
-      await uploaderFlow(sts.appUrl, 'web-identity', 'auth0|wi-alice', 'auth0|wi-bob', () => sts.stats.sts.issued);
-      await uploaderFlow(sts.spaUrl, 'web-identity-spa', 'auth0|wi-spa-alice', 'auth0|wi-spa-bob', () => sts.stats.sts.issued);
-      expect(sts.stats.delegation.issued).toBe(0);
-      expect(sts.stats.sts.issued).toBe(4);
+      await uploaderFlow(other.appUrl, exchange, 'auth0|wi-alice', 'auth0|wi-bob', issued, folder);
+      await uploaderFlow(other.spaUrl, `${exchange}-spa`, 'auth0|wi-spa-alice', 'auth0|wi-spa-bob', issued);
+      expect(other.stats.delegation.issued).toBe(0);
+      expect(issued()).toBe(4);
     } finally {
       sandbox = previous;
-      await sts.stop();
+      await other.stop();
     }
-  }, 240_000);
+  }, 360_000);
 
   it('SPA bundle keeps only what it imports: no v7 facade', () => {
     const bundle = readFileSync(join(__dirname, '../../examples/spa/dist/app.js'), 'utf8');

@@ -7,11 +7,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startS3Gate } from '../../sandbox/s3-gate.mjs';
 import { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin } from '../../src/index';
 import { CLIENT_ID, DOMAIN } from '../support/delegation-endpoint';
-import { STS_URL, issuingEndpoint, issuingSts } from '../support/issuer';
+import { COGNITO_URL, IDENTITY_POOL_ID, STS_URL, identityIdOf, issuingCognito, issuingEndpoint, issuingSts } from '../support/issuer';
 import type { IssuerOptions } from '../support/issuer';
 import { BUCKET, s3Client } from '../support/s3';
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
+import { cognitoIdentityPool } from '../../src/entries/cognito';
+import { webIdentity } from '../../src/entries/web-identity';
 
 const FAR_EXP = Date.parse('2100-01-01T00:00:00Z') / 1000;
 const alice = makeIdToken({ sub: 'auth0|alice', exp: FAR_EXP });
@@ -23,20 +25,28 @@ beforeAll(async () => {
 });
 afterAll(() => gate.stop());
 
-// Every test runs with both exchanges: Auth0's /delegation and STS AssumeRoleWithWebIdentity.
-const MODES = ['delegation', 'web-identity'] as const;
+// Every test runs with the three exchanges: Auth0's /delegation, STS AssumeRoleWithWebIdentity and a
+// Cognito identity pool; the same provider, cache and recovery behind each.
+const MODES = ['delegation', 'web-identity', 'cognito'] as const;
 let mode: (typeof MODES)[number] = 'delegation';
-const WEB_IDENTITY = { type: 'web-identity', roleArn: 'arn:aws:iam::123456789012:role/s3-per-user', region: 'us-east-1' } as const;
+const EXCHANGES = {
+  delegation: undefined,
+  'web-identity': webIdentity({ roleArn: 'arn:aws:iam::123456789012:role/s3-per-user', region: 'us-east-1' }),
+  cognito: cognitoIdentityPool({ identityPoolId: IDENTITY_POOL_ID }),
+};
 
 function issuer(options: IssuerOptions) {
-  return mode === 'delegation' ? issuingEndpoint(options) : issuingSts(options);
+  return mode === 'delegation' ? issuingEndpoint(options) : mode === 'web-identity' ? issuingSts(options) : issuingCognito(options);
 }
 
 function newClient(extra: { retries?: number } = {}): DelegationClient {
-  return new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, ...(mode === 'web-identity' ? { exchange: WEB_IDENTITY } : {}), ...extra });
+  const exchange = EXCHANGES[mode];
+  return new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, ...(exchange ? { exchange } : {}), ...extra });
 }
 
-const exchangeUrl = () => (mode === 'delegation' ? `https://${DOMAIN}/delegation` : STS_URL);
+const exchangeUrl = () => (mode === 'delegation' ? `https://${DOMAIN}/delegation` : mode === 'web-identity' ? STS_URL : COGNITO_URL);
+/** Who the issuer says the credentials are for: the `sub`, or with Cognito the identity ID. */
+const subjectOf = (sub: string) => (mode === 'cognito' ? identityIdOf(sub) : sub);
 
 function setup(lifetimeMs?: number) {
   const endpoint = issuer({ keys: gate.keys, lifetimeMs });
@@ -98,7 +108,7 @@ describe('fromDelegation with S3Client', () => {
     await put(s3, 'auth0|alice/a.txt', 'a');
     current = bob;
     await put(s3, 'auth0|bob/b.txt', 'b');
-    expect(endpoint.issued.map((entry) => entry.subject)).toEqual(['auth0|alice', 'auth0|bob']);
+    expect(endpoint.issued.map((entry) => entry.subject)).toEqual([subjectOf('auth0|alice'), subjectOf('auth0|bob')]);
     expect(gate.stats.rejected).toEqual(rejectedBefore);
   });
 

@@ -3,7 +3,9 @@
 // never enough: an unsigned, self-made JWT carrying Alice's `sub` must not get Alice's keys.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient, fromDelegation } from '../../src/index';
-import type { DelegationClientOptions, WebIdentityExchange } from '../../src/index';
+import type { DelegationClientOptions } from '../../src/index';
+import { webIdentity as webIdentityExchange } from '../../src/entries/web-identity';
+import type { WebIdentityOptions } from '../../src/entries/web-identity';
 import { CLIENT_ID, DOMAIN, SECRET_ACCESS_KEY, awsResult, delegationEndpoint, jsonResponse } from '../support/delegation-endpoint';
 import { STS_URL, issuingSts } from '../support/issuer';
 import { installTabs } from '../support/tabs-in-node';
@@ -78,7 +80,7 @@ describe('a cache hit needs the same token, not only the same sub (point 1)', ()
 
 const ROLE_A = 'arn:aws:iam::123456789012:role/role-a';
 const ROLE_B = 'arn:aws:iam::123456789012:role/role-b';
-const webIdentity = (extra: Partial<WebIdentityExchange> = {}): WebIdentityExchange => ({ type: 'web-identity', roleArn: ROLE_A, region: 'us-east-1', ...extra });
+const webIdentity = (extra: Partial<WebIdentityOptions> = {}) => webIdentityExchange({ roleArn: ROLE_A, region: 'us-east-1', ...extra });
 
 describe('the exchange settings separate caches, in one tab and across tabs (point 2)', () => {
   /** Two clients of one domain and clientID, sharing between "tabs" as browsers allow. */

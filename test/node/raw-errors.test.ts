@@ -2,6 +2,7 @@
 // DelegationError with a code and the original as `cause`: never a raw RangeError or TypeError, and
 // never the caller's own error passed through as if it were the SDK's.
 import { describe, expect, it } from 'vitest';
+import { webIdentity } from '../../src/entries/web-identity';
 import { DelegationClient, fromDelegation, isDelegationError } from '../../src/index';
 import { CLIENT_ID, DOMAIN, delegationEndpoint } from '../support/delegation-endpoint';
 import { issuingSts } from '../support/issuer';
@@ -62,9 +63,9 @@ describe('a roleSessionName function that throws (web identity)', () => {
     const sts = issuingSts({ keys: new Map() });
     server.use(sts.handler);
     const ownError = new RangeError('no name for you');
-    const client = new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, exchange: { type: 'web-identity', roleArn: 'arn:aws:iam::123456789012:role/r', region: 'us-east-1', roleSessionName: () => {
+    const client = new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, exchange: webIdentity({ roleArn: 'arn:aws:iam::123456789012:role/r', region: 'us-east-1', roleSessionName: () => {
       throw ownError;
-    } } });
+    } }) });
     const error = await client.getCredentials({ idToken: alice }).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ name: 'DelegationError', code: 'invalid_configuration', cause: ownError });
     expect(sts.requests).toHaveLength(0);
@@ -73,7 +74,7 @@ describe('a roleSessionName function that throws (web identity)', () => {
   it('negative control: a function that returns a valid name is used', async () => {
     const sts = issuingSts({ keys: new Map() });
     server.use(sts.handler);
-    const client = new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, exchange: { type: 'web-identity', roleArn: 'arn:aws:iam::123456789012:role/r', region: 'us-east-1', roleSessionName: () => 'named-session' } });
+    const client = new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, exchange: webIdentity({ roleArn: 'arn:aws:iam::123456789012:role/r', region: 'us-east-1', roleSessionName: () => 'named-session' }) });
     await client.getCredentials({ idToken: alice });
     expect(sts.requests[0]!.get('RoleSessionName')).toBe('named-session');
   });

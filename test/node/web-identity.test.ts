@@ -2,14 +2,15 @@
 // client, cache, provider and errors as delegation.
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { DelegationClient, fromDelegation, sessionNameFor } from '../../src/index';
-import type { WebIdentityExchange } from '../../src/index';
+import { sessionNameFor, webIdentity } from '../../src/entries/web-identity';
+import type { WebIdentityOptions } from '../../src/entries/web-identity';
+import { DelegationClient, fromDelegation } from '../../src/index';
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
 
 const STS = 'https://sts.us-east-1.amazonaws.com/';
 const ROLE = 'arn:aws:iam::123456789012:role/s3-per-user';
-const exchange: WebIdentityExchange = { type: 'web-identity', roleArn: ROLE, region: 'us-east-1' };
+const settings: WebIdentityOptions = { roleArn: ROLE, region: 'us-east-1' };
 const FAR_EXP = Date.parse('2100-01-01T00:00:00Z') / 1000;
 const alice = makeIdToken({ sub: 'auth0|alice', exp: FAR_EXP });
 const MINUTE = 60_000;
@@ -30,7 +31,7 @@ function stsError(status: number, code: string, message: string): Response {
   return new HttpResponse(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`, { status, headers: { 'content-type': 'text/xml' } });
 }
 
-function setup(respond: (params: URLSearchParams, attempt: number) => Response = (params) => stsAnswer(params), extra: Partial<WebIdentityExchange> = {}) {
+function setup(respond: (params: URLSearchParams, attempt: number) => Response = (params) => stsAnswer(params), extra: Partial<WebIdentityOptions> = {}) {
   const requests: URLSearchParams[] = [];
   server.use(
     http.post(STS, async ({ request }) => {
@@ -39,26 +40,32 @@ function setup(respond: (params: URLSearchParams, attempt: number) => Response =
       return respond(params, requests.length);
     }),
   );
-  return { requests, client: new DelegationClient({ clientID: 'client-abc', domain: 'tenant.auth0.com', exchange: { ...exchange, ...extra } }) };
+  return { requests, client: new DelegationClient({ clientID: 'client-abc', domain: 'tenant.auth0.com', exchange: webIdentity({ ...settings, ...extra }) }) };
 }
 
-describe('the exchange option', () => {
-  it.each<[string, unknown]>([
-    ['another string', 'sts'],
-    ['another type', { type: 'saml', roleArn: ROLE, region: 'us-east-1' }],
-    ['a role ARN that is not one', { type: 'web-identity', roleArn: 'role/x', region: 'us-east-1' }],
-    ['no region', { type: 'web-identity', roleArn: ROLE }],
-    ['a region that is not one', { type: 'web-identity', roleArn: ROLE, region: 'Europe' }],
-    ['a duration under 900 s', { type: 'web-identity', roleArn: ROLE, region: 'us-east-1', durationSeconds: 60 }],
-    ['a session name with "|"', { type: 'web-identity', roleArn: ROLE, region: 'us-east-1', roleSessionName: 'auth0|alice' }],
-    ['an unknown key', { type: 'web-identity', roleArn: ROLE, region: 'us-east-1', role: ROLE }],
-  ])('refuses %s at construction with invalid_configuration', (_name, value) => {
-    expect(() => new DelegationClient({ clientID: 'c', domain: 'tenant.auth0.com', exchange: value as WebIdentityExchange })).toThrow(expect.objectContaining({ code: 'invalid_configuration', message: expect.stringContaining('exchange') }));
+describe('webIdentity(settings)', () => {
+  it.each<[string, unknown, string]>([
+    ['no settings', undefined, 'webIdentity({ roleArn, region })'],
+    ['a role ARN that is not one', { roleArn: 'role/x', region: 'us-east-1' }, '"roleArn"'],
+    ['no region', { roleArn: ROLE }, '"region"'],
+    ['a region that is not one', { roleArn: ROLE, region: 'Europe' }, '"region"'],
+    ['a duration under 900 s', { roleArn: ROLE, region: 'us-east-1', durationSeconds: 60 }, '"durationSeconds"'],
+    ['a session name with "|"', { roleArn: ROLE, region: 'us-east-1', roleSessionName: 'auth0|alice' }, '"roleSessionName"'],
+    ['an unknown key', { roleArn: ROLE, region: 'us-east-1', role: ROLE }, '"role"'],
+  ])('refuses %s with invalid_configuration naming it', (_name, value, named) => {
+    expect(() => webIdentity(value as WebIdentityOptions)).toThrow(expect.objectContaining({ code: 'invalid_configuration', message: expect.stringContaining(named) }));
   });
 
-  it('accepts "delegation" and a complete web-identity exchange', () => {
-    expect(() => new DelegationClient({ clientID: 'c', domain: 'tenant.auth0.com', exchange: 'delegation' })).not.toThrow();
-    expect(() => new DelegationClient({ clientID: 'c', domain: 'tenant.auth0.com', exchange: { ...exchange, durationSeconds: 900, roleSessionName: (sub) => sub.length.toString().padStart(2, '0'), endpoint: 'http://127.0.0.1:4001/sts' } })).not.toThrow();
+  it('accepts complete settings; the client takes the value', () => {
+    const exchange = webIdentity({ ...settings, durationSeconds: 900, roleSessionName: (sub) => sub.length.toString().padStart(2, '0'), endpoint: 'http://127.0.0.1:4001/sts' });
+    expect(() => new DelegationClient({ clientID: 'c', domain: 'tenant.auth0.com', exchange })).not.toThrow();
+  });
+
+  it.each<[string, unknown]>([
+    ['a string', 'web-identity'],
+    ['the old settings object', { type: 'web-identity', roleArn: ROLE, region: 'us-east-1' }],
+  ])('the client refuses %s as its exchange, saying where the factories are', (_name, value) => {
+    expect(() => new DelegationClient({ clientID: 'c', domain: 'tenant.auth0.com', exchange: value as never })).toThrow(expect.objectContaining({ code: 'invalid_configuration', message: expect.stringContaining('auth0-aws-delegation/web-identity') }));
   });
 });
 
@@ -135,7 +142,7 @@ describe('AssumeRoleWithWebIdentity', () => {
       requests.push(1);
       return HttpResponse.error();
     }));
-    const client = new DelegationClient({ clientID: 'client-abc', domain: 'tenant.auth0.com', exchange });
+    const client = new DelegationClient({ clientID: 'client-abc', domain: 'tenant.auth0.com', exchange: webIdentity(settings) });
     const outcome = client.getCredentials({ idToken: alice }).catch((error: unknown) => error);
     await vi.runAllTimersAsync();
     expect(await outcome).toMatchObject({ code: 'network_error', status: 0 });

@@ -65,3 +65,35 @@ export function issuingSts(options: IssuerOptions) {
   });
   return { handler, requests, issued };
 }
+
+export const COGNITO_URL = 'https://cognito-identity.us-east-1.amazonaws.com/';
+export const IDENTITY_POOL_ID = 'us-east-1:0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0';
+
+/** A stable identity ID per `sub`, as a Cognito identity pool gives one. */
+export const identityIdOf = (sub: string) => `us-east-1:${[...sub].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) >>> 0, 7).toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+
+/**
+ * The same issuer as a Cognito identity pool answers it (AWS JSON 1.1: `GetId`, then
+ * `GetCredentialsForIdentity`, each with the `Logins` map), for msw. `calls` holds every call's target
+ * and body; `requests` the credential requests (one per exchange, as with the other issuers), each of
+ * which issues a key.
+ */
+export function issuingCognito(options: IssuerOptions) {
+  const issued: { accessKeyId: string; subject: string }[] = [];
+  const calls: { target: string; body: Record<string, unknown> }[] = [];
+  const requests: Record<string, unknown>[] = [];
+  const handler = http.post(COGNITO_URL, async ({ request }) => {
+    const target = request.headers.get('x-amz-target') ?? '';
+    const body = (await request.json()) as { IdentityPoolId?: string; IdentityId?: string; Logins?: Record<string, string> };
+    calls.push({ target, body });
+    const token = Object.values(body.Logins ?? {})[0];
+    const identityId = identityIdOf(subOf(token));
+    const json = (value: unknown) => new HttpResponse(JSON.stringify(value), { headers: { 'content-type': 'application/x-amz-json-1.1' } });
+    if (target.endsWith('.GetId')) return json({ IdentityId: identityId });
+    requests.push(body);
+    const { accessKeyId, key } = mint(`ASIACOG${String(issued.length + 1).padStart(13, '0')}`, identityId, options);
+    issued.push({ accessKeyId, subject: identityId });
+    return json({ IdentityId: identityId, Credentials: { AccessKeyId: accessKeyId, SecretKey: key.secretAccessKey, SessionToken: key.sessionToken, Expiration: key.expiresAt / 1000 } });
+  });
+  return { handler, calls, requests, issued };
+}
