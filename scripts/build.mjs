@@ -8,8 +8,10 @@
 //
 // "Changed" is judged by content: after a build, every file rollup read (its watch list, node_modules
 // included) is recorded with its size, modification time and SHA-256, next to the config files and the
-// outputs. A target is rebuilt when any of those has other content or an output is missing, so an
-// up-to-date `npm start` costs some stat calls instead of a minute of bundling.
+// outputs (source maps and emitted assets too). A target is rebuilt when any of those has other content
+// or an output is missing, so an up-to-date `npm start` costs some stat calls instead of a minute of
+// bundling. An input saved during its target's build counts as changed. The one blind spot, as in make:
+// a file rewritten with its size and modification time kept is taken as unchanged.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -95,8 +97,14 @@ const SAVED_DURING_BUILD = { size: -1, mtimeMs: -1, sha256: 'saved during the bu
 export async function build(target, builtThisRun = new Set()) {
   const startedMs = Date.now();
   const bundle = await rollup(target);
+  /** Every file written (source maps, dist/globals.d.ts), so that a deleted one is built again. */
+  const written = outputsOf(target);
   try {
-    for (const output of [target.output].flat()) await bundle.write(output);
+    for (const output of [target.output].flat()) {
+      const folder = output.dir === undefined ? dirname(resolve(ROOT, output.file ?? '')) : resolve(ROOT, output.dir);
+      const { output: files } = await bundle.write(output);
+      written.push(...files.map((file) => relative(ROOT, join(folder, file.fileName))));
+    }
   } finally {
     await bundle.close();
   }
@@ -105,7 +113,7 @@ export async function build(target, builtThisRun = new Set()) {
   for (const [file, print] of Object.entries(inputs)) {
     if (print.mtimeMs >= startedMs - MTIME_SLACK_MS && !builtThisRun.has(file)) inputs[file] = SAVED_DURING_BUILD;
   }
-  return { inputs, outputs: fingerprints(outputsOf(target)) };
+  return { inputs, outputs: fingerprints([...new Set(written)]) };
 }
 
 /** @typedef {{ targets?: string[], stamps: Record<string, Stamp> }} Recorded */

@@ -15,7 +15,7 @@ function target(plugin?: Plugin) {
   folder = mkdtempSync(join(tmpdir(), 'build-stamps-'));
   const input = join(folder, 'input.mjs');
   writeFileSync(input, 'export const answer = 1;\n');
-  return { input, target: { input, plugins: plugin ? [plugin] : [], output: { file: join(folder, 'out.mjs'), format: 'es' as const } } };
+  return { input, target: { input, plugins: plugin ? [plugin] : [], output: { file: join(folder, 'out.mjs'), format: 'es' as const, sourcemap: true } } };
 }
 
 describe('build stamps', () => {
@@ -41,13 +41,13 @@ describe('build stamps', () => {
     expect(isCurrent(stamp, outputsOf(quiet))).toBe(false);
   });
 
-  it('a deleted output is not current either', async () => {
+  it.each(['out.mjs', 'out.mjs.map'])('a deleted output (%s: the bundle or its source map) is not current either', async (file) => {
     const { input, target: quiet } = target();
     const past = new Date(Date.now() - 60_000);
     utimesSync(input, past, past);
     const stamp = await build(quiet);
     expect(isCurrent(stamp, outputsOf(quiet))).toBe(true);
-    rmSync(join(folder, 'out.mjs'));
+    rmSync(join(folder, file));
     expect(isCurrent(stamp, outputsOf(quiet))).toBe(false);
   });
 });
