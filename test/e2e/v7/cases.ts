@@ -84,6 +84,7 @@ export function cases(): Case[] {
     { name: 'a hasOwnProperty option (v7 deleted it)', calls: [aws({ hasOwnProperty: 'x', scope: 'openid' })], answers: [awsAnswer()] },
     { name: 'options in another order', calls: [{ method: 'getDelegationToken', args: [{ scope: 'openid', api: 'aws', role: 'r', id_token: '$id_token', targetClientId: 't' }] }], answers: [awsAnswer()] },
     { name: 'an explicit api_type overrides api, in place', calls: [aws({ api: 'firebase', api_type: 'aws' })], answers: [awsAnswer()] },
+    { name: 'an explicit api_type: undefined overrides api aws (sent empty, not cached)', calls: [aws({ api_type: '$undefined' }), aws({ api_type: '$undefined' })], answers: [firebaseAnswer] },
     { name: 'refresh_token instead of id_token', calls: [{ method: 'getDelegationToken', args: [{ refresh_token: '$refresh_token', api: 'aws' }] }], answers: [awsAnswer()] },
     // Other APIs: sent as v7 sent them, answered as the endpoint answered, not cached.
     { name: 'no api at all (api_type empty: the tenant\'s default add-on)', calls: [{ method: 'getDelegationToken', args: [{ id_token: '$id_token' }] }], answers: [firebaseAnswer] },
