@@ -8,8 +8,10 @@
 //
 // "Changed" is judged by content: after a build, every file rollup read (its watch list, node_modules
 // included) is recorded with its size, modification time and SHA-256, next to the config files and the
-// outputs. A target is rebuilt when any of those has other content or an output is missing, so an
-// up-to-date `npm start` costs some stat calls instead of a minute of bundling.
+// outputs (source maps and emitted assets too). A target is rebuilt when any of those has other content
+// or an output is missing, so an up-to-date `npm start` costs some stat calls instead of a minute of
+// bundling. An input saved during its target's build counts as changed. The one blind spot, as in make:
+// a file rewritten with its size and modification time kept is taken as unchanged.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -28,7 +30,7 @@ const FOR_START = ['dist/index.mjs', 'dist/auth0-aws-delegation.s3.umd.min.js', 
 /** @typedef {{ inputs: Record<string, Fingerprint>, outputs: Record<string, Fingerprint> }} Stamp */
 
 /** The entry files a target writes: its `file`s, or each named input's file in its `dir` (shared chunks are not stamped: they change with their entries). */
-const outputsOf = (/** @type {Target} */ target) => [target.output].flat().flatMap((output) => {
+export const outputsOf = (/** @type {Target} */ target) => [target.output].flat().flatMap((output) => {
   if (output.file !== undefined) return [relative(ROOT, resolve(ROOT, output.file))];
   const pattern = String(output.entryFileNames ?? '[name].js');
   return Object.keys(/** @type {Record<string, string>} */ (target.input)).map((name) => relative(ROOT, resolve(ROOT, output.dir ?? '.', pattern.replace('[name]', name))));
@@ -69,22 +71,53 @@ async function targets() {
   return /** @type {Target[]} */ ([...library, spa]);
 }
 
-/** @param {Stamp | undefined} stamp @param {string[]} outputs */
-function isCurrent(stamp, outputs) {
+/**
+ * Whether a target's last build is still what its inputs would make, and its outputs are there.
+ * @param {Stamp | undefined} stamp @param {string[]} outputs
+ */
+export function isCurrent(stamp, outputs) {
   if (stamp === undefined || outputs.some((file) => stamp.outputs[file] === undefined)) return false;
   return [...Object.entries(stamp.inputs), ...Object.entries(stamp.outputs)].every(([file, recorded]) => unchanged(file, recorded));
 }
 
-/** Bundles and writes one target; answers its stamp. @param {Target} target @returns {Promise<Stamp>} */
-async function build(target) {
+/**
+ * How much earlier than the build's start a file's modification time may read and still count as a save
+ * during the build: file systems stamp times from a coarser clock than Date.now() (ext4: a few ms;
+ * HFS+: a second).
+ */
+const MTIME_SLACK_MS = 1_000;
+/** What a stamp records for an input saved while its target was being built: matches no file. */
+const SAVED_DURING_BUILD = { size: -1, mtimeMs: -1, sha256: 'saved during the build' };
+
+/**
+ * Bundles and writes one target; answers its stamp. The inputs are fingerprinted after the build (only
+ * then does rollup say what it read), so an input saved during the build (an editor's save while a
+ * 30-second bundle runs) would be recorded with content the output may not have: such an input is
+ * recorded as matching nothing, and the next `--if-changed` builds the target again.
+ * @param {Target} target
+ * @param {ReadonlySet<string>} [builtThisRun] outputs of earlier targets of this run (the SPA reads dist/index.mjs): not saves
+ * @returns {Promise<Stamp>}
+ */
+export async function build(target, builtThisRun = new Set()) {
+  const startedMs = Date.now();
   const bundle = await rollup(target);
+  /** Every file written (source maps, dist/globals.d.ts), so that a deleted one is built again. */
+  const written = outputsOf(target);
   try {
-    for (const output of [target.output].flat()) await bundle.write(output);
+    for (const output of [target.output].flat()) {
+      const folder = output.dir === undefined ? dirname(resolve(ROOT, output.file ?? '')) : resolve(ROOT, output.dir);
+      const { output: files } = await bundle.write(output);
+      written.push(...files.map((file) => relative(ROOT, join(folder, file.fileName))));
+    }
   } finally {
     await bundle.close();
   }
   const read = bundle.watchFiles.filter((file) => file.startsWith('/') && existsSync(file)).map((file) => relative(ROOT, file));
-  return { inputs: fingerprints([...new Set([...CONFIG_FILES, ...read])].sort()), outputs: fingerprints(outputsOf(target)) };
+  const inputs = fingerprints([...new Set([...CONFIG_FILES, ...read])].sort());
+  for (const [file, print] of Object.entries(inputs)) {
+    if (print.mtimeMs >= startedMs - MTIME_SLACK_MS && !builtThisRun.has(file)) inputs[file] = SAVED_DURING_BUILD;
+  }
+  return { inputs, outputs: fingerprints([...new Set(written)]) };
 }
 
 /** @typedef {{ targets?: string[], stamps: Record<string, Stamp> }} Recorded */
@@ -126,7 +159,13 @@ async function main() {
   const all = await targets();
   const names = all.map((target) => outputsOf(target).join(', '));
   // Stamps of targets that no longer exist are dropped.
-  const stamps = Object.fromEntries(names.filter((name) => recorded.stamps[name]).map((name) => [name, recorded.stamps[name]]));
+  /** @type {Record<string, Stamp>} */
+  const stamps = Object.fromEntries(names.flatMap((name) => {
+    const stamp = recorded.stamps[name];
+    return stamp === undefined ? [] : [[name, stamp]];
+  }));
+  /** @type {Set<string>} */
+  const built = new Set();
   for (const [index, target] of all.entries()) {
     const name = names[index] ?? '';
     if (forStart && !outputsOf(target).some((file) => FOR_START.includes(file))) continue;
@@ -135,11 +174,13 @@ async function main() {
       continue;
     }
     const started = Date.now();
-    stamps[name] = await build(target);
+    stamps[name] = await build(target, built);
+    for (const file of outputsOf(target)) built.add(file);
     console.log(`build: ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // Saved after each target, so that an interrupted build keeps what it finished.
     save({ targets: names, stamps });
   }
 }
 
-await main();
+// Run as a script (npm run build); imported by its test, it only exports.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -66,7 +66,7 @@ export function assertHasToken(options: unknown): asserts options is DelegationT
 /**
  * The fields of auth0.js v7.6.1's `getDelegationToken` request: the defaults `grant_type`, `client_id`,
  * `target` and `api_type` (`undefined` when no `api` is given: sent empty, as v7 did), then every caller
- * key in order (overriding a default in place), without `targetClientId`, `api` and `signal`.
+ * key in order (overriding a default in place), without `targetClientId`, `api`, `hasOwnProperty` and `signal`.
  * @throws {DelegationError} `missing_token`; `invalid_configuration` for a `signal` that is not an AbortSignal.
  */
 export function delegationFields(clientID: string, options: unknown): { fields: Record<string, unknown>; secrets: string[]; signal: AbortSignal | undefined } {
@@ -84,6 +84,8 @@ export function delegationFields(clientID: string, options: unknown): { fields: 
   };
   delete fields['targetClientId'];
   delete fields['api'];
+  // v7 deleted it too (reqwest called `data.hasOwnProperty` while encoding).
+  delete fields['hasOwnProperty'];
   const secrets = [rest.id_token, rest.refresh_token].filter((value): value is string => typeof value === 'string');
   return { fields, secrets, signal };
 }

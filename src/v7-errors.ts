@@ -31,7 +31,7 @@ export function v7Error(error: unknown): unknown {
   if (responseText !== undefined) {
     const body = parseJson(responseText);
     // v7: callback(JSON.parse(xhr.responseText)): the body itself, which has no status of its own.
-    if (isPlainObject(body)) return Object.assign(new Error(error.message, { cause: error }), { status }, body);
+    if (isPlainObject(body)) return withFields(Object.assign(new Error(error.message, { cause: error }), { status }), body);
     // v7: LoginError(status, xhr.responseText); that text is not kept (see DelegationError.responseText).
     return loginError(status, { message: '' }, error);
   }
@@ -51,6 +51,18 @@ function loginError(status: number, details: Record<string, unknown>, cause: Del
   // message is enumerable, as v7's was.
   const error = Object.assign(new Error(message, { cause }), { status: code === 'unauthorized' ? 401 : status, name: code, code, details }) as Error & V7LoginErrorFields;
   if (error.status === 0 && code !== 'offline') Object.assign(error, { code: 'Unknown', message: 'Unknown error.' });
+  return error;
+}
+
+/**
+ * Gives `error` every field of the server's body as its own, as v7's plain parsed object had them. Defined,
+ * not assigned: a `"__proto__"` field stays a field (assigning it would let the server set the error's
+ * prototype). `cause` stays the SDK's `DelegationError`, whatever the body says.
+ */
+function withFields(error: Error, body: Record<string, unknown>): Error {
+  for (const key of Object.keys(body)) {
+    if (key !== 'cause') Object.defineProperty(error, key, { value: body[key], enumerable: true, writable: true, configurable: true });
+  }
   return error;
 }
 

@@ -78,7 +78,9 @@ function networkError(options: ExchangeContext, cause: unknown): DelegationError
 
 /** Auth0 answers `{ error, error_description }`; anything else (or an oversized body) is classified by status alone. */
 function httpError({ response, text: raw }: Answer, options: ExchangeContext, secrets: readonly string[]): DelegationError {
-  const text = redact(raw ?? '', secrets);
+  // Redacted in JSON.stringify's own writing of the body: a server that wrote a token's letters as JSON
+  // escapes (\u0065) cannot slip it past. A body that is not JSON is kept nowhere.
+  const text = redact(JSON.stringify(tryParseJson(raw ?? '')) ?? '', secrets.map((secret) => JSON.stringify(secret).slice(1, -1)));
   const body = tryParseJson(text);
   const serverCode = isPlainObject(body) && typeof body['error'] === 'string' && body['error'] !== '' ? body['error'] : undefined;
   const rawDescription = isPlainObject(body) && typeof body['error_description'] === 'string' ? body['error_description'] : '';

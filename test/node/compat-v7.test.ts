@@ -191,3 +191,34 @@ describe('v7\'s other delegation calls: sent as v7 sent them, answered as the en
     expect(endpoint.requests).toHaveLength(1);
   });
 });
+
+describe('an error body with the names of an Error\'s own machinery', () => {
+  const failWith = async (bodyText: string) => {
+    const { auth0 } = setup(() => new Response(bodyText, { status: 400, headers: { 'content-type': 'application/json' } }));
+    return (await auth0.getDelegationToken({ id_token: idToken, api: 'aws' }).catch((error: unknown) => error)) as Auth0DelegationError;
+  };
+
+  it('"__proto__" is a field, as in v7\'s parsed body: the server does not choose the error\'s prototype', async () => {
+    for (const proto of ['{"polluted":"yes","toString":1}', 'null']) {
+      const error = await failWith(`{"error":"invalid_request","__proto__":${proto}}`);
+      expect(Object.getPrototypeOf(error)).toBe(Error.prototype);
+      expect(error).toBeInstanceOf(Error);
+      expect(String(error)).toContain('Error');
+      expect(Object.prototype.hasOwnProperty.call(error, '__proto__')).toBe(true);
+      expect(error).toMatchObject({ error: 'invalid_request', status: 400 });
+    }
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('"cause" in the body does not replace the SDK\'s DelegationError', async () => {
+    const error = await failWith('{"error":"invalid_request","cause":"from the server","message":"m","name":"n"}');
+    expect(isDelegationError(error.cause)).toBe(true);
+    expect(error).toMatchObject({ message: 'm', name: 'n', error: 'invalid_request' });
+  });
+
+  it('negative control: the other fields of such a body are all there, as v7 handed them over', async () => {
+    const error = await failWith('{"error":"invalid_request","constructor":"c","hasOwnProperty":"h","statusCode":400}');
+    expect(error).toMatchObject({ error: 'invalid_request', constructor: 'c', hasOwnProperty: 'h', statusCode: 400, status: 400 });
+    expect(Object.getPrototypeOf(error)).toBe(Error.prototype);
+  });
+});

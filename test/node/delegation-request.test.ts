@@ -56,6 +56,7 @@ describe('the request body, byte for byte as auth0.js v7.6.1 sent it', () => {
     ['api_type winning over api', { id_token: idToken, api: 'firebase', api_type: 'aws' }],
     ['caller keys in the caller\'s order', { scope: 'openid profile', id_token: idToken, api: 'aws', custom_param: 7 }],
     ['a refresh_token instead of an id_token', { refresh_token: 'rt-0123456789abcdef', api: 'aws' }],
+    ['a hasOwnProperty option, which v7 deleted', { id_token: idToken, api: 'aws', hasOwnProperty: 'x', scope: 'openid' }],
     ['undefined options sent empty (role=&principal=)', { id_token: idToken, api: 'aws', role: undefined, principal: undefined }],
     ['spaces, reserved characters, numbers, null, nested objects and arrays', { id_token: idToken, api: 'aws', state: 'a b&c=d+e/é', n: 3, off: false, none: null, nested: { a: { b: 'c' } }, list: ['x', 'y'], objects: [{ k: 'v' }] }],
   ])('matches v7 with %s', async (_name, options) => {

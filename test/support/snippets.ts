@@ -5,7 +5,10 @@
 //                                  an Auth0 rule is an anonymous function, not a statement
 //   <!-- snippet: skip REASON -->  not checked, for the reason given
 // Other js/ts blocks are type-checked; json blocks are parsed; html blocks' script files must exist in
-// dist/; sh blocks may only name npm scripts that package.json has.
+// dist/ and their inline scripts are type-checked; sh blocks may only name npm scripts that package.json
+// has. A block in any other language (or none) fails the tests unless it is marked `skip`: a block the
+// checks do not understand is never silently left out. Fences are read as CommonMark reads them:
+// indented (inside a list item), of backticks or tildes, with an info string after the language.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -25,8 +28,16 @@ export interface Snippet {
   readonly type?: string;
 }
 
-const FENCE = /^```(\S*)\s*$/;
-const MARKER = /^<!--\s*snippet:\s*(run|expression|skip)\b\s*(\w*).*-->\s*$/;
+/** An opening fence: any indentation, three or more backticks or tildes, then the info string. */
+const FENCE = /^(\s*)(`{3,}|~{3,})(.*)$/;
+const MARKER = /^\s*<!--\s*snippet:\s*(run|expression|skip)\b\s*(\w*).*-->\s*$/;
+
+/** The languages the checks understand (lower case); `LANGUAGES.code` are type-checked. */
+export const LANGUAGES = { code: ['js', 'javascript', 'ts', 'typescript'], json: ['json'], html: ['html'], sh: ['sh', 'bash', 'shell'], diff: ['diff'] } as const;
+const KNOWN: readonly string[] = Object.values(LANGUAGES).flat();
+
+/** Whether a block is in a language the checks understand, or marked `skip` (with its reason). */
+export const isUnderstood = (snippet: Snippet): boolean => snippet.mode === 'skip' || KNOWN.includes(snippet.language);
 
 /** The fenced code blocks of one Markdown text, with the marker before each (if any). */
 export function extractSnippets(document: string, markdown: string): Snippet[] {
@@ -35,15 +46,35 @@ export function extractSnippets(document: string, markdown: string): Snippet[] {
   for (let index = 0; index < lines.length; index++) {
     const open = FENCE.exec(lines[index]!);
     if (open === null) continue;
+    const [, indent = '', fence = '```', info = ''] = open;
+    // A backtick fence's info string has no backtick (CommonMark): then this is inline code, not a fence.
+    if (fence.startsWith('`') && info.includes('`')) continue;
     const start = index;
-    const end = lines.findIndex((line, at) => at > start && line.trimEnd() === '```');
+    // Closed by the same character, at least as many, and nothing else on the line.
+    const closing = new RegExp(`^\\s*${fence[0]}{${fence.length},}\\s*$`);
+    const end = lines.findIndex((line, at) => at > start && closing.test(line));
     if (end === -1) throw new Error(`${document}:${start + 1}: a code block that is never closed`);
     const marker = MARKER.exec(lines[start - 1] ?? '');
     const mode = (marker?.[1] as SnippetMode | undefined) ?? 'check';
-    snippets.push({ where: `${document}:${start + 1}`, language: open[1] ?? '', code: lines.slice(start + 1, end).join('\n'), mode, ...(mode === 'expression' ? { type: marker?.[2] } : {}) });
+    // The language is the info string's first word (`js title="x"`), as renderers read it.
+    const language = (/^\s*([^\s{]*)/.exec(info)?.[1] ?? '').toLowerCase();
+    // A fence indented inside a list item: its lines lose that indentation, as a reader copies them.
+    const code = lines.slice(start + 1, end).map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line.trimStart())).join('\n');
+    snippets.push({ where: `${document}:${start + 1}`, language, code, mode, ...(mode === 'expression' ? { type: marker?.[2] } : {}) });
     index = end;
   }
   return snippets;
+}
+
+/**
+ * The inline scripts of an html block (a `<script>` without `src`), as js snippets of their own: they are
+ * code a reader copies too.
+ */
+export function inlineScripts(snippet: Snippet): Snippet[] {
+  if (snippet.language !== 'html' || snippet.mode === 'skip') return [];
+  return [...snippet.code.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)]
+    .filter((match) => !/\bsrc\s*=/i.test(match[1]!) && match[2]!.trim() !== '')
+    .map((match, index) => ({ where: `${snippet.where} (inline script ${index + 1})`, language: 'js', code: match[2]!, mode: 'check' as const }));
 }
 
 /** Every code block of every document. */
@@ -51,4 +82,4 @@ export function allSnippets(): Snippet[] {
   return DOCUMENTS.flatMap((document) => extractSnippets(document, readFileSync(join(ROOT, document), 'utf8')));
 }
 
-export const isCode = (snippet: Snippet): boolean => ['js', 'ts', 'javascript', 'typescript'].includes(snippet.language) && snippet.mode !== 'skip';
+export const isCode = (snippet: Snippet): boolean => (LANGUAGES.code as readonly string[]).includes(snippet.language) && snippet.mode !== 'skip';

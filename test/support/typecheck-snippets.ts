@@ -9,11 +9,19 @@ import type { Snippet } from './snippets';
 
 const CONTEXT = join(ROOT, 'test/snippets/context.d.ts');
 
-/** The file a snippet becomes: a module; an `expression` snippet is asserted to have its type. */
+/**
+ * The file a snippet becomes: a module. An `expression` snippet initialises a constant declared with its
+ * type: assignability, not a cast (a cast accepts what is merely comparable, such as a rule with a
+ * parameter too many; and TypeScript files ignore JSDoc casts altogether).
+ */
 function source(snippet: Snippet): string {
-  const body = snippet.mode === 'expression' ? `export const expression = /** @type {${snippet.type ?? 'unknown'}} */ (\n${snippet.code}\n);` : snippet.code;
+  const type = snippet.type || 'never';
+  const declaration = isTypeScript(snippet) ? `export const expression: ${type} = (` : `/** @type {${type}} */ export const expression = (`;
+  const body = snippet.mode === 'expression' ? `${declaration}\n${snippet.code}\n);` : snippet.code;
   return `${body}\nexport {};\n`;
 }
+
+const isTypeScript = (snippet: Snippet): boolean => snippet.language.startsWith('t');
 
 /**
  * The compiler's complaints about each snippet, as `where: message` lines (empty when all are clean).
@@ -24,7 +32,7 @@ export function typecheckSnippets(snippets: readonly Snippet[], folder: string, 
   mkdirSync(folder, { recursive: true });
   const files = new Map<string, Snippet>();
   snippets.forEach((snippet, index) => {
-    const file = join(folder, `snippet-${index}.${snippet.language.startsWith('t') ? 'ts' : 'js'}`);
+    const file = join(folder, `snippet-${index}.${isTypeScript(snippet) ? 'ts' : 'js'}`);
     writeFileSync(file, source(snippet));
     files.set(file, snippet);
   });

@@ -1,7 +1,7 @@
 // The differential cases: every option and error path of auth0.js 7.6.1's delegation code (index.js
 // `Auth0`, `getDelegationToken`, `renewIdToken`, `refreshToken`; reqwest 2.0.5's form encoding; its
 // error handling and LoginError), each run against auth0.js 7.6.1 and this SDK's v7 build. Arguments
-// '$id_token' / '$refresh_token' stand for the tokens; '$undefined' for a key whose value is undefined.
+// '$id_token' / '$refresh_token' / '$expired_id_token' stand for the tokens; '$undefined' for undefined.
 
 /** What the intercepted tenant answers, in order (the last one repeats). */
 export type Answer = { status: number; body?: unknown; raw?: string; contentType?: string } | { network: 'refused' };
@@ -28,8 +28,13 @@ export const INTENDED = {
   awsValidated: 'aws validated',
   /** Tokens the server echoes in an error are redacted. */
   redacted: 'redacted',
-  /** A body that is not JSON is not kept (it could hold anything): v7 made it the error's message. */
+  /**
+   * A body that is not a JSON object is not kept (it could hold anything): v7 made text the error's
+   * message, and handed other JSON (an array, a string, `null`: a "success") to the callback as `err`.
+   */
   bodyNotKept: 'body not kept',
+  /** A malformed or expired ID token is refused before anything is sent: v7 sent it to the tenant. */
+  checkedLocally: 'checked locally',
 } as const;
 export type Intended = (typeof INTENDED)[keyof typeof INTENDED];
 
@@ -76,13 +81,16 @@ export function cases(): Case[] {
     { name: 'role and principal', calls: [aws({ role: 'arn:aws:iam::123456789012:role/s3', principal: 'arn:aws:iam::123456789012:saml-provider/auth0' })], answers: [awsAnswer()] },
     { name: 'role and principal present but undefined', calls: [aws({ role: '$undefined', principal: '$undefined' })], answers: [awsAnswer()] },
     { name: 'extra keys: strings, numbers, booleans, null, nested objects and arrays', calls: [aws({ state: 'a b&c=d+e/é', count: 3, flag: true, nothing: null, nested: { a: { b: 'c' } }, list: ['x', 'y'], objects: [{ k: 'v' }] })], answers: [awsAnswer()] },
+    { name: 'a hasOwnProperty option (v7 deleted it)', calls: [aws({ hasOwnProperty: 'x', scope: 'openid' })], answers: [awsAnswer()] },
     { name: 'options in another order', calls: [{ method: 'getDelegationToken', args: [{ scope: 'openid', api: 'aws', role: 'r', id_token: '$id_token', targetClientId: 't' }] }], answers: [awsAnswer()] },
     { name: 'an explicit api_type overrides api, in place', calls: [aws({ api: 'firebase', api_type: 'aws' })], answers: [awsAnswer()] },
+    { name: 'an explicit api_type: undefined overrides api aws (sent empty, not cached)', calls: [aws({ api_type: '$undefined' }), aws({ api_type: '$undefined' })], answers: [firebaseAnswer] },
     { name: 'refresh_token instead of id_token', calls: [{ method: 'getDelegationToken', args: [{ refresh_token: '$refresh_token', api: 'aws' }] }], answers: [awsAnswer()] },
     // Other APIs: sent as v7 sent them, answered as the endpoint answered, not cached.
     { name: 'no api at all (api_type empty: the tenant\'s default add-on)', calls: [{ method: 'getDelegationToken', args: [{ id_token: '$id_token' }] }], answers: [firebaseAnswer] },
     { name: 'api firebase, twice (not cached)', calls: [aws({ api: 'firebase' }), aws({ api: 'firebase' })], answers: [firebaseAnswer] },
     { name: 'api auth0', calls: [aws({ api: 'auth0' })], answers: [auth0Answer] },
+    { name: 'api AWS in capitals (another api to v7: sent, not cached, not validated)', calls: [aws({ api: 'AWS' }), aws({ api: 'AWS' })], answers: [{ status: 200, body: { token_type: 'Bearer' } }] },
     { name: 'renewIdToken(id_token, cb)', calls: [{ method: 'renewIdToken', args: ['$id_token'] }], answers: [auth0Answer] },
     { name: 'refreshToken(refresh_token, cb)', calls: [{ method: 'refreshToken', args: ['$refresh_token'] }], answers: [auth0Answer] },
     // The constructor.
@@ -93,15 +101,23 @@ export function cases(): Case[] {
     // Before any request.
     { name: 'neither id_token nor refresh_token', calls: [{ method: 'getDelegationToken', args: [{ api: 'aws' }] }] },
     { name: 'null options', calls: [{ method: 'getDelegationToken', args: [null] }] },
+    { name: 'renewIdToken(undefined, cb)', calls: [{ method: 'renewIdToken', args: ['$undefined'] }] },
+    // v7 sent these to the tenant, which refused them; the SDK refuses them itself.
+    { name: 'an expired ID token for api aws', calls: [{ method: 'getDelegationToken', args: [{ id_token: '$expired_id_token', api: 'aws' }] }], answers: [{ status: 401, body: { error: 'unauthorized', error_description: 'jwt expired' } }], intended: ['checked locally'] },
+    { name: 'an ID token that is no JWT for api aws', calls: [aws({ id_token: 'not-a-jwt' })], answers: [{ status: 401, body: { error: 'unauthorized', error_description: 'jwt malformed' } }], intended: ['checked locally'] },
     // Errors the tenant answers.
     { name: '400 invalid_request', calls: [aws()], answers: [{ status: 400, body: { error: 'invalid_request', error_description: 'target is not a valid client' } }] },
     { name: '401 unauthorized', calls: [aws()], answers: [{ status: 401, body: { error: 'unauthorized', error_description: 'jwt expired' } }] },
     { name: '403 access_denied with extra fields', calls: [aws()], answers: [{ status: 403, body: { error: 'access_denied', error_description: 'rule denied', statusCode: 403, name: 'AccessDenied' } }] },
+    { name: '400 whose body has message, name and stack fields', calls: [aws()], answers: [{ status: 400, body: { error: 'invalid_request', message: 'from the body', name: 'BodyName', stack: 'no stack' } }] },
     { name: '429 too_many_requests', calls: [aws()], answers: [{ status: 429, body: { error: 'too_many_requests', error_description: 'Rate limit exceeded' } }], intended: ['retries'] },
     { name: '429 without a body', calls: [aws()], answers: [{ status: 429, raw: '' }], intended: ['retries'] },
     { name: '500 with an error body', calls: [aws()], answers: [{ status: 500, body: { error: 'server_error', error_description: 'boom' } }], intended: ['retries'] },
     { name: '502 with an HTML page', calls: [aws()], answers: [{ status: 502, raw: '<html><body>Bad gateway</body></html>', contentType: 'text/html' }], intended: ['retries', 'body not kept'] },
     { name: '400 whose description echoes the token', calls: [aws()], answers: [{ status: 400, body: { error: 'invalid_token', error_description: 'bad token: $id_token' } }], intended: ['redacted'] },
+    { name: '400 with a JSON array', calls: [aws()], answers: [{ status: 400, raw: '["invalid_request"]' }], intended: ['body not kept'] },
+    { name: '400 with JSON null (v7 called back as if it succeeded)', calls: [aws()], answers: [{ status: 400, raw: 'null' }], intended: ['body not kept'] },
+    { name: '401 with a JSON string', calls: [aws()], answers: [{ status: 401, raw: '"unauthorized"' }], intended: ['body not kept'] },
     { name: '400 for another api', calls: [aws({ api: 'firebase' })], answers: [{ status: 400, body: { error: 'invalid_request', error_description: 'firebase is off' } }] },
     // No answer.
     { name: 'offline', calls: [aws()], offline: true, intended: ['retries'] },

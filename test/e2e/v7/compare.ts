@@ -53,16 +53,36 @@ const distinct = (requests: WireRequest[]) => requests.filter((request, index) =
 
 function requestDifferences(testCase: Case, v7: WireRequest[], ours: WireRequest[]): string[] {
   const intended = testCase.intended ?? [];
-  const expected = intended.includes(INTENDED.cache) ? distinct(v7) : v7;
+  // A token refused locally is never sent: v7 sent it.
+  const expected = intended.includes(INTENDED.checkedLocally) ? [] : intended.includes(INTENDED.cache) ? distinct(v7) : v7;
   const actual = intended.includes(INTENDED.retries) ? folded(ours) : ours;
   if (isDeepStrictEqual(expected, actual)) return [];
   return [`requests: v7 ${JSON.stringify(expected, null, 1)}\nours ${JSON.stringify(actual, null, 1)}`];
 }
 
-/** v7's error as ours should be where the case's body is not kept: that text as '' wherever v7 had it. */
+const parsed = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
+/** v7's LoginError(status, text), serialized by page-runner.js, for a text that is not kept (''). */
+const loginErrorWithoutBody = (status: number): Serialized => ({ $isError: true, $message: '', status, name: { $undefined: true }, code: { $undefined: true }, details: { message: '', code: { $undefined: true } } });
+
+/**
+ * v7's error as ours should be where the case's body is not kept: that text as '' wherever v7 had it; and
+ * where v7 handed over JSON that is no object (an array, a string, `null`) as `err`, the LoginError v7
+ * made for a body it could not read, without that body.
+ */
 function withoutBody(testCase: Case, error: Serialized): Serialized {
   const raws = (testCase.answers ?? []).flatMap((answer) => ('raw' in answer && answer.raw ? [answer.raw] : []));
   if (!(testCase.intended ?? []).includes(INTENDED.bodyNotKept) || raws.length === 0) return error;
+  for (const answer of testCase.answers ?? []) {
+    if (!('raw' in answer) || answer.raw === undefined || isObject(parsed(answer.raw)) || parsed(answer.raw) === undefined) continue;
+    if (isDeepStrictEqual(parsed(answer.raw), error)) return loginErrorWithoutBody(answer.status);
+  }
   const replace = (value: unknown): unknown => (typeof value === 'string' && raws.includes(value) ? '' : isObject(value) ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, replace(inner)])) : value);
   return replace(error);
 }
@@ -81,6 +101,11 @@ function callDifferences(testCase: Case, v7: Observed, ours: Observed, secrets: 
     if (a === undefined || b === undefined) return;
     const where = `call ${index}`;
     if (a.thisIsWindow !== b.thisIsWindow || a.thisIsUndefined !== b.thisIsUndefined) problems.push(`${where}: this differs`);
+    if (intended.includes(INTENDED.checkedLocally)) {
+      // v7 handed over the tenant's refusal; ours refuses first, with the SDK's own error.
+      if (!isObject(b.err) || b.err['$isError'] !== true || b.err['name'] !== 'DelegationError' || b.argc !== 1) problems.push(`${where}: ours did not refuse the token itself: ${JSON.stringify(b)}`);
+      return;
+    }
     if (intended.includes(INTENDED.awsValidated) && a.err === null) {
       // v7 handed a 200 without credentials to the page as a success; ours refuses it.
       if (!isObject(b.err) || b.err['$isError'] !== true || b.argc !== 1) problems.push(`${where}: ours did not refuse the answer: ${JSON.stringify(b)}`);

@@ -51,6 +51,7 @@
         var call = spec.calls[index++];
         var args = call.args.map(function (arg) {
           if (arg === '$id_token' || arg === '$refresh_token') return tokens[arg.slice(1)];
+          if (arg === '$undefined') return undefined;
           if (arg && typeof arg === 'object') {
             var copy = {};
             Object.keys(arg).forEach(function (key) {
