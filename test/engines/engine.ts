@@ -55,14 +55,20 @@ export interface Engine {
 
 /**
  * Polls `check` in the tab until it returns true, at most `timeoutMs` (a bound on a hung test, not a
- * figure: nothing asserts how fast it happens). The loop ends with the promise, so it never outlives
- * the test that awaits it.
+ * figure: nothing asserts how fast it happens). A check that throws counts as false (the page may be
+ * between two documents); the last error is in the timeout's message. The loop ends with the promise,
+ * so it never outlives the test that awaits it.
  */
 export async function waitUntil<A>(tab: Tab, check: (arg: A) => boolean, arg?: A, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    if (await tab.evaluate(check, arg)) return;
-    if (Date.now() > deadline) throw new Error(`waitUntil: still false after ${timeoutMs} ms: ${check.toString().slice(0, 200)}`);
+    try {
+      if (await tab.evaluate(check, arg)) return;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`waitUntil: still false after ${timeoutMs} ms: ${check.toString().slice(0, 200)}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
