@@ -41,9 +41,24 @@ const showsNoError = (tab: Tab) => tab.evaluate(() => {
 });
 const listedNames = (tab: Tab) => tab.evaluate(() => [...document.querySelectorAll('#listing td.name')].map((cell) => cell.textContent ?? ''));
 
+/** The element's accessible name as a user reads it: its aria-label, else its text, else its label's text. */
+const nameOf = (tab: Tab, selector: string) => tab.evaluate((wanted) => {
+  const element = document.querySelector(wanted);
+  const label = element?.id ? document.querySelector(`label[for="${element.id}"]`) : null;
+  return element?.getAttribute('aria-label') ?? (label?.textContent || element?.textContent?.trim() || null);
+}, selector);
+
+/** Clicks the button at `selector` once it is there, after checking the name a user would look for. */
+async function press(tab: Tab, selector: string, name: string): Promise<void> {
+  await waitUntil(tab, (wanted) => document.querySelector(wanted) !== null, selector);
+  expect(await nameOf(tab, selector)).toBe(name);
+  await tab.click(selector);
+}
+
 async function signIn(tab: Tab, user: string): Promise<void> {
-  await tab.click('#sign-in');
+  await press(tab, '#sign-in', 'Sign in');
   await waitUntil(tab, () => location.pathname.endsWith('/authorize') && document.querySelector('#user') !== null);
+  expect(await nameOf(tab, '#user')).toBe('User id');
   await tab.type('#user', user, { enter: true });
   await shows(tab, `Signed in as ${user}`);
   await waitUntil(tab, () => /No files yet|\d+(\.\d)? (B|KB|MB)/.test((document.querySelector('#listing') as HTMLElement | null)?.innerText ?? ''));
@@ -80,15 +95,16 @@ async function uploaderFlow(engine: Engine, url: string, label: string, alice: s
     expect(await showsNoError(tab)).toBe('');
     await tab.screenshot(join(ARTIFACTS, `${engine.name}-${label}-after-upload.png`));
 
+    expect(await nameOf(tab, 'button[aria-label="Download notes.txt"]')).toBe('Download notes.txt');
     const download = await tab.download('button[aria-label="Download notes.txt"]');
     expect(download.name).toBe('notes.txt');
     expect(download.bytes).toEqual(SMALL);
 
-    await tab.click('button[aria-label="Delete photos.bin"]');
+    await press(tab, 'button[aria-label="Delete photos.bin"]', 'Delete photos.bin');
     await shows(tab, 'Deleted photos.bin.');
     await expect.poll(() => listedNames(tab)).toEqual(['notes.txt']);
 
-    await tab.click('#sign-out');
+    await press(tab, '#sign-out', 'Sign out');
     await shows(tab, 'Not signed in');
     const before = issued();
     await signIn(tab, bob);
@@ -96,7 +112,7 @@ async function uploaderFlow(engine: Engine, url: string, label: string, alice: s
     expect(await tab.evaluate(() => (document.querySelector('#listing') as HTMLElement).innerText)).toContain('No files yet.');
     expect(await bodyText(tab)).not.toContain('notes.txt');
     expect(await showsNoError(tab)).toBe('');
-    // Uncaught errors and console errors, where the driver reports them (not WebKit: engine.limits).
+    // Uncaught errors and console errors, where the driver reports them (not WebKit's: see Tab.errors).
     expect(tab.errors()).toEqual([]);
     expect(issued()).toBe(first + 1);
   } finally {

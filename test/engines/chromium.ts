@@ -54,7 +54,6 @@ export async function launchChromium(): Promise<Engine> {
   const browser = await launchChromiumBrowser();
   return {
     name: 'chromium',
-    limits: '',
     newSession: async () => playwrightSession(await browser.newContext({ viewport: { width: 1100, height: 760 }, acceptDownloads: true })),
     close: () => browser.close(),
   };

@@ -33,7 +33,10 @@ export interface Tab {
    */
   download(selector: string): Promise<Download>;
   screenshot(path: string): Promise<void>;
-  /** Uncaught page errors and console errors seen so far (what the engine's driver reports). */
+  /**
+   * Uncaught page errors and console errors seen so far, as the engine's driver reports them: Playwright
+   * and BiDi do; WebDriver classic (WebKit) reports none, so there this is always empty.
+   */
   errors(): string[];
   close(): Promise<void>;
 }
@@ -47,8 +50,6 @@ export interface Session {
 /** A launched engine; `close` ends every process it started. */
 export interface Engine {
   readonly name: EngineName;
-  /** What this engine's driver cannot observe, in words for test titles and reports (empty: nothing). */
-  readonly limits: string;
   newSession(): Promise<Session>;
   close(): Promise<void>;
 }

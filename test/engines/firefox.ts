@@ -55,7 +55,6 @@ export async function launchFirefox(): Promise<Engine> {
   const browser = await puppeteer.launch({ browser: 'firefox', executablePath: binaryPath('Firefox ESR'), headless: true, protocolTimeout: PROTOCOL_TIMEOUT_MS });
   return {
     name: 'firefox',
-    limits: '',
     newSession: async () => puppeteerSession(await browser.createBrowserContext()),
     close: () => browser.close(),
   };

@@ -96,7 +96,6 @@ export async function launchWebKit(): Promise<Engine> {
   const sessions = new Set<Session>();
   return {
     name: 'webkit',
-    limits: 'WebDriver classic reports no page errors',
     async newSession() {
       const session = await webDriverSession(driver.url);
       sessions.add(session);
