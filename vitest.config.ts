@@ -26,6 +26,8 @@ function browserProject(name: string, instances: BrowserInstanceOption[], provid
     publicDir: 'public',
     test: {
       name,
+      // One file at a time: files of one origin share its service worker, Web Locks and BroadcastChannel.
+      fileParallelism: false,
       include: ['test/browser/**/*.test.ts'],
       globalSetup: ['test/browser/global-setup.ts'],
       testTimeout: BROWSER_BUDGET_MS,
@@ -37,6 +39,9 @@ function browserProject(name: string, instances: BrowserInstanceOption[], provid
 
 export default defineConfig({
   test: {
+    // Two files at once, even on a 2-core machine: most of a browser test's time is spent waiting for
+    // another process (a browser, the sandbox), and the tests bound waits, never measure them.
+    maxWorkers: 2,
     projects: [
       {
         test: {
