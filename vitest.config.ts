@@ -1,10 +1,18 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import type { TestProjectInlineConfiguration } from 'vitest/config';
+import type { BrowserInstanceOption, BrowserProviderOption } from 'vitest/node';
+import { binaryPath } from './test/engines/binaries.mjs';
+import { CHROMIUM_ARGS } from './test/engines/chromium.ts';
+import { enginesToRun } from './test/engines/launch.ts';
+import { engineProvider } from './test/engines/vitest-provider.ts';
 
-// Debian's Chromium (scripts/ensure-chromium.mjs installs it); CHROMIUM_PATH overrides.
-const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-// Root on a machine without network: no sandbox, no background connections.
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// The three engines from Debian's packages (scripts/ensure-browsers.mjs installs them; CHROMIUM_PATH,
+// FIREFOX_PATH, WEBKIT_DRIVER_PATH, WEBKIT_BROWSER_PATH and XVFB_PATH override). Chromium through
+// vitest's Playwright provider; Firefox ESR and WebKitGTK through the engine driver in test/engines/
+// (Playwright's own builds of those cannot be downloaded here). ENGINES=chromium,... narrows a local run.
+const engines = enginesToRun();
+const otherEngines = engines.filter((name) => name !== 'chromium').map((name) => ({ browser: name }));
 
 // Time budgets sized for a loaded, shared 2-core machine (CI's). They only bound a hung test: no test
 // asserts on how fast anything runs (timing figures live in `npm run bench`), and tests that move time do
@@ -12,8 +20,28 @@ const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 const NODE_BUDGET_MS = 60_000;
 const BROWSER_BUDGET_MS = 120_000;
 
+/** The in-page tests (test/browser/), real engine, msw's service worker, one set of files for every engine. */
+function browserProject(name: string, instances: BrowserInstanceOption[], provider: BrowserProviderOption): TestProjectInlineConfiguration {
+  return {
+    publicDir: 'public',
+    test: {
+      name,
+      // One file at a time: files of one origin share its service worker, Web Locks and BroadcastChannel.
+      fileParallelism: false,
+      include: ['test/browser/**/*.test.ts'],
+      globalSetup: ['test/browser/global-setup.ts'],
+      testTimeout: BROWSER_BUDGET_MS,
+      hookTimeout: BROWSER_BUDGET_MS,
+      browser: { enabled: true, headless: true, screenshotFailures: false, instances, provider },
+    },
+  };
+}
+
 export default defineConfig({
   test: {
+    // Two files at once, even on a 2-core machine: most of a browser test's time is spent waiting for
+    // another process (a browser, the sandbox), and the tests bound waits, never measure them.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -35,23 +63,9 @@ export default defineConfig({
           hookTimeout: BROWSER_BUDGET_MS,
         },
       },
-      {
-        publicDir: 'public',
-        test: {
-          name: 'browser',
-          include: ['test/browser/**/*.test.ts'],
-          globalSetup: ['test/browser/global-setup.ts'],
-          testTimeout: BROWSER_BUDGET_MS,
-          hookTimeout: BROWSER_BUDGET_MS,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            instances: [{ browser: 'chromium' }],
-            provider: playwright({ launchOptions: { executablePath, args } }),
-          },
-        },
-      },
+      ...(engines.includes('chromium') ? [browserProject('browser', [{ browser: 'chromium' }], playwright({ launchOptions: { executablePath: binaryPath('Chromium'), args: CHROMIUM_ARGS } }))] : []),
+      // The same files in Firefox ESR and WebKitGTK.
+      ...(otherEngines.length > 0 ? [browserProject('browser-engines', otherEngines, engineProvider())] : []),
     ],
   },
 });

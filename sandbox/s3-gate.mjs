@@ -49,6 +49,9 @@ import { uploadIsFor } from './s3rver-uploads.mjs';
  *   the AWS SDK corrects its own clock) (default: Date.now)
  * @property {number} [maxSkewMs] how far a request's x-amz-date may be from `now` (default: S3's 15
  *   minutes; the browser tests, whose page clock jumps hours ahead of this process's, allow more)
+ * @property {(request: import('node:http').IncomingMessage) => Promise<void> | void} [hold] awaited
+ *   before the gate reads a request (preflights excepted): a test holds one upload part with it to see
+ *   a page mid-upload in any engine (default: none)
  */
 
 /**
@@ -127,7 +130,7 @@ function readAsked(req, path, query) {
  * @param {GateOptions} [options]
  */
 export async function startS3Gate(options = {}) {
-  const { host = '127.0.0.1', port = 0, region = 'us-east-1', buckets = ['uploads'], keys = new Map(), corsOrigins = ['*'], authorize = () => true, now = () => Date.now(), maxSkewMs = MAX_SKEW_MS } = options;
+  const { host = '127.0.0.1', port = 0, region = 'us-east-1', buckets = ['uploads'], keys = new Map(), corsOrigins = ['*'], authorize = () => true, now = () => Date.now(), maxSkewMs = MAX_SKEW_MS, hold } = options;
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 's3-gate-')));
   const s3rver = new S3rver({ directory, silent: true, configureBuckets: buckets.map((name) => ({ name, configs: [] })) });
   await s3rver.configureBuckets();
@@ -182,6 +185,7 @@ export async function startS3Gate(options = {}) {
     res.setHeader('date', new Date(now()).toUTCString());
     applyCors(res, header(req, 'origin'), corsOrigins);
     if (req.method === 'OPTIONS') return answerPreflight(req, res);
+    await hold?.(req);
     let admitted;
     try {
       admitted = await admit(req);

@@ -36,6 +36,8 @@ const USER_ID = /^[A-Za-z0-9|_.@+=,-]{2,64}$/;
  *   Auth0's "Allowed Web Origins" and a bucket's CORS rules (default: only the example app's)
  * @property {() => number} [now] the clock of the AWS stand-ins: key lifetimes, request times,
  *   presigned URL expiry, the rate limit (default: Date.now; tests inject one instead of sleeping)
+ * @property {import('./s3-gate.mjs').GateOptions['hold']} [holdS3] awaited before S3 reads a request
+ *   (tests hold an upload part with it; default: none)
  */
 
 /** A port-in-use error in words, with the way out; other errors as they are. */
@@ -67,7 +69,7 @@ export async function startSandbox(options = {}) {
   const authOrigin = auth.origin;
   const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID });
   const roleArn = 'arn:aws:iam::123456789012:role/auth0-s3-per-user';
-  const gate = await startS3Gate({ host: HOST, port: s3Port, region, buckets: [bucket], corsOrigins: [app.origin, ...(options.webOrigins ?? [])], authorize: policyAuthorizer(bucket), now }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
+  const gate = await startS3Gate({ host: HOST, port: s3Port, region, buckets: [bucket], corsOrigins: [app.origin, ...(options.webOrigins ?? [])], authorize: policyAuthorizer(bucket), now, hold: options.holdS3 }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
   const delegation = createDelegationEndpoint({
     clientID,
     domain: new URL(authOrigin).host,

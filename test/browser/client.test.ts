@@ -16,7 +16,7 @@ function setup(respond?: Parameters<typeof delegationEndpoint>[0]) {
   return { endpoint, client: new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN }) };
 }
 
-describe('DelegationClient in Chromium', () => {
+describe('DelegationClient in the browser', () => {
   it('gets credentials cross-origin and serves 50 concurrent callers with one request', async () => {
     const { client, endpoint } = setup((request) => perUserResult(request));
     const results = await Promise.all(Array.from({ length: 50 }, () => client.getCredentials({ idToken: alice })));
@@ -56,7 +56,7 @@ describe('DelegationClient in Chromium', () => {
   });
 });
 
-describe('the v7 facade in Chromium', () => {
+describe('the v7 facade in the browser', () => {
   it('calls back once with the delegation result, sharing the client cache', async () => {
     const { endpoint } = setup();
     const auth0 = new Auth0({ clientID: CLIENT_ID, domain: DOMAIN, callbackURL: 'dummy' });

@@ -1,5 +1,6 @@
-// A subset of the fault matrix in Chromium, with what a page can observe: errors, console output,
-// request URLs, and localStorage / sessionStorage, none of which may hold a token or a secret.
+// A subset of the fault matrix in each engine (Chromium, Firefox ESR, WebKitGTK), with what a page can
+// observe: errors, console output, request URLs, and localStorage / sessionStorage, none of which may hold
+// a token or a secret.
 import { HttpResponse, delay, http } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient, isDelegationError } from '../../src/index';
@@ -53,7 +54,7 @@ async function failingCall(name: string, client: DelegationClient, urls: string[
   }
 }
 
-describe.each(FAULTS)('in Chromium, %s', (name, respond, code, status, attempts) => {
+describe.each(FAULTS)('in the browser, %s', (name, respond, code, status, attempts) => {
   it(`-> ${code} (${status}) after ${attempts} attempt(s), nothing cached, nothing leaked`, async () => {
     const urls: string[] = [];
     let recovered = false;

@@ -1,8 +1,9 @@
-// Starts the local verifying S3 for the browser tests, in Node, on 127.0.0.1. The page's msw stands in
+// Starts the local verifying S3 (and a redirecting server) for the browser tests, in Node, on 127.0.0.1. The page's msw stands in
 // for Auth0 and hands out keys from this pre-registered pool (the page cannot register keys itself).
 import type { TestProject } from 'vitest/node';
 import { startS3Gate } from '../../sandbox/s3-gate.mjs';
 import type { IssuedKey } from '../../sandbox/s3-gate.mjs';
+import { startRedirector } from './redirector';
 
 export interface PoolKey {
   accessKeyId: string;
@@ -13,6 +14,8 @@ export interface PoolKey {
 declare module 'vitest' {
   export interface ProvidedContext {
     s3: { url: string; pool: PoolKey[]; expired: PoolKey };
+    /** A real server whose /delegation redirects (see redirector.ts). */
+    redirector: string;
   }
 }
 
@@ -30,5 +33,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // skew limit is tested in test/node/sandbox-sigv4.test.ts, with the gate's clock injected.
   const gate = await startS3Gate({ keys, maxSkewMs: 4 * 3_600_000 });
   project.provide('s3', { url: gate.url, pool, expired });
-  return () => gate.stop();
+  const redirector = await startRedirector();
+  project.provide('redirector', redirector.url);
+  return async () => {
+    await redirector.stop();
+    await gate.stop();
+  };
 }

@@ -1,5 +1,6 @@
-// The S3 script bundle in Chromium: the browser build of client-s3 and lib-storage, signing with
-// delegated credentials, cross-origin (CORS) against the local verifying S3 started in Node.
+// The S3 script bundle in each engine (Chromium, Firefox ESR, WebKitGTK): the browser build of client-s3
+// and lib-storage, signing with delegated credentials, cross-origin (CORS) against the local verifying S3
+// started in Node.
 import { HttpResponse, http } from 'msw';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import s3BundleUrl from '../../dist/auth0-aws-delegation.s3.umd.min.js?url';

@@ -41,6 +41,8 @@ function listen() {
 
 const startGetKey = (page: Page) => page.evaluate(() => void (window as unknown as TabWindow).getKey());
 const keysOf = (page: Page) => page.evaluate(() => (window as unknown as TabWindow).keys.length);
+/** Who holds the origin's Web Locks, by client id (the same answer in every tab of the origin). */
+const lockHolders = (page: Page) => page.evaluate(async () => ((await navigator.locks.query()).held ?? []).map((lock) => lock.clientId ?? ''));
 
 describe('a tab closed mid-request', () => {
   it.each([
@@ -63,22 +65,27 @@ describe('a tab closed mid-request', () => {
     // The waiting tab's own delegation requests (the closed tab's may still reach the server).
     let asked = 0;
     staying.on('request', (request) => void (request.method() === 'POST' && request.url().endsWith('/delegation') && asked++));
+    const [closingHolder] = await lockHolders(closing);
+    expect(closingHolder).toBeTruthy();
     if (closeIt) await closing.close();
     await startGetKey(staying);
     if (closeIt) {
+      // Move the clock only once the waiting tab holds the lock: its 1 s wait (a timer on the faked
+      // clock) starts then. Moved earlier, on a slow machine, that timer would start after the move.
+      await expect.poll(async () => (await lockHolders(staying)).some((holder) => holder !== closingHolder), { timeout: 60_000 }).toBe(true);
       await staying.clock.runFor(1_000);
-      await expect.poll(() => keysOf(staying), { timeout: 20_000 }).toBe(1);
+      await expect.poll(() => keysOf(staying), { timeout: 60_000 }).toBe(1);
       expect(asked).toBe(1);
       // Never again: after clearCache() the next load does not wait (the clock is not moved).
       await staying.evaluate(() => (window as unknown as TabWindow).client.clearCache());
       await startGetKey(staying);
-      await expect.poll(() => keysOf(staying), { timeout: 20_000 }).toBe(2);
+      await expect.poll(() => keysOf(staying), { timeout: 60_000 }).toBe(2);
       expect(asked).toBe(2);
     } else {
       // The announcing tab answers within the second: the other takes its answer, with no request.
       await staying.clock.runFor(500);
       await held!.continue();
-      await expect.poll(() => keysOf(staying), { timeout: 20_000 }).toBe(1);
+      await expect.poll(() => keysOf(staying), { timeout: 60_000 }).toBe(1);
       expect(asked).toBe(0);
       expect(await keysOf(closing)).toBe(1);
     }
