@@ -10,6 +10,7 @@ import { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin } from 
 import { CLIENT_ID, DOMAIN } from '../support/delegation-endpoint';
 import { issuingEndpoint } from '../support/issuer';
 import { BUCKET, s3Client } from '../support/s3';
+import { untilOnRealTime } from '../support/fake-time';
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
 
@@ -44,8 +45,10 @@ describe('an idToken function that never settles (point 12)', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { client, endpoint } = setup({ timeoutMs: 2_000 });
     let settled = false;
-    const result = fromDelegation(client, { idToken: () => new Promise<string>(() => undefined) })().finally(() => (settled = true));
+    let calls = 0;
+    const result = fromDelegation(client, { idToken: () => (++calls, new Promise<string>(() => undefined)) })().finally(() => (settled = true));
     const caught = result.catch((error: unknown) => error);
+    await untilOnRealTime(() => calls === 1);
     await vi.advanceTimersByTimeAsync(1_999);
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
@@ -59,6 +62,7 @@ describe('an idToken function that never settles (point 12)', () => {
     let calls = 0;
     const s3 = s3Client(gate.url, fromDelegation(client, { idToken: () => (++calls === 1 ? new Promise<string>(() => undefined) : alice) }));
     const first = outcome(put(s3, 'auth0|alice/wedge-1.txt'));
+    await untilOnRealTime(() => calls === 1);
     await vi.advanceTimersByTimeAsync(2_000);
     expect(await first).toBe('timeout');
     vi.useRealTimers();

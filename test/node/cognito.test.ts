@@ -9,6 +9,7 @@ import { DelegationClient, isDelegationError } from '../../src/index';
 import { COGNITO_URL, IDENTITY_POOL_ID, identityIdOf, issuingCognito } from '../support/issuer';
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
+import { settleOnFakeTime } from '../support/fake-time';
 
 const FAR_EXP = Date.parse('2100-01-01T00:00:00Z') / 1000;
 const alice = makeIdToken({ sub: 'auth0|alice', exp: FAR_EXP });
@@ -106,8 +107,7 @@ describe('Cognito Identity errors, in this SDK\'s codes', () => {
     }));
     const client = new DelegationClient({ clientID: 'client-abc', domain: 'tenant.auth0.com', exchange: cognitoIdentityPool({ identityPoolId: IDENTITY_POOL_ID }) });
     const outcome = client.getCredentials({ idToken: alice }).catch((error: unknown) => error);
-    await vi.runAllTimersAsync();
-    const error = await outcome;
+    const error = await settleOnFakeTime(outcome);
     expect(isDelegationError(error)).toBe(true);
     expect(error).toMatchObject({ code, status });
     expect(requests).toHaveLength(attempts);
@@ -123,8 +123,7 @@ describe('Cognito Identity errors, in this SDK\'s codes', () => {
     server.use(http.post(COGNITO_URL, () => (down ? HttpResponse.error() : undefined)), cognito.handler);
     const client = new DelegationClient({ clientID: 'client-abc', domain: 'tenant.auth0.com', exchange: cognitoIdentityPool({ identityPoolId: IDENTITY_POOL_ID }) });
     const outcome = client.getCredentials({ idToken: alice }).catch((error: unknown) => error);
-    await vi.runAllTimersAsync();
-    expect(await outcome).toMatchObject({ code: 'network_error', status: 0 });
+    expect(await settleOnFakeTime(outcome)).toMatchObject({ code: 'network_error', status: 0 });
     down = false;
     await expect(client.getCredentials({ idToken: alice })).resolves.toMatchObject({ identityId: identityIdOf('auth0|alice') });
   });

@@ -4,6 +4,7 @@ import type { Auth0DelegationError, DelegationCallback, DelegationResult } from 
 import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, jsonResponse } from '../support/delegation-endpoint';
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
+import { settleOnFakeTime } from '../support/fake-time';
 
 const idToken = makeIdToken({ exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
 
@@ -84,8 +85,7 @@ describe('auth0.getDelegationToken(options, callback)', () => {
     vi.useFakeTimers();
     const { auth0 } = setup(() => Response.error());
     const outcome = auth0.getDelegationToken({ id_token: idToken, api: 'aws' }).catch((error: unknown) => error);
-    await vi.runAllTimersAsync();
-    const error = (await outcome) as Auth0DelegationError;
+    const error = (await settleOnFakeTime(outcome)) as Auth0DelegationError;
     expect({ ...error }).toEqual({ status: 0, name: 'connection_refused_timeout', code: 'Unknown', details: { code: 'connection_refused_timeout' }, message: 'Unknown error.' });
     expect(error.cause).toMatchObject({ code: 'network_error' });
   });
@@ -96,8 +96,7 @@ describe('auth0.getDelegationToken(options, callback)', () => {
     try {
       const { auth0 } = setup(() => Response.error());
       const outcome = auth0.getDelegationToken({ id_token: idToken, api: 'aws' }).catch((error: unknown) => error);
-      await vi.runAllTimersAsync();
-      expect({ ...(await outcome) as object }).toEqual({ status: 0, name: 'offline', code: 'offline', details: { code: 'offline' } });
+      expect({ ...(await settleOnFakeTime(outcome)) as object }).toEqual({ status: 0, name: 'offline', code: 'offline', details: { code: 'offline' } });
     } finally {
       vi.unstubAllGlobals();
     }

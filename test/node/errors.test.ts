@@ -6,6 +6,7 @@ import { Auth0, DelegationClient, DelegationError, isDelegationError } from '../
 import { CLIENT_ID, DOMAIN, SECRET_ACCESS_KEY, SESSION_TOKEN, awsResult, delegationEndpoint, jsonResponse } from '../support/delegation-endpoint';
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
+import { settleOnFakeTime } from '../support/fake-time';
 
 describe('DelegationError', () => {
   it('carries code, status, description and cause; JSON shows no cause', () => {
@@ -57,8 +58,7 @@ describe('secrets never leak into errors', () => {
     const client = new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, retries: 0 });
     for (const call of [() => client.getCredentials({ idToken }), () => client.getDelegationToken({ refresh_token: refreshToken, api: 'aws' })]) {
       const outcome = call().catch((error: unknown) => error);
-      await vi.runAllTimersAsync();
-      const error = await outcome;
+      const error = await settleOnFakeTime(outcome);
       expect(isDelegationError(error)).toBe(true);
       const text = everythingObservable(error);
       for (const secret of secrets) expect(text).not.toContain(secret);

@@ -5,6 +5,7 @@ import type { DelegationClientOptions } from '../../src/index';
 import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, jsonResponse } from '../support/delegation-endpoint';
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
+import { settleOnFakeTime } from '../support/fake-time';
 
 const idToken = makeIdToken({ exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
 const ok = () => jsonResponse(awsResult(Date.now()));
@@ -19,9 +20,7 @@ function setup(respond: Parameters<typeof delegationEndpoint>[0], options: Parti
 
 /** Starts a call and runs the fake clock until it settles; resolves to its result or error. */
 async function settle<T>(promise: Promise<T>): Promise<T | unknown> {
-  const outcome = promise.catch((error: unknown) => error);
-  await vi.runAllTimersAsync();
-  return outcome;
+  return settleOnFakeTime(promise.catch((error: unknown) => error));
 }
 
 afterEach(() => vi.restoreAllMocks());

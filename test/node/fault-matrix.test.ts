@@ -8,6 +8,7 @@ import { DelegationClient, isDelegationError } from '../../src/index';
 import { CLIENT_ID, DOMAIN, SECRET_ACCESS_KEY, SESSION_TOKEN, awsResult, delegationEndpoint, jsonResponse } from '../support/delegation-endpoint';
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
+import { settleOnFakeTime } from '../support/fake-time';
 
 const idToken = makeIdToken({ exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
 const REFRESH_TOKEN = 'REFRESHtokenREFRESHtoken0123456789';
@@ -109,8 +110,7 @@ describe.each(Object.entries(FAULTS))('fault: %s', (_name, fault) => {
       await vi.advanceTimersByTimeAsync(fault.abortAfterMs);
       controller.abort();
     }
-    await vi.runAllTimersAsync();
-    const error = await outcome;
+    const error = await settleOnFakeTime(outcome);
 
     expect(isDelegationError(error)).toBe(true);
     expect(error).toMatchObject({ code: fault.code, status: fault.status });
@@ -120,8 +120,7 @@ describe.each(Object.entries(FAULTS))('fault: %s', (_name, fault) => {
 
     state.recovered = true;
     const retry = call(client).catch((caught: unknown) => caught);
-    await vi.runAllTimersAsync();
-    expect(isDelegationError(await retry)).toBe(false);
+    expect(isDelegationError(await settleOnFakeTime(retry))).toBe(false);
     expect(state.attempts).toBe(fault.attempts + 1);
     // Node reports unhandled rejections after a macrotask: give it one on the real clock.
     vi.useRealTimers();
@@ -135,8 +134,7 @@ describe('concurrency under faults', () => {
     vi.useFakeTimers();
     const { client, state } = faultyClient(FAULTS['503']!);
     const outcomes = Array.from({ length: 50 }, () => client.getCredentials({ idToken }).catch((error: unknown) => error));
-    await vi.runAllTimersAsync();
-    const errors = await Promise.all(outcomes);
+    const errors = await settleOnFakeTime(Promise.all(outcomes));
     expect(new Set(errors).size).toBe(1);
     expect(errors[0]).toMatchObject({ code: 'server_error', status: 503 });
     expect(state.attempts).toBe(3);

@@ -6,6 +6,7 @@ import { DelegationClient } from '../../src/index';
 import { CLIENT_ID, DOMAIN, ENDPOINT, awsResult, delegationEndpoint, jsonResponse } from '../support/delegation-endpoint';
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
+import { settleOnFakeTime } from '../support/fake-time';
 
 const idToken = makeIdToken({ exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
 const KB = 1024;
@@ -33,8 +34,7 @@ describe('the token never follows a redirect (point 6)', () => {
     const endpoint = firstThenValid(() => new HttpResponse(null, { status, headers: { location: 'https://collector.example/steal' } }));
     const delegation = client();
     const outcome = delegation.getCredentials({ idToken }).catch((error: unknown) => error);
-    await vi.runAllTimersAsync();
-    const error = await outcome;
+    const error = await settleOnFakeTime(outcome);
     expect(error).toMatchObject({ name: 'DelegationError', code: 'redirect_refused', status });
     expect((error as Error).message).not.toContain(idToken);
     expect(endpoint.requests).toHaveLength(1);
@@ -66,8 +66,7 @@ describe('responses are bounded (point 8)', () => {
     server.use(endpoint.handler);
     const delegation = client();
     const outcome = delegation.getCredentials({ idToken }).catch((error: unknown) => error);
-    await vi.runAllTimersAsync();
-    expect(await outcome).toMatchObject({ name: 'DelegationError', code, status });
+    expect(await settleOnFakeTime(outcome)).toMatchObject({ name: 'DelegationError', code, status });
     expect(endpoint.requests).toHaveLength(attempts);
     vi.useRealTimers();
     await expect(delegation.getCredentials({ idToken })).resolves.toMatchObject({ subject: 'auth0|alice' });

@@ -7,6 +7,7 @@ import type { WebIdentityOptions } from '../../src/entries/web-identity';
 import { DelegationClient, fromDelegation } from '../../src/index';
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
+import { settleOnFakeTime } from '../support/fake-time';
 
 const STS = 'https://sts.us-east-1.amazonaws.com/';
 const ROLE = 'arn:aws:iam::123456789012:role/s3-per-user';
@@ -119,8 +120,7 @@ describe('AssumeRoleWithWebIdentity', () => {
     vi.useFakeTimers();
     const { client, requests } = setup(() => stsError(status, code, `refused token ${alice}`));
     const outcome = client.getCredentials({ idToken: alice }).catch((error: unknown) => error);
-    await vi.runAllTimersAsync();
-    const error = (await outcome) as Error;
+    const error = (await settleOnFakeTime(outcome)) as Error;
     expect(error).toMatchObject({ name: 'DelegationError', code: mapped, status });
     expect(requests).toHaveLength(attempts);
     expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(alice);
@@ -130,8 +130,7 @@ describe('AssumeRoleWithWebIdentity', () => {
     vi.useFakeTimers();
     const { client, requests } = setup((params, attempt) => (attempt === 1 ? stsError(400, 'IDPCommunicationError', 'try again') : stsAnswer(params)));
     const outcome = client.getCredentials({ idToken: alice });
-    await vi.runAllTimersAsync();
-    await expect(outcome).resolves.toMatchObject({ accessKeyId: 'ASIASTS000000000001' });
+    await expect(settleOnFakeTime(outcome)).resolves.toMatchObject({ accessKeyId: 'ASIASTS000000000001' });
     expect(requests).toHaveLength(2);
   });
 
@@ -144,8 +143,7 @@ describe('AssumeRoleWithWebIdentity', () => {
     }));
     const client = new DelegationClient({ clientID: 'client-abc', domain: 'tenant.auth0.com', exchange: webIdentity(settings) });
     const outcome = client.getCredentials({ idToken: alice }).catch((error: unknown) => error);
-    await vi.runAllTimersAsync();
-    expect(await outcome).toMatchObject({ code: 'network_error', status: 0 });
+    expect(await settleOnFakeTime(outcome)).toMatchObject({ code: 'network_error', status: 0 });
     expect(requests).toHaveLength(3);
   });
 
