@@ -71,7 +71,7 @@ export function createCognitoEndpoint({ identityPoolId, providerName, identity, 
     const identityId = identityIdOf(user.sub);
     if (input['IdentityId'] !== identityId) return cognitoError(400, 'NotAuthorizedException', "Logins don't match. Please include at least one valid login for this identity or identity pool.");
     if (input['CustomRoleArn'] !== undefined) return cognitoError(400, 'InvalidParameterException', 'CustomRoleArn is not allowed: the pool has no role rules.');
-    const key = issueKey(keys, { subject: identityId, expiresAt: now() + credentialLifetimeSec * 1000, policyVariable: COGNITO_VARIABLE });
+    const key = issueKey(keys, { subject: identityId, expiresAt: now() + credentialLifetimeSec * 1000, policyVariable: COGNITO_VARIABLE, exchange: 'cognito' });
     stats.issued++;
     // Timestamps in AWS JSON are epoch seconds.
     return { status: 200, body: { IdentityId: identityId, Credentials: { AccessKeyId: key.accessKeyId, SecretKey: key.secretAccessKey, SessionToken: key.sessionToken, Expiration: key.expiresAt / 1000 } } };

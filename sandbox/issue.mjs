@@ -6,13 +6,13 @@ import { randomBytes } from 'node:crypto';
 /**
  * Mints an access key, secret and session token and registers them in the gate's key map.
  * @param {Map<string, import('./s3-gate.mjs').IssuedKey>} keys
- * @param {{ subject: string, expiresAt: number, policyVariable?: string }} owner
+ * @param {{ subject: string, expiresAt: number, policyVariable?: string, exchange?: 'delegation' | 'web-identity' | 'cognito' }} owner
  */
-export function issueKey(keys, { subject, expiresAt, policyVariable }) {
+export function issueKey(keys, { subject, expiresAt, policyVariable, exchange }) {
   const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
   const secretAccessKey = randomBytes(30).toString('base64');
   const sessionToken = randomBytes(96).toString('base64');
-  keys.set(accessKeyId, { secretAccessKey, sessionToken, expiresAt, subject, ...(policyVariable ? { policyVariable } : {}) });
+  keys.set(accessKeyId, { secretAccessKey, sessionToken, expiresAt, subject, ...(policyVariable ? { policyVariable } : {}), ...(exchange ? { exchange } : {}) });
   return { accessKeyId, secretAccessKey, sessionToken, expiresAt };
 }
 

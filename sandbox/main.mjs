@@ -7,19 +7,21 @@ const EXCHANGE_NAMES = { delegation: 'Auth0 /delegation', 'web-identity': 'STS A
 /** @param {string | undefined} value @returns {keyof typeof EXCHANGE_NAMES} */
 const exchangeFrom = (value) => (value === 'web-identity' || value === 'cognito' ? value : 'delegation');
 
+const exchange = exchangeFrom(process.env['SANDBOX_EXCHANGE']);
 try {
   const sandbox = await startSandbox({
     appPort: port('SANDBOX_APP_PORT', 4000),
     authPort: port('SANDBOX_AUTH_PORT', 4001),
     s3Port: port('SANDBOX_S3_PORT', 4002),
     credentialLifetimeSec: port('SANDBOX_CREDENTIAL_LIFETIME', 3600),
-    exchange: exchangeFrom(process.env['SANDBOX_EXCHANGE']),
+    exchange,
   });
   console.log(`
   Sandbox running (loopback only):
     Auth0 stand-in  ${sandbox.authUrl}   (sign-in, /delegation, JWKS)
     S3              ${sandbox.s3Url}   (bucket "${sandbox.config.bucket}", per-user IAM policy)
-    Exchange        ${EXCHANGE_NAMES[exchangeFrom(process.env['SANDBOX_EXCHANGE'])]} (SANDBOX_EXCHANGE=delegation|web-identity|cognito)
+    Exchange        ${EXCHANGE_NAMES[exchange]} (SANDBOX_EXCHANGE=delegation|web-identity|cognito)
+    Policy          deploy/${exchange}.yaml's role policy, as that template deploys it
 
   Open the uploader:  ${sandbox.appUrl}
   (the same app as an SPA bundled by rollup: ${sandbox.spaUrl})

@@ -1,40 +1,8 @@
 // @ts-check
-// The per-user IAM policy of the integration guide, corrected, evaluated with pbac for each S3 request.
-// The guide's "s3:DelObject" is not an IAM action (deletes would be denied): it is s3:DeleteObject. The
-// guide also grants no listing; s3:ListBucket with an s3:prefix condition lets a user list their folder
-// and nothing else.
+// Each S3 request against the IAM policy of the role its key belongs to, evaluated with pbac. The policy
+// documents come from the deployable templates (template-policy.mjs reads deploy/*.yaml): this file
+// knows which IAM action and resource a request is, not what a user may do.
 import PBAC from 'pbac';
-
-/** Where each kind of user's folder lives: Cognito identities under `private/` (Amplify's layout). */
-const FOLDER_PREFIX = /** @type {Record<string, string>} */ ({ 'cognito-identity.amazonaws.com:sub': 'private/' });
-
-/**
- * @param {string} bucket
- * @param {string} [variable] the policy variable of the user: `saml:sub` for delegation (SAML), the IAM
- *   OIDC provider's `<issuer host>/:sub` for web identity, `cognito-identity.amazonaws.com:sub` for a
- *   Cognito identity pool (whose folders are `private/{identityId}/`)
- */
-export function perUserPolicy(bucket, variable = 'saml:sub') {
-  const folder = `${FOLDER_PREFIX[variable] ?? ''}\${${variable}}`;
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'OwnFolderObjects',
-        Effect: 'Allow',
-        Action: ['s3:GetObject', 's3:PutObject', 's3:PutObjectAcl', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-        Resource: [`arn:aws:s3:::${bucket}/${folder}/*`],
-      },
-      {
-        Sid: 'ListOwnFolder',
-        Effect: 'Allow',
-        Action: ['s3:ListBucket'],
-        Resource: [`arn:aws:s3:::${bucket}`],
-        Condition: { StringLike: { 's3:prefix': [`${folder}/*`] } },
-      },
-    ],
-  };
-}
 
 /** The subresources s3rver routes on (a request with two is refused by it, and denied here). */
 const SUBRESOURCES = ['acl', 'analytics', 'cors', 'delete', 'encryption', 'inventory', 'legal-hold', 'lifecycle', 'location', 'metrics', 'notification', 'object-lock', 'policy', 'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment', 'retention', 'select', 'tagging', 'torrent', 'uploadId', 'uploads', 'versions', 'website'];
@@ -75,27 +43,61 @@ export function s3Action({ method, bucket, key, query }) {
 }
 
 /**
- * An `authorize` hook for the S3 gate: the policy of the key's variable (`${saml:sub}` unless the key
- * says otherwise) with that variable replaced by the key's subject (in Resource and Condition alike:
- * pbac does not substitute inside Condition values).
- * @param {string} bucket
+ * An `authorize` hook for the S3 gate: the documents of the role of the key's exchange (delegation unless
+ * the key says otherwise), with the session's policy variable replaced by the key's subject, in Resource
+ * and Condition alike (pbac does not substitute inside Condition values). A key whose variable is not its
+ * role's leaves a variable unreplaced, and is denied.
+ * @param {Record<import('./template-policy.mjs').Exchange, import('./template-policy.mjs').RolePolicy>} policies
  * @returns {(request: import('./s3-gate.mjs').S3Request) => boolean}
  */
-export function policyAuthorizer(bucket) {
-  /** @type {Map<string, PBAC>} */
-  const byUser = new Map();
+export function policyAuthorizer(policies) {
+  // A document pbac cannot read fails here, when the sandbox starts, not at a user's first request.
+  for (const policy of Object.values(policies)) evaluator(policy, policy.variable, 'sandbox-check');
+  /** @type {Map<string, PBAC | undefined>} */
+  const bySession = new Map();
   return (request) => {
-    const { subject, policyVariable = 'saml:sub' } = request.issued;
+    const { subject, policyVariable = 'saml:sub', exchange = 'delegation' } = request.issued;
     const target = s3Action(request);
-    if (subject === undefined || target === undefined) return false;
-    let pbac = byUser.get(`${policyVariable} ${subject}`);
-    if (!pbac) {
-      const template = JSON.stringify(perUserPolicy(bucket, policyVariable));
-      // JSON-escape the subject so that it stays one string value.
-      pbac = new PBAC([JSON.parse(template.replaceAll(`\${${policyVariable}}`, JSON.stringify(subject).slice(1, -1)))]);
-      byUser.set(`${policyVariable} ${subject}`, pbac);
-    }
+    if (subject === undefined || target === undefined || !Object.hasOwn(policies, exchange)) return false;
+    const session = JSON.stringify([exchange, policyVariable, subject]);
+    if (!bySession.has(session)) bySession.set(session, evaluator(policies[exchange], policyVariable, subject));
+    const pbac = bySession.get(session);
     const context = target.prefix === undefined ? {} : { s3: { prefix: target.prefix } };
-    return pbac.evaluate({ action: target.action, resource: target.resource, context });
+    return pbac !== undefined && pbac.evaluate({ action: target.action, resource: target.resource, context });
+  };
+}
+
+/**
+ * pbac over the role's documents with `${variable}` replaced by the subject, JSON-escaped so that it stays
+ * one string value; undefined (deny everything) when any variable is left.
+ * @param {import('./template-policy.mjs').RolePolicy} policy @param {string} variable @param {string} subject
+ */
+function evaluator(policy, variable, subject) {
+  const text = JSON.stringify(policy.documents.map(listed)).replaceAll(`\${${variable}}`, JSON.stringify(subject).slice(1, -1));
+  return text.includes('${') ? undefined : new PBAC(JSON.parse(text));
+}
+
+const LISTS = ['Action', 'NotAction', 'Resource', 'NotResource'];
+/** @param {unknown} value @returns {unknown[]} */
+const list = (value) => (Array.isArray(value) ? value : [value]);
+
+/**
+ * A policy document with IAM's single values written as the lists pbac requires: Statement, Action,
+ * Resource (and their Not forms) and each condition's values.
+ * @param {import('./template-policy.mjs').PolicyDocument} document
+ */
+function listed(document) {
+  const statements = /** @type {Record<string, unknown>[]} */ (list(document.Statement));
+  return {
+    ...document,
+    Statement: statements.map((statement) => {
+      const copy = { ...statement };
+      for (const name of LISTS) if (copy[name] !== undefined) copy[name] = list(copy[name]);
+      if (copy['Condition'] !== undefined) {
+        const operators = Object.entries(/** @type {Record<string, Record<string, unknown>>} */ (copy['Condition']));
+        copy['Condition'] = Object.fromEntries(operators.map(([operator, keys]) => [operator, Object.fromEntries(Object.entries(keys).map(([key, value]) => [key, list(value)]))]));
+      }
+      return copy;
+    }),
   };
 }

@@ -23,6 +23,8 @@ import { uploadIsFor } from './s3rver-uploads.mjs';
  * @property {string} [subject] who the key was issued to (for the authorize hook)
  * @property {string} [policyVariable] the policy variable holding the subject: 'saml:sub' for delegated
  *   keys (the default), '<issuer host>/:sub' for web-identity ones
+ * @property {'delegation' | 'web-identity' | 'cognito'} [exchange] whose role the key is a session of,
+ *   so whose template's policy applies (default 'delegation')
  */
 
 /**

@@ -9,6 +9,7 @@ import { createDelegationEndpoint } from './delegation.mjs';
 import { cors, guarded, readBody, requestUrl, sendFile, sendHtml, sendJson } from './http.mjs';
 import { createIdentityProvider } from './identity.mjs';
 import { policyAuthorizer } from './policy.mjs';
+import { sandboxPolicies } from './template-policy.mjs';
 import { startS3Gate } from './s3-gate.mjs';
 import { signInPage } from './sign-in-page.mjs';
 import { createCognitoEndpoint } from './cognito.mjs';
@@ -38,6 +39,8 @@ const USER_ID = /^[A-Za-z0-9|_.@+=,-]{2,64}$/;
  *   presigned URL expiry, the rate limit (default: Date.now; tests inject one instead of sleeping)
  * @property {import('./s3-gate.mjs').GateOptions['hold']} [holdS3] awaited before S3 reads a request
  *   (tests hold an upload part with it; default: none)
+ * @property {string} [templates] the folder of the deployable templates whose role policies S3 enforces,
+ *   one per exchange (default: deploy/)
  */
 
 /** A port-in-use error in words, with the way out; other errors as they are. */
@@ -69,7 +72,16 @@ export async function startSandbox(options = {}) {
   const authOrigin = auth.origin;
   const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID });
   const roleArn = 'arn:aws:iam::123456789012:role/auth0-s3-per-user';
-  const gate = await startS3Gate({ host: HOST, port: s3Port, region, buckets: [bucket], corsOrigins: [app.origin, ...(options.webOrigins ?? [])], authorize: policyAuthorizer(bucket), now, hold: options.holdS3 }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
+  const identityPoolId = `${region}:00000000-0000-4000-8000-000000000001`;
+  const corsOrigins = [app.origin, ...(options.webOrigins ?? [])];
+  // The templates of deploy/ "deployed" with the sandbox's values: S3 enforces their role policies.
+  let policies;
+  try {
+    policies = sandboxPolicies({ bucket, auth0Domain: new URL(authOrigin).host, clientID, region, allowedOrigins: corsOrigins, credentialLifetimeSec, identityPoolId, directory: options.templates });
+  } catch (error) {
+    closeAll([app.server, auth.server], error);
+  }
+  const gate = await startS3Gate({ host: HOST, port: s3Port, region, buckets: [bucket], corsOrigins, authorize: policyAuthorizer(policies), now, hold: options.holdS3 }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
   const delegation = createDelegationEndpoint({
     clientID,
     domain: new URL(authOrigin).host,
@@ -91,7 +103,6 @@ export async function startSandbox(options = {}) {
   });
   const sts = createStsEndpoint({ roleArn, identity, keys: gate.keys, issuerHost: `${new URL(authOrigin).host}/`, maxSessionDurationSec: Math.max(900, credentialLifetimeSec), now });
   const stsEndpoint = `${authOrigin}/sts`;
-  const identityPoolId = `${region}:00000000-0000-4000-8000-000000000001`;
   const cognito = createCognitoEndpoint({ identityPoolId, providerName: new URL(authOrigin).host, identity, keys: gate.keys, credentialLifetimeSec, now });
   const cognitoEndpoint = `${authOrigin}/cognito`;
   /** @type {Record<string, object | undefined>} */
@@ -125,6 +136,7 @@ export async function startSandbox(options = {}) {
     config,
     identity,
     keys: gate.keys,
+    policies,
     stats: { delegation: delegation.stats, sts: sts.stats, cognito: cognito.stats, s3: gate.stats, auth: authStats },
     async stop() {
       for (const server of [app.server, auth.server]) server.closeAllConnections();

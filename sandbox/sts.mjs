@@ -67,7 +67,7 @@ export function createStsEndpoint({ roleArn, identity, keys, issuerHost, maxSess
     if (params.get('RoleArn') !== roleArn) return stsError(403, 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
     const sub = String(claims.sub ?? '');
     const session = params.get('RoleSessionName') ?? roleSessionName(sub);
-    const key = issueKey(keys, { subject: sub, expiresAt: now() + Number(params.get('DurationSeconds') ?? 3600) * 1000, policyVariable: `${issuerHost}:sub` });
+    const key = issueKey(keys, { subject: sub, expiresAt: now() + Number(params.get('DurationSeconds') ?? 3600) * 1000, policyVariable: `${issuerHost}:sub`, exchange: 'web-identity' });
     stats.issued++;
     const role = assumedRoleUser(roleArn, session);
     const body = `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/${VERSION}/">

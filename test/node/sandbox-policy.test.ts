@@ -1,14 +1,16 @@
-// The sandbox's per-user IAM policy (pbac), request by request.
+// The sandbox's per-user IAM policy (pbac, over the role policies of deploy/*.yaml), request by request.
 import { describe, expect, it } from 'vitest';
-import { perUserPolicy, policyAuthorizer } from '../../sandbox/policy.mjs';
+import { policyAuthorizer } from '../../sandbox/policy.mjs';
+import { templatePolicies } from '../support/policy-gate';
 
-const authorize = policyAuthorizer('uploads');
+const policies = templatePolicies();
+const authorize = policyAuthorizer(policies);
 const issued = (subject: string) => ({ secretAccessKey: 's', sessionToken: 't', expiresAt: 0, subject });
 const ask = (subject: string, method: string, key: string, query = '') => authorize({ method, bucket: 'uploads', key, query: new URLSearchParams(query), accessKeyId: 'A', issued: issued(subject) });
 
 describe('the corrected per-user policy', () => {
   it('uses real IAM actions (s3:DeleteObject, not the guide\'s s3:DelObject)', () => {
-    const actions = perUserPolicy('uploads').Statement.flatMap((statement) => statement.Action);
+    const actions = policies.delegation.documents.flatMap((document) => [document.Statement].flat() as { Action: string | string[] }[]).flatMap((statement) => statement.Action);
     expect(actions).toContain('s3:DeleteObject');
     expect(actions).not.toContain('s3:DelObject');
   });
@@ -41,6 +43,7 @@ describe('the corrected per-user policy', () => {
     ['GET', '', 'cors=&prefix=auth0%7Calice%2F'],
     ['GET', '', 'uploads=&prefix=auth0%7Calice%2F'],
     ['GET', 'auth0|alice/a.txt', 'acl='],
+    ['PUT', 'auth0|alice/a.txt', 'acl='],
     ['PUT', 'auth0|alice/a.txt', 'tagging='],
     ['GET', 'auth0|alice/a.txt', 'acl=&tagging='],
     ['POST', 'auth0|alice/a.txt', ''],
@@ -56,11 +59,11 @@ describe('the corrected per-user policy', () => {
 });
 
 describe('the web-identity policy (IAM OIDC provider variable)', () => {
-  const askWeb = (subject: string, method: string, key: string, query = '') =>
-    authorize({ method, bucket: 'uploads', key, query: new URLSearchParams(query), accessKeyId: 'A', issued: { ...issued(subject), policyVariable: 'tenant.auth0.com/:sub' } });
+  const askWeb = (subject: string, method: string, key: string, query = '', policyVariable = 'tenant.auth0.com/:sub') =>
+    authorize({ method, bucket: 'uploads', key, query: new URLSearchParams(query), accessKeyId: 'A', issued: { ...issued(subject), policyVariable, exchange: 'web-identity' } });
 
   it('uses ${tenant.auth0.com/:sub} where delegation used ${saml:sub}', () => {
-    const text = JSON.stringify(perUserPolicy('uploads', 'tenant.auth0.com/:sub'));
+    const text = JSON.stringify(policies['web-identity'].documents);
     expect(text).toContain('arn:aws:s3:::uploads/${tenant.auth0.com/:sub}/*');
     expect(text).not.toContain('saml:sub');
   });
@@ -73,5 +76,9 @@ describe('the web-identity policy (IAM OIDC provider variable)', () => {
     ['GET', '', 'list-type=2&prefix=auth0%7Cbob%2F', false],
   ])('Alice %s %s?%s -> %s', (method, key, query, allowed) => {
     expect(askWeb('auth0|alice', method, key, query)).toBe(allowed);
+  });
+
+  it('denies a key whose session variable is not its role\'s (a variable left unreplaced matches nothing)', () => {
+    expect(askWeb('auth0|alice', 'GET', 'auth0|alice/a.txt', '', 'saml:sub')).toBe(false);
   });
 });

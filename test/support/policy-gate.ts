@@ -5,23 +5,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueKey } from '../../sandbox/issue.mjs';
 import { policyAuthorizer } from '../../sandbox/policy.mjs';
+import { sandboxPolicies } from '../../sandbox/template-policy.mjs';
+import type { Exchange } from '../../sandbox/template-policy.mjs';
 import { startS3Gate } from '../../sandbox/s3-gate.mjs';
 import { BUCKET, s3Client } from './s3';
 import type { Credentials } from './signed-raw';
+
+/** The role policies of deploy/*.yaml as the sandbox resolves them, for the bucket the tests use. */
+export const templatePolicies = (texts?: Parameters<typeof sandboxPolicies>[0]['texts']) => sandboxPolicies({ bucket: BUCKET, auth0Domain: 'tenant.auth0.com', clientID: 'sandbox-client', ...(texts ? { texts } : {}) });
 
 export async function startPolicyGate(options: { now?: () => number } = {}) {
   const base = await mkdtemp(join(tmpdir(), 'policy-gate-'));
   const directory = join(base, 'data');
   await mkdir(directory);
-  const gate = await startS3Gate({ directory, buckets: [BUCKET], authorize: policyAuthorizer(BUCKET), ...options });
+  const gate = await startS3Gate({ directory, buckets: [BUCKET], authorize: policyAuthorizer(templatePolicies()), ...options });
   const now = options.now ?? Date.now;
   return {
     gate,
     base,
     directory,
-    /** Fresh credentials for `subject`, valid for a day on the gate's clock, and an S3Client using them. */
-    user(subject: string): { credentials: Credentials; s3: ReturnType<typeof s3Client> } {
-      const { accessKeyId, secretAccessKey, sessionToken } = issueKey(gate.keys, { subject, expiresAt: now() + 86_400_000 });
+    /**
+     * Fresh credentials for `subject`, valid for a day on the gate's clock, and an S3Client using them; a
+     * session of the delegation role unless `session` names another exchange's role and variable.
+     */
+    user(subject: string, session: { exchange?: Exchange; policyVariable?: string } = {}): { credentials: Credentials; s3: ReturnType<typeof s3Client> } {
+      const { accessKeyId, secretAccessKey, sessionToken } = issueKey(gate.keys, { subject, expiresAt: now() + 86_400_000, ...session });
       const credentials = { accessKeyId, secretAccessKey, sessionToken };
       return { credentials, s3: s3Client(gate.url, credentials) };
     },

@@ -10,6 +10,8 @@ export interface SandboxProcess {
   appOrigin: string;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
+  /** Everything the process wrote to stdout so far. */
+  stdout(): string;
   /** True while the process has not exited. */
   alive(): boolean;
   stop(): Promise<void>;
@@ -17,9 +19,10 @@ export interface SandboxProcess {
 
 const port = (output: string, pattern: RegExp) => Number(pattern.exec(output)?.[1]);
 
-export async function spawnSandbox(): Promise<SandboxProcess> {
+/** @param env more environment variables (SANDBOX_EXCHANGE, ...) */
+export async function spawnSandbox(env: Record<string, string> = {}): Promise<SandboxProcess> {
   const child = spawn(process.execPath, [join(__dirname, '../../sandbox/main.mjs')], {
-    env: { ...process.env, SANDBOX_APP_PORT: '0', SANDBOX_AUTH_PORT: '0', SANDBOX_S3_PORT: '0' },
+    env: { ...process.env, SANDBOX_APP_PORT: '0', SANDBOX_AUTH_PORT: '0', SANDBOX_S3_PORT: '0', ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -41,6 +44,7 @@ export async function spawnSandbox(): Promise<SandboxProcess> {
     s3Port: port(stdout, /S3 +http:\/\/127\.0\.0\.1:(\d+)/),
     appOrigin: `http://127.0.0.1:${appPort}`,
     stderr: () => stderr,
+    stdout: () => stdout,
     alive: () => !exited && child.exitCode === null && child.signalCode === null,
     async stop() {
       if (!exited) child.kill('SIGINT');
