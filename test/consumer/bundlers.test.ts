@@ -71,7 +71,7 @@ async function buildAndRun(bundler: Bundler, projectKey: 'no-peer' | 'web-identi
   const output = await build(bundler, app, projectKey === 'web-identity');
   built.set(name, output);
   const result = await runInChromium(name, join(app, 'dist'));
-  report('bundles', { bundler, project: projectKey, exchange, ...sizeOf(output.files), result: JSON.stringify(result) });
+  report('bundles', { bundler, project: projectKey, exchange, ...sizeOf(output.files), packageBytes: output.packageBytes ?? '-', result: JSON.stringify(result) });
   return { output, result, text: output.files.map((file) => readFileSync(file, 'utf8')).join('\n') };
 }
 

@@ -20,6 +20,8 @@ export interface BuildOutput {
   files: string[];
   /** esbuild only: each input (relative to the app) -> the inputs it imports. */
   imports?: Record<string, string[]>;
+  /** esbuild only: the bytes of the minified output that come from this package's modules. */
+  packageBytes?: number;
 }
 
 const page = (script: string) => `<!doctype html><meta charset="utf-8"><title>consumer</title>${script}`;
@@ -44,7 +46,11 @@ async function withEsbuild(app: string): Promise<BuildOutput> {
   });
   writeFileSync(join(app, 'dist/index.html'), page('<script type="module" src="./main.js"></script>'));
   const imports = Object.fromEntries(Object.entries(result.metafile.inputs).map(([input, { imports: list }]) => [input, list.map((entry) => entry.path)]));
-  return { files: jsFiles(join(app, 'dist')), imports };
+  const packageBytes = Object.values(result.metafile.outputs)
+    .flatMap((output) => Object.entries(output.inputs))
+    .filter(([input]) => input.includes('node_modules/auth0-aws-delegation/'))
+    .reduce((sum, [, { bytesInOutput }]) => sum + bytesInOutput, 0);
+  return { files: jsFiles(join(app, 'dist')), imports, packageBytes };
 }
 
 function withWebpack(app: string): Promise<BuildOutput> {
