@@ -19,6 +19,9 @@ const otherEngines = engines.filter((name) => name !== 'chromium').map((name) =>
 // it with fake timers.
 const NODE_BUDGET_MS = 60_000;
 const BROWSER_BUDGET_MS = 120_000;
+// A consumer test packs the package, installs it in scratch projects and runs bundlers and tsc over the
+// AWS SDK: minutes of CPU on a loaded machine, bounded, never asserted on.
+const CONSUMER_BUDGET_MS = 600_000;
 
 /** The in-page tests (test/browser/), real engine, msw's service worker, one set of files for every engine. */
 function browserProject(name: string, instances: BrowserInstanceOption[], provider: BrowserProviderOption): TestProjectInlineConfiguration {
@@ -61,6 +64,20 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: BROWSER_BUDGET_MS,
           hookTimeout: BROWSER_BUDGET_MS,
+        },
+      },
+      {
+        // The packed tarball in scratch apps: esbuild, webpack, rollup, Vite (run in Chromium) and tsc
+        // (run in Node), against the sandbox.
+        test: {
+          name: 'consumer',
+          environment: 'node',
+          include: ['test/consumer/**/*.test.ts'],
+          globalSetup: ['test/consumer/global-setup.ts'],
+          testTimeout: CONSUMER_BUDGET_MS,
+          hookTimeout: CONSUMER_BUDGET_MS,
+          // tsc checks run two at a time (two cores), each its own process of a few hundred MB.
+          maxConcurrency: 2,
         },
       },
       ...(engines.includes('chromium') ? [browserProject('browser', [{ browser: 'chromium' }], playwright({ launchOptions: { executablePath: binaryPath('Chromium'), args: CHROMIUM_ARGS } }))] : []),
