@@ -22,7 +22,7 @@ try {
     Exchange        ${EXCHANGE_NAMES[exchangeFrom(process.env['SANDBOX_EXCHANGE'])]} (SANDBOX_EXCHANGE=delegation|web-identity|cognito)
 
   Open the uploader:  ${sandbox.appUrl}
-  (the same app as an SPA bundled by rollup: ${sandbox.spaUrl})
+  (the same app as an SPA bundled by rollup: ${sandbox.spaUrl}; without the AWS SDK: ${sandbox.leanUrl})
 
   Ctrl-C to stop.`);
   let stopping = false;
