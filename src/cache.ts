@@ -77,6 +77,7 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
     return this.#entries.size;
   }
 
+  /** The fresh value for `key`, or `undefined`; a hit counts as a use (it moves to the end of the LRU order). */
   peek(key: string): T | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined || !(this.#now() < entry.freshUntil)) return undefined;

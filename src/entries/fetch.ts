@@ -7,7 +7,7 @@ export type { SignedFetch, SignedFetchInit, SignedRequestInit } from '../fetch/s
 export { s3Folder } from '../fetch/s3-folder';
 export type { S3Folder, S3FolderOptions, S3OperationOptions } from '../fetch/s3-folder';
 export { deleteObject, getObject, putObject } from '../fetch/s3-objects';
-export type { S3PutOptions } from '../fetch/s3-objects';
+export type { S3PutOptions, S3PutResult } from '../fetch/s3-objects';
 export { listObjects } from '../fetch/s3-xml';
 export type { S3ListOptions, S3Listing, S3Object } from '../fetch/s3-xml';
 export type { UploadProgress } from '../fetch/transport';

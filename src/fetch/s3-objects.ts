@@ -10,13 +10,19 @@ export interface S3PutOptions extends S3OperationOptions {
   onProgress?: UploadProgress;
 }
 
+/** What `putObject` answers. */
+export interface S3PutResult {
+  /** The new object's entity tag, quotes included (`''` when CORS does not expose `ETag`). */
+  readonly etag: string;
+}
+
 /**
  * Uploads `body` as `name` in the folder (one PUT; progress from XMLHttpRequest in browsers).
  * @throws {DelegationError} S3's code (`AccessDenied`, ...) with its status, or what `signedFetch` throws.
  * @example
  * const { etag } = await putObject(folder, file.name, file, { onProgress: (sent, total) => (bar.value = sent / total) });
  */
-export async function putObject(folder: S3Folder, name: string, body: Blob | BufferSource | string, { contentType, onProgress, signal }: S3PutOptions = {}): Promise<{ etag: string }> {
+export async function putObject(folder: S3Folder, name: string, body: Blob | BufferSource | string, { contentType, onProgress, signal }: S3PutOptions = {}): Promise<S3PutResult> {
   const type = contentType ?? ((body instanceof Blob && body.type) || 'application/octet-stream');
   const response = await s3Call(folder, 'PUT', objectUrl(folder, name), { body, headers: { 'content-type': type }, onUploadProgress: onProgress, signal });
   return { etag: response.headers.get('etag') ?? '' };

@@ -34,6 +34,7 @@ export interface S3Object {
   readonly name: string;
   /** Bytes. */
   readonly size: number;
+  /** When it was last written. */
   readonly lastModified: Date;
   /** The entity tag, quotes included, as S3 sends it. */
   readonly etag: string;
@@ -41,6 +42,7 @@ export interface S3Object {
 
 /** One page of a folder's listing. */
 export interface S3Listing {
+  /** The objects of this page, in S3's order (by key). */
   readonly objects: S3Object[];
   /** Pass it to `list` for the next page; `undefined` on the last page. */
   readonly continuationToken: string | undefined;

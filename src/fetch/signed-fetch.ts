@@ -24,6 +24,7 @@ export interface SignedFetchInit extends FromDelegationInit {
 export interface SignedRequestInit {
   /** @default 'GET' */
   method?: string;
+  /** Sent; signed too, except those SigV4 leaves out (`content-type`, `content-length`, `range`, ...). */
   headers?: HeadersInit;
   /** Sent as is (for S3, not hashed: `UNSIGNED-PAYLOAD`). A stream cannot be sent again after `ExpiredToken`. */
   body?: BodyInit | null;

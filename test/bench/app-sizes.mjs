@@ -22,7 +22,7 @@ const thisPackage = {
   },
 };
 
-/** Gzip -9 bytes of `source` (or of the file `entry`) bundled by esbuild for browsers, minified. @param {{ source?: string, entry?: string }} app */
+/** Raw and gzip -9 bytes (and the code) of `source` (or of the file `entry`) bundled by esbuild for browsers, minified. @param {{ source?: string, entry?: string }} app */
 export async function esbuildApp({ source, entry }) {
   const result = await build({
     ...(entry === undefined ? { stdin: { contents: source ?? '', resolveDir: ROOT, loader: 'js' } } : { entryPoints: [entry] }),
@@ -36,7 +36,7 @@ export async function esbuildApp({ source, entry }) {
     plugins: [thisPackage],
   });
   const code = result.outputFiles[0]?.contents ?? new Uint8Array();
-  return { raw: code.length, gzip: gzipSync(code, { level: 9 }).length };
+  return { raw: code.length, gzip: gzipSync(code, { level: 9 }).length, code };
 }
 
 const CONFIG = "const config = { domain: 'tenant.auth0.com', clientID: 'abc', bucket: 'my-bucket', region: 'us-east-1' };\n";
