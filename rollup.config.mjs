@@ -12,8 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { dts } from 'rollup-plugin-dts';
 
 /** The package's entries: `.`, and the optional exchanges, each behind its own subpath. */
-const ENTRIES = { index: 'src/index.ts', 'web-identity': 'src/entries/web-identity.ts', cognito: 'src/entries/cognito.ts' };
+const ENTRIES = { index: 'src/index.ts', 'web-identity': 'src/entries/web-identity.ts', cognito: 'src/entries/cognito.ts', fetch: 'src/entries/fetch.ts' };
 // No runtime dependency; the AWS SDK providers are optional peers, imported lazily by their exchanges only.
+// aws4fetch (MIT, 2 KB gzip) is bundled into the fetch entry's chunk, its licence kept (see DESIGN.md).
+const bundled = () => nodeResolve({ resolveOnly: ['aws4fetch'] });
 const external = ['@aws-sdk/credential-provider-web-identity', '@aws-sdk/credential-provider-cognito-identity'];
 // Types for the script-tag globals, as dist/globals.d.ts and dist/globals-v7.d.ts next to the bundled
 // declarations they import (src/globals/ is kept out of tsconfig: the two declare the same global).
@@ -26,6 +28,14 @@ const scriptGlobals = {
       const text = readFileSync(path, 'utf8');
       this.emitFile({ type: 'asset', fileName, source: text.replaceAll("import('../index')", "import('./index.mjs')") });
     }
+  },
+};
+/** aws4fetch's MIT notice, kept with its code wherever it is bundled (terser drops other comments). */
+const AWS4FETCH_LICENCE = '/*! aws4fetch 1.0.20 | (c) Michael Hart | MIT License | github.com/mhart/aws4fetch */';
+const aws4fetchLicence = {
+  name: 'aws4fetch-licence',
+  transform(code, id) {
+    return id.includes('node_modules/aws4fetch/') ? { code: `${AWS4FETCH_LICENCE}\n${code}`, map: null } : null;
   },
 };
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', sourceMap: true });
@@ -45,7 +55,7 @@ export default [
   {
     input: ENTRIES,
     external,
-    plugins: [ts()],
+    plugins: [bundled(), ts(), aws4fetchLicence],
     output: [
       { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
       { dir: 'dist', format: 'cjs', sourcemap: true, exports: 'named', interop: 'auto', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },

@@ -24,7 +24,7 @@ try {
     Policy          deploy/${exchange}.yaml's role policy, as that template deploys it
 
   Open the uploader:  ${sandbox.appUrl}
-  (the same app as an SPA bundled by rollup: ${sandbox.spaUrl})
+  (the same app as an SPA bundled by rollup: ${sandbox.spaUrl}; without the AWS SDK: ${sandbox.leanUrl})
 
   Ctrl-C to stop.`);
   let stopping = false;

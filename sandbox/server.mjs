@@ -131,6 +131,7 @@ export async function startSandbox(options = {}) {
   return {
     appUrl: `${app.origin}/s3-uploader/`,
     spaUrl: `${app.origin}/spa/`,
+    leanUrl: `${app.origin}/lean/`,
     authUrl: authOrigin,
     s3Url: gate.url,
     config,

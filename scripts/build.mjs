@@ -4,7 +4,7 @@
 //
 //   node scripts/build.mjs                        every target (npm run build, npm test, npm pack)
 //   node scripts/build.mjs --if-changed           only the targets whose inputs changed since their last build
-//   node scripts/build.mjs --for-start --if-changed   what `npm start` serves: the S3 script build and the SPA
+//   node scripts/build.mjs --for-start --if-changed   what `npm start` serves: the S3 script build, the SPA and the lean uploader
 //
 // "Changed" is judged by content: after a build, every file rollup read (its watch list, node_modules
 // included) is recorded with its size, modification time and SHA-256, next to the config files and the
@@ -21,9 +21,9 @@ import { rollup } from 'rollup';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STAMPS = join(ROOT, 'node_modules/.cache/auth0-aws-delegation/build-stamps.json');
 /** Inputs of every target that rollup does not report as read: its configuration. */
-const CONFIG_FILES = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'rollup.config.mjs', 'examples/spa/rollup.config.mjs', 'scripts/build.mjs'];
+const CONFIG_FILES = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'rollup.config.mjs', 'examples/spa/rollup.config.mjs', 'examples/lean/rollup.config.mjs', 'scripts/build.mjs'];
 /** Outputs `npm start` serves: the uploader's script build, and the SPA with the ESM build it bundles. */
-const FOR_START = ['dist/index.mjs', 'dist/auth0-aws-delegation.s3.umd.min.js', 'examples/spa/dist/app.js'];
+const FOR_START = ['dist/index.mjs', 'dist/auth0-aws-delegation.s3.umd.min.js', 'examples/spa/dist/app.js', 'examples/lean/dist/app.js'];
 
 /** @typedef {import('rollup').RollupOptions & { output: import('rollup').OutputOptions | import('rollup').OutputOptions[] }} Target */
 /** @typedef {{ size: number, mtimeMs: number, sha256: string }} Fingerprint */
@@ -64,11 +64,12 @@ function unchanged(file, recorded) {
   return size === recorded.size && fingerprint(file)?.sha256 === recorded.sha256;
 }
 
-/** Every target, in build order: the SPA bundles dist/index.mjs, so it comes last. */
+/** Every target, in build order: the SPA and the lean uploader bundle dist/, so they come last. */
 async function targets() {
   const { default: library } = await import(join(ROOT, 'rollup.config.mjs'));
   const { default: spa } = await import(join(ROOT, 'examples/spa/rollup.config.mjs'));
-  return /** @type {Target[]} */ ([...library, spa]);
+  const { default: lean } = await import(join(ROOT, 'examples/lean/rollup.config.mjs'));
+  return /** @type {Target[]} */ ([...library, spa, lean]);
 }
 
 /**

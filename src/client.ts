@@ -1,13 +1,14 @@
-import { SingleFlightCache } from './cache';
+import { SingleFlightCache, cacheLimits } from './cache';
 import type { CredentialCache, Loaded } from './cache';
 import { toCachedEntry } from './cached-delegation';
 import type { CachedDelegation } from './cached-delegation';
 import { parseAwsResponse, timing } from './credentials';
 import type { AwsCredentials, DelegationResult } from './credentials';
-import { prepareRequest } from './delegation-request';
+import { checkToken, prepareRequest } from './delegation-request';
 import type { DelegationExtras, DelegationTokenOptions, PreparedRequest } from './delegation-request';
 import { isPlainObject } from './guards';
-import { createIdTokenReader } from './id-token';
+import { assertNotExpired, createIdTokenReader } from './id-token';
+import type { IdTokenIdentity } from './id-token';
 import { resolveOptions } from './options';
 import type { DelegationClientOptions, ResolvedOptions } from './options';
 
@@ -53,6 +54,11 @@ export class DelegationClient {
   /** Server clock minus local clock, from the last response's `Date` header (bounded, see `timing`). */
   #clockOffsetMs = 0;
   readonly #readIdToken = createIdTokenReader();
+  /**
+   * The ID token's expiry of each cached value, learnt when the token was decoded for its request: a hit
+   * checks it without decoding the token again. Weak: it goes with the entry.
+   */
+  readonly #tokenExpiry = new WeakMap<CachedDelegation, number>();
   #clears = 0;
 
   /**
@@ -70,7 +76,7 @@ export class DelegationClient {
    * carries no tab-sharing code.
    */
   protected createCache(options: ResolvedOptions): CredentialCache<CachedDelegation> {
-    return new SingleFlightCache<CachedDelegation>(options.now);
+    return new SingleFlightCache<CachedDelegation>(options.now, cacheLimits(options));
   }
 
   /** The endpoint this client posts to, e.g. `https://tenant.auth0.com/delegation`. */
@@ -134,9 +140,24 @@ export class DelegationClient {
    */
   #cached(options: unknown): Promise<CachedDelegation> {
     const { clientID, now } = this.#options;
+    const request = prepareRequest(clientID, options);
     // A token is refused locally only if it has expired on the page's clock too, never on an offset alone.
-    const request = prepareRequest(clientID, options, (token) => this.#readIdToken(token, now() + Math.min(0, this.#clockOffsetMs)));
-    return this.#cache.get(request.keyText, (signal) => this.#load(request, signal), request.signal);
+    const pageNow = now() + Math.min(0, this.#clockOffsetMs);
+    const hit = this.#cache.peek(request.keyText);
+    const exp = hit === undefined ? undefined : this.#tokenExpiry.get(hit);
+    // A hit on the exact token that earned the entry: its expiry was read when it was decoded.
+    if (hit !== undefined && exp !== undefined && request.signal?.aborted !== true) {
+      assertNotExpired({ sub: '', exp: Number.isFinite(exp) ? exp : undefined }, pageNow);
+      return Promise.resolve(hit);
+    }
+    const identity = checkToken(request.body, (token) => this.#readIdToken(token, pageNow));
+    return this.#cache.get(request.keyText, (signal) => this.#load(request, signal), request.signal).then((value) => this.#remember(value, identity));
+  }
+
+  /** Records the token's expiry next to the value it earned (a refresh token: none). */
+  #remember(value: CachedDelegation, identity: IdTokenIdentity | undefined): CachedDelegation {
+    this.#tokenExpiry.set(value, identity?.exp ?? Number.POSITIVE_INFINITY);
+    return value;
   }
 
   async #load(request: PreparedRequest, signal: AbortSignal): Promise<Loaded<CachedDelegation>> {

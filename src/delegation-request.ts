@@ -91,30 +91,31 @@ export function delegationFields(clientID: string, options: unknown): { fields: 
 }
 
 /**
- * The cached AWS request: v7's fields for `api_type: 'aws'`. The ID token is decoded first, so a bad or
- * expired one sends nothing.
- * @throws {DelegationError} `missing_token`, `malformed_id_token`, `id_token_expired`, `invalid_configuration`
+ * The cached AWS request: v7's fields for `api_type: 'aws'` and the cache key. The ID token is not
+ * decoded here: a cache hit on the exact token needs no decode; a miss calls `checkToken` before
+ * anything is sent, so a bad or expired token sends nothing.
+ * @throws {DelegationError} `missing_token` (also for a refresh token that is not a string), `invalid_configuration`
  */
-export function prepareRequest(clientID: string, options: unknown, readToken: (token: unknown) => IdTokenIdentity): PreparedRequest {
+export function prepareRequest(clientID: string, options: unknown): PreparedRequest {
   const { fields: body, secrets, signal } = delegationFields(clientID, options);
   if (body['api_type'] !== 'aws') {
     // The response of other APIs has no AWS credentials to validate, cache or hand to the AWS SDK.
     throw configurationError('This SDK gets AWS credentials: pass api: "aws".');
   }
-  checkToken(body, readToken);
+  if (!body['id_token'] && typeof body['refresh_token'] !== 'string') {
+    throw new DelegationError({ code: 'missing_token', message: 'refresh_token must be a string.' });
+  }
   // Encoding the key checks the body encodable too (no function, symbol or cycle).
   return { body, keyText: sortedFormBody(body), secrets, signal };
 }
 
 /**
- * An ID token must decode and be unexpired; a refresh token must be a string. Neither is verified here
- * (only the server can): the cache key holds the token itself, never what it claims.
+ * An ID token must decode and be unexpired (its claims are returned); a refresh token has none. Neither
+ * is verified here (only the server can): the cache key holds the token itself, never what it claims.
+ * @throws {DelegationError} `malformed_id_token`, `id_token_expired`
  */
-function checkToken(options: DelegationTokenOptions, readToken: (token: unknown) => IdTokenIdentity): void {
-  if (options.id_token) readToken(options.id_token);
-  else if (typeof options.refresh_token !== 'string') {
-    throw new DelegationError({ code: 'missing_token', message: 'refresh_token must be a string.' });
-  }
+export function checkToken(body: Readonly<Record<string, unknown>>, readToken: (token: unknown) => IdTokenIdentity): IdTokenIdentity | undefined {
+  return body['id_token'] ? readToken(body['id_token']) : undefined;
 }
 
 /** Sorted so that the order in which a caller wrote its options does not split the cache. */

@@ -24,7 +24,7 @@ export function createIdTokenReader(): (token: unknown, nowMs: number) => IdToke
       last = decodeIdToken(token);
       lastToken = token;
     }
-    return checkNotExpired(last, nowMs);
+    return assertNotExpired(last, nowMs);
   };
 }
 
@@ -59,7 +59,11 @@ export function decodePayload(token: string): unknown {
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0))));
 }
 
-function checkNotExpired(identity: IdTokenIdentity, nowMs: number): IdTokenIdentity {
+/**
+ * The identity, when its `exp` has not passed at `nowMs`.
+ * @throws {DelegationError} `id_token_expired`, saying when it expired.
+ */
+export function assertNotExpired(identity: IdTokenIdentity, nowMs: number): IdTokenIdentity {
   const { exp } = identity;
   if (exp !== undefined && exp * 1000 <= nowMs) {
     throw new DelegationError({

@@ -23,6 +23,14 @@ export interface DelegationClientOptions {
   refreshWindowMs?: number;
   /** Time allowed for each HTTP attempt to answer. @default 10000 */
   timeoutMs?: number;
+  /**
+   * The most cache entries (one per token and settings) this client keeps in memory; past it, the least
+   * recently used one is dropped. A page has one user and never gets near it; a server holding one client
+   * for many users caps its memory with it (an entry is about 2 KB). Entries that are no longer fresh
+   * are dropped within one `refreshWindowMs` (at least 1 s) by a timer that does not keep Node alive.
+   * @default 10000
+   */
+  maxEntries?: number;
   /** Retries after a network error, 408, 429 or 5xx (other 4xx are never retried). 0 to 5. @default 2 */
   retries?: number;
   /** The longest `Retry-After` (or `X-RateLimit-Reset`) wait honoured before a retry. @default 30000 */
@@ -57,6 +65,7 @@ export interface ResolvedOptions {
   readonly endpoint: string;
   readonly refreshWindowMs: number;
   readonly timeoutMs: number;
+  readonly maxEntries: number;
   readonly retries: number;
   readonly maxRetryAfterMs: number;
   readonly fetch: typeof globalThis.fetch | undefined;
@@ -67,9 +76,10 @@ export interface ResolvedOptions {
 }
 
 /** Numeric options: [default, minimum, maximum, whole numbers only]. */
-const NUMERIC: Readonly<Record<'refreshWindowMs' | 'timeoutMs' | 'retries' | 'maxRetryAfterMs', readonly [number, number, number, boolean?]>> = {
+const NUMERIC: Readonly<Record<'refreshWindowMs' | 'timeoutMs' | 'maxEntries' | 'retries' | 'maxRetryAfterMs', readonly [number, number, number, boolean?]>> = {
   refreshWindowMs: [10 * 60_000, 0, Number.MAX_SAFE_INTEGER],
   timeoutMs: [10_000, 1, 2_147_483_647],
+  maxEntries: [10_000, 1, Number.MAX_SAFE_INTEGER, true],
   retries: [2, 0, 5, true],
   maxRetryAfterMs: [30_000, 0, 2_147_483_647],
 };

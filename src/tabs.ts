@@ -1,4 +1,4 @@
-import { SingleFlightCache, abortedError } from './cache';
+import { SingleFlightCache, abortedError, cacheLimits } from './cache';
 import type { CredentialCache, Loaded } from './cache';
 import { fromShared, toShared } from './cached-delegation';
 import type { CachedDelegation } from './cached-delegation';
@@ -20,7 +20,7 @@ const PREFIX = 'auth0-aws-delegation';
 export function createCache(options: ResolvedOptions): CredentialCache<CachedDelegation> {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
   const shared = options.shareAcrossTabs && typeof BroadcastChannel === 'function' && locks !== undefined && globalThis.crypto?.subtle !== undefined;
-  return shared ? new TabCache(options.now, settingsOf(options), locks) : new SingleFlightCache<CachedDelegation>(options.now);
+  return shared ? new TabCache(options, locks) : new SingleFlightCache<CachedDelegation>(options.now, cacheLimits(options));
 }
 
 /**
@@ -54,11 +54,12 @@ class TabCache implements CredentialCache<CachedDelegation> {
   /** When this tab last cleared or heard a clear: answers to requests started earlier are dropped. */
   #clearedAt = -Infinity;
 
-  constructor(now: () => number, settings: string, locks: LockManager) {
-    this.#now = now;
+  constructor(options: ResolvedOptions, locks: LockManager) {
+    const settings = settingsOf(options);
+    this.#now = options.now;
     this.#settings = settings;
     this.#locks = locks;
-    this.#cache = new SingleFlightCache(now);
+    this.#cache = new SingleFlightCache(options.now, cacheLimits(options));
     this.#channel = digest(settings).then((name) => {
       const channel = new BroadcastChannel(`${PREFIX} ${name}`);
       channel.onmessage = ({ data }: MessageEvent<unknown>) => this.#receive(readMessage(data));
@@ -66,6 +67,10 @@ class TabCache implements CredentialCache<CachedDelegation> {
       (channel as { unref?: () => void }).unref?.();
       return channel;
     }, () => undefined);
+  }
+
+  peek(key: string): CachedDelegation | undefined {
+    return this.#cache.peek(key);
   }
 
   get(key: string, load: Load, signal?: AbortSignal): Promise<CachedDelegation> {

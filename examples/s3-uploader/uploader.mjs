@@ -1,7 +1,8 @@
 // The per-user S3 folder uploader: sign in with Auth0 (or the sandbox), get AWS credentials through
 // /delegation, and upload, list, download and delete files under `{sub}/` in the bucket, straight from
-// the browser. One module serves both examples: the script-tag page passes the S3 bundle's global, the
-// SPA passes what it imported from npm. The ID token is kept in memory only.
+// the browser. One module serves every example: the script-tag page passes the S3 bundle's global, the
+// SPA what it imported from npm, each with a storage (the AWS SDK's, or the lean fetch entry's: see
+// storage-aws-sdk.mjs and storage-fetch.mjs). The ID token is kept in memory only.
 
 const MARKUP = `
   <header>
@@ -40,13 +41,14 @@ const MARKUP = `
 
 /**
  * Renders the uploader into `root` and wires it to `sdk`.
- * @param {object} sdk DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, S3Client, Upload,
- *   ListObjectsV2Command, GetObjectCommand, DeleteObjectCommand, and webIdentity / cognitoIdentityPool
- *   when config.exchange asks for them
+ * @param {object} sdk DelegationClient, and webIdentity / cognitoIdentityPool when config.exchange asks
+ *   for them; what `storage` needs (the AWS SDK's S3Client and commands, or the fetch entry's functions)
  * @param {{ domain: string, clientID: string, bucket: string, region: string, s3Endpoint?: string, exchange?: object }} config
  * @param {HTMLElement} root
+ * @param {Function} storage how files are stored: `awsSdkStorage` (storage-aws-sdk.mjs) or `fetchStorage`
+ *   (storage-fetch.mjs), called with (sdk, client, config, { idToken, onRefreshError })
  */
-export function startUploader(sdk, config, root) {
+export function startUploader(sdk, config, root, storage) {
   root.innerHTML = MARKUP;
   var $ = function (id) { return document.getElementById(id); };
   var session = null; // { idToken, sub, exp, folder }
@@ -55,19 +57,10 @@ export function startUploader(sdk, config, root) {
   var origin = /^https?:\/\//.test(config.domain) ? config.domain : 'https://' + config.domain;
   var exchange = exchangeFrom(config.exchange);
   var client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain }, exchange ? { exchange: exchange } : {}));
-  var s3 = new sdk.S3Client({
-    region: config.region,
-    // Checksums only where S3 requires them: with the default, File and Blob bodies fail in browsers.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    endpoint: config.s3Endpoint,
-    forcePathStyle: Boolean(config.s3Endpoint),
-    credentials: sdk.fromDelegation(client, {
-      idToken: function () { return session ? session.idToken : ''; },
-      onRefreshError: function () { showMessage('Could not renew your storage access; still using the current one.', 'info'); },
-    }),
+  var files = storage(sdk, client, config, {
+    idToken: function () { return session ? session.idToken : ''; },
+    onRefreshError: function () { showMessage('Could not renew your storage access; still using the current one.', 'info'); },
   });
-  s3.middlewareStack.use(sdk.getExpiredTokenRecoveryPlugin(s3.config));
 
   // config.exchange: leave it out for Auth0's /delegation; { type: 'web-identity', roleArn, region } for STS
   // AssumeRoleWithWebIdentity; { type: 'cognito', identityPoolId } for a Cognito identity pool (optional
@@ -125,10 +118,10 @@ export function startUploader(sdk, config, root) {
   // ---- listing ----
   function refreshList() {
     var prefix = session.folder;
-    return s3.send(new sdk.ListObjectsV2Command({ Bucket: config.bucket, Prefix: prefix }))
-      .then(function (result) {
+    return files.list(prefix)
+      .then(function (contents) {
         showCredentials();
-        var rows = (result.Contents || []).sort(function (a, b) { return b.LastModified - a.LastModified; });
+        var rows = contents.sort(function (a, b) { return b.LastModified - a.LastModified; });
         var body = $('listing');
         body.textContent = '';
         if (rows.length === 0) body.innerHTML = '<tr><td colspan="4" class="muted">No files yet.</td></tr>';
@@ -153,8 +146,7 @@ export function startUploader(sdk, config, root) {
   }
 
   function download(key, name) {
-    s3.send(new sdk.GetObjectCommand({ Bucket: config.bucket, Key: key }))
-      .then(function (result) { return result.Body.transformToByteArray().then(function (bytes) { return new Blob([bytes], { type: result.ContentType }); }); })
+    files.download(key)
       .then(function (blob) {
         var link = document.createElement('a');
         link.href = URL.createObjectURL(blob);
@@ -169,7 +161,7 @@ export function startUploader(sdk, config, root) {
 
   function remove(key, name, button) {
     button.disabled = true;
-    s3.send(new sdk.DeleteObjectCommand({ Bucket: config.bucket, Key: key }))
+    files.remove(key)
       .then(refreshList)
       .then(function () { showMessage('Deleted ' + name + '.', 'info'); })
       .catch(function (error) { button.disabled = false; showError(error); });
@@ -191,18 +183,12 @@ export function startUploader(sdk, config, root) {
     var percent = item.querySelector('.percent');
     bar.setAttribute('aria-label', 'Uploading ' + file.name);
     $('uploads').append(item);
-    var upload = new sdk.Upload({
-      client: s3,
-      params: { Bucket: config.bucket, Key: session.folder + file.name, Body: file, ContentType: file.type || 'application/octet-stream' },
-      queueSize: 3,
-      partSize: 5 * 1024 * 1024,
-    });
-    upload.on('httpUploadProgress', function (progress) {
-      var value = progress.total ? Math.floor((progress.loaded / progress.total) * 100) : 0;
+    var onProgress = function (loaded, total) {
+      var value = total ? Math.floor((loaded / total) * 100) : 0;
       bar.value = value;
       percent.textContent = value + '%';
-    });
-    return upload.done().then(
+    };
+    return files.upload(session.folder + file.name, file, onProgress).then(
       function () { bar.value = 100; percent.textContent = '100%'; percent.className = 'percent done'; },
       function (error) { percent.textContent = 'Failed'; percent.className = 'percent failed'; showError(error); throw error; },
     );

@@ -5,8 +5,9 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin } from 'auth0-aws-delegation';
 import { cognitoIdentityPool } from 'auth0-aws-delegation/cognito';
 import { webIdentity } from 'auth0-aws-delegation/web-identity';
+import { awsSdkStorage } from '../s3-uploader/storage-aws-sdk.mjs';
 import { startUploader } from '../s3-uploader/uploader.mjs';
 
 // An app that uses one exchange imports only that one; this example runs in all three (config.js says which).
 const sdk = { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, webIdentity, cognitoIdentityPool, S3Client, Upload, ListObjectsV2Command, GetObjectCommand, DeleteObjectCommand };
-startUploader(sdk, window.UPLOADER_CONFIG, document.getElementById('app'));
+startUploader(sdk, window.UPLOADER_CONFIG, document.getElementById('app'), awsSdkStorage);

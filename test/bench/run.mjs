@@ -3,7 +3,9 @@
 // bench-results.json. Only budgets, counts and ratios can fail the run; absolute times are reported.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { uploadAppWeights } from './app-sizes.mjs';
 import { cacheHitCost } from './cache-cost.mjs';
+import { cacheScale } from './cache-scale.mjs';
 import { firstS3Byte } from './first-byte.mjs';
 import { delegationRequests } from './requests.mjs';
 import { s3Overhead } from './s3-overhead.mjs';
@@ -17,6 +19,8 @@ const FIGURES = [
   ['4. S3 throughput against the local verifying S3, interleaved A/B (median, p10-p90)', s3Overhead],
   ['5. Cold page in Chromium: delegation round trips before the first S3 byte', firstS3Byte],
   ['6. A newcomer\'s first screen: npm install && npm start on a fresh clone, then npm start again (seconds)', startTimes],
+  ['7. What a page ships to sign in, get credentials and upload into its folder (esbuild --bundle --minify, gzip -9 bytes)', uploadAppWeights],
+  ['8. One client for many users: the cache as users grow (ratios from this run)', cacheScale],
 ];
 
 const started = Date.now();
@@ -24,16 +28,21 @@ const started = Date.now();
 const results = { date: new Date().toISOString(), node: process.version };
 /** @type {{ check: string, value: unknown, pass: boolean }[]} */
 const checks = [];
-for (const [title, measure] of /** @type {[string, () => Promise<{ rows: object[], checks: any[] }>][]} */ (FIGURES)) {
+/** Gaps and limits the figures state, reported next to the checks. @type {string[]} */
+const notes = [];
+for (const [title, measure] of /** @type {[string, () => Promise<{ rows: object[], checks: any[], notes?: string[] }>][]} */ (FIGURES)) {
   const figure = await measure();
   console.log(`\n${title}`);
   console.table(figure.rows);
   results[title] = figure.rows;
   checks.push(...figure.checks);
+  notes.push(...(figure.notes ?? []));
 }
 console.log('\nChecks (budgets, counts, ratios)');
 console.table(checks.map(({ check, value, pass }) => ({ check, value, result: pass ? 'pass' : 'FAIL' })));
 results['checks'] = checks;
+if (notes.length > 0) console.log(`\nNotes\n${notes.map((note) => `- ${note}`).join('\n')}`);
+results['notes'] = notes;
 results['seconds'] = Math.round((Date.now() - started) / 1000);
 writeFileSync(join(process.cwd(), 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nWrote bench-results.json in ${results['seconds']} s.`);

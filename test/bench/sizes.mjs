@@ -1,6 +1,8 @@
 // @ts-check
-// Figure 1: bundle weight. Raw, gzip (-9) and brotli bytes of every built bundle and of a tree-shaken
-// app that imports DelegationClient + fromDelegation only; the app must contain no AWS SDK code.
+// Figure 1: bundle weight. Raw, gzip (-9) and brotli bytes of every built bundle (the script builds), and
+// of apps as bundler users get them: the entry plus everything it pulls in, bundled and minified by
+// rollup (terser) and by esbuild, from the npm build (dist/*.mjs). An app that imports DelegationClient
+// + fromDelegation must contain no AWS SDK code.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
@@ -9,6 +11,7 @@ import json from '@rollup/plugin-json';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { rollup } from 'rollup';
+import { esbuildApp } from './app-sizes.mjs';
 import { UMD_CORE_BUDGET } from './budgets.mjs';
 
 const DIST = join(import.meta.dirname, '../../dist');
@@ -68,13 +71,25 @@ async function exchangeApp(name, withS3) {
   return { entry: entryChunk, lazyCode: lazy.map((chunk) => chunk.code).join('\n'), lazyCount: lazy.length };
 }
 
+/** Apps as a bundler user writes them: what each imports, used so that nothing is shaken off. */
+const BUNDLER_APPS = {
+  'DelegationClient + fromDelegation': "import { DelegationClient, fromDelegation } from 'auth0-aws-delegation';\nexport const app = [DelegationClient, fromDelegation];\n",
+  'DelegationClient + the fetch entry (signedFetch, s3Folder, the four operations)': "import { DelegationClient } from 'auth0-aws-delegation';\nimport { signedFetch, s3Folder, putObject, getObject, listObjects, deleteObject } from 'auth0-aws-delegation/fetch';\nexport const app = [DelegationClient, signedFetch, s3Folder, putObject, getObject, listObjects, deleteObject];\n",
+  'the v7 facade (Auth0)': "import { Auth0 } from 'auth0-aws-delegation';\nexport const app = [Auth0];\n",
+};
+
 export async function bundleWeights() {
   const rows = readdirSync(DIST)
     .filter((file) => /\.(m?js|cjs)$/.test(file))
     .sort()
     .map((file) => ({ bundle: file, ...weigh(readFileSync(join(DIST, file))) }));
+  // Checked below for AWS SDK modules; weighed with the other apps.
   const app = await treeShakenApp();
-  rows.push({ bundle: 'app: DelegationClient + fromDelegation (ESM, tree-shaken, minified)', ...weigh(app.code) });
+  for (const [label, source] of Object.entries(BUNDLER_APPS)) {
+    const [chunk] = await bundleApp(source.replaceAll('auth0-aws-delegation/fetch', join(DIST, 'fetch.mjs')).replaceAll("'auth0-aws-delegation'", JSON.stringify(join(DIST, 'index.mjs'))));
+    rows.push({ bundle: `app: ${label} (rollup + terser)`, ...weigh(chunk?.code ?? '') });
+    rows.push({ bundle: `app: ${label} (esbuild --minify)`, ...weigh((await esbuildApp({ source })).code) });
+  }
   /** @type {{ check: string, value: unknown, pass: boolean }[]} */
   const exchangeChecks = [];
   for (const name of /** @type {(keyof typeof EXCHANGES)[]} */ (Object.keys(EXCHANGES))) {

@@ -115,6 +115,18 @@ describe('the script builds define their globals', () => {
     expect(read('cognito.mjs')).toMatch(/@aws-sdk/);
   });
 
+  it('the fetch entry carries aws4fetch (its notice kept) and imports nothing outside the package; the main entry has no signer', () => {
+    const staticImports = (text: string) => [...text.matchAll(/^import .* from '([^']+)';$/gm)].map((match) => match[1]!);
+    const fetchEntry = read('fetch.mjs');
+    expect(staticImports(fetchEntry).filter((id) => !id.startsWith('./'))).toEqual([]);
+    expect(fetchEntry).toContain('aws4fetch 1.0.20 | (c) Michael Hart | MIT License');
+    expect(fetchEntry).toContain('AWS4-HMAC-SHA256');
+    expect(read('fetch.cjs')).toContain('AWS4-HMAC-SHA256');
+    expect(read('index.mjs')).not.toContain('AWS4-HMAC-SHA256');
+    // One copy of the client's internals: the entry reuses the main entry's chunks.
+    expect(staticImports(fetchEntry).every((id) => id.startsWith('./chunks/'))).toBe(true);
+  });
+
   it('the UMD core has neither the other exchanges nor tab sharing, and takes an exchange value', () => {
     const core = read('auth0-aws-delegation.umd.min.js');
     for (const text of ['AssumeRoleWithWebIdentity', 'Cognito', 'BroadcastChannel', 'navigator.locks']) expect(core).not.toContain(text);

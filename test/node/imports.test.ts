@@ -63,5 +63,8 @@ describe('imports among the files of src/', () => {
     }
     expect(core).not.toContain('tabs.ts');
     expect(main).toContain('tabs.ts');
+    // The signed fetch lives behind its own entry.
+    expect([...main, ...core].filter((file) => file.startsWith('fetch/'))).toEqual([]);
+    expect([...reach(graph, join(SRC, 'entries/fetch.ts'))].map(name)).toContain('fetch/sign.ts');
   });
 });

@@ -1,0 +1,9 @@
+// The uploader without the AWS SDK: the same page as the SPA, storing files through
+// `auth0-aws-delegation/fetch` (a SigV4 fetch on the client's credentials). esbuild bundles it
+// (examples/lean/build.mjs, run by `npm run build`); `npm run bench` weighs it against the SPA and Amplify.
+import { DelegationClient } from 'auth0-aws-delegation';
+import { deleteObject, getObject, listObjects, putObject, s3Folder, signedFetch } from 'auth0-aws-delegation/fetch';
+import { fetchStorage } from '../s3-uploader/storage-fetch.mjs';
+import { startUploader } from '../s3-uploader/uploader.mjs';
+
+startUploader({ DelegationClient, signedFetch, s3Folder, putObject, getObject, listObjects, deleteObject }, window.UPLOADER_CONFIG, document.getElementById('app'), fetchStorage);

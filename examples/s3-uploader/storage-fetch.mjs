@@ -1,0 +1,29 @@
+// The uploader's storage without the AWS SDK: `auth0-aws-delegation/fetch`'s signed fetch and s3Folder
+// (one PUT per file, with progress from XMLHttpRequest).
+
+/**
+ * @param {object} sdk signedFetch, s3Folder, putObject, getObject, listObjects, deleteObject
+ * @param {object} client the DelegationClient
+ * @param {{ bucket: string, region: string, s3Endpoint?: string }} config
+ * @param {{ idToken: () => string, onRefreshError: () => void }} session
+ */
+export function fetchStorage(sdk, client, config, session) {
+  var s3fetch = sdk.signedFetch(client, Object.assign({ region: config.region }, session));
+  // The uploader names objects by whole key (`{folder}{name}`): split at the last slash.
+  function folderOf(key) {
+    return sdk.s3Folder(s3fetch, { bucket: config.bucket, folder: key.slice(0, key.lastIndexOf('/') + 1), endpoint: config.s3Endpoint });
+  }
+  function nameOf(key) { return key.slice(key.lastIndexOf('/') + 1); }
+  return {
+    list: function (prefix) {
+      return sdk.listObjects(folderOf(prefix)).then(function (page) {
+        return page.objects.map(function (object) { return { Key: object.key, Size: object.size, LastModified: object.lastModified }; });
+      });
+    },
+    download: function (key) { return sdk.getObject(folderOf(key), nameOf(key)).then(function (response) { return response.blob(); }); },
+    remove: function (key) { return sdk.deleteObject(folderOf(key), nameOf(key)); },
+    upload: function (key, file, onProgress) {
+      return sdk.putObject(folderOf(key), nameOf(key), file, { contentType: file.type || 'application/octet-stream', onProgress: onProgress });
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/** What a refused request says about what would make it pass: new credentials, or the server's clock. */
+export interface Refusal {
+  /** S3's `<Code>`, e.g. `ExpiredToken`. */
+  readonly code: string;
+  /** The credentials were refused before their time: ask for new ones. */
+  readonly credentials: boolean;
+  /** The server's clock (ms) when it refused the request's time. */
+  readonly serverTimeMs: number | undefined;
+}
+
+/** Codes for which new credentials would pass (STS credentials refused before their expiry). */
+const CREDENTIAL_CODES = ['ExpiredToken', 'InvalidToken', 'TokenRefreshRequired'];
+
+/** S3's error code from an XML error body, or `undefined`. */
+export function errorCode(text: string): string | undefined {
+  return /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+}
+
+/**
+ * Whether `response` is a refusal that one more attempt could turn around: an `ExpiredToken` (or
+ * `InvalidToken`) for credentials that were still believed valid, or `RequestTimeTooSkewed` (a page
+ * clock that is off). Reads a copy of the body of 400 and 403 answers only.
+ */
+export async function refusalOf(response: Response): Promise<Refusal | undefined> {
+  if (response.status !== 400 && response.status !== 403) return undefined;
+  const text = await response.clone().text().catch(() => '');
+  const code = errorCode(text) ?? '';
+  if (CREDENTIAL_CODES.includes(code)) return { code, credentials: true, serverTimeMs: undefined };
+  if (code !== 'RequestTimeTooSkewed') return undefined;
+  // S3 names its time in the body; the Date header is the other witness (exposed by CORS or not).
+  const serverTimeMs = Date.parse(/<ServerTime>([^<]*)<\/ServerTime>/.exec(text)?.[1] ?? response.headers.get('date') ?? '');
+  return Number.isNaN(serverTimeMs) ? undefined : { code, credentials: false, serverTimeMs };
+}

@@ -1,0 +1,38 @@
+import { AwsV4Signer } from 'aws4fetch';
+import type { AwsCredentialIdentity } from '@smithy/types';
+
+/** A request ready to go out: what is signed and what is sent. */
+export interface Outgoing {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Headers;
+  readonly body: BodyInit | null | undefined;
+}
+
+/** Where the signature is valid: the AWS region and service of the endpoint. */
+export interface SigningScope {
+  readonly region: string;
+  readonly service: string;
+}
+
+/**
+ * The request with SigV4 headers (aws4fetch's `AwsV4Signer`): `Authorization`, `X-Amz-Date`, the session
+ * token, and for S3 `X-Amz-Content-Sha256: UNSIGNED-PAYLOAD` (the body is not read, so a `Blob` signs as
+ * cheaply as a string). Signed at `nowMs`, the local clock corrected by what S3 said of it.
+ */
+export async function signRequest(request: Outgoing, credentials: AwsCredentialIdentity, scope: SigningScope, nowMs: number): Promise<Outgoing> {
+  const signer = new AwsV4Signer({
+    method: request.method,
+    url: request.url,
+    headers: new Headers(request.headers),
+    body: request.body as BodyInit,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken,
+    region: scope.region,
+    service: scope.service,
+    datetime: new Date(nowMs).toISOString().replace(/[:-]|\.\d{3}/g, ''),
+  });
+  const signed = await signer.sign();
+  return { method: signed.method, url: signed.url.toString(), headers: signed.headers, body: request.body };
+}

@@ -1,0 +1,134 @@
+// @ts-check
+// Figure 8: a cache that scales (a server holding one DelegationClient for many users). Ratios from this
+// run: the cost of adding a user at 100,000 entries against 1,000 (goal <= 1.5x); heap with maxEntries N
+// as users grow past N (goal: flat), next to the same client without a bound; the median lookup for
+// alternating users against one user's (goal <= 2x).
+import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { DelegationClient } from '../../dist/index.mjs';
+import { idTokenFor } from './fixtures.mjs';
+import { median, spread } from './stats.mjs';
+
+setFlagsFromString('--expose-gc');
+const gc = /** @type {() => void} */ (runInNewContext('gc'));
+const BATCH = 1_000;
+
+/** An endpoint that answers at once (no timer), so that the client's own costs are what is measured. */
+function instantFetch() {
+  let count = 0;
+  const expiration = new Date(Date.now() + 3_600_000).toISOString();
+  /** @type {typeof globalThis.fetch} */
+  return async () => {
+    count++;
+    const body = { Credentials: { AccessKeyId: `ASIA${String(count).padStart(16, '0')}`, SecretAccessKey: `secret-${count}-0123456789abcdefghij`, SessionToken: `session-${count}-${'x'.repeat(600)}`, Expiration: expiration } };
+    return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json', date: new Date().toUTCString() } });
+  };
+}
+
+/** @param {number} maxEntries */
+const newClient = (maxEntries) => new DelegationClient({ clientID: 'bench', domain: 'tenant.auth0.com', fetch: instantFetch(), maxEntries, shareAcrossTabs: false });
+const tokens = (/** @type {number} */ from, /** @type {number} */ count) => Array.from({ length: count }, (_, index) => idTokenFor(`auth0|user${from + index}`));
+
+/** Adds `count` users in batches; answers microseconds per added user of each batch. @param {DelegationClient} client @param {number} from @param {number} count */
+async function addUsers(client, from, count) {
+  const perUser = [];
+  for (let start = from; start < from + count; start += BATCH) {
+    const batch = tokens(start, BATCH);
+    const began = performance.now();
+    await Promise.all(batch.map((idToken) => client.getCredentials({ idToken })));
+    perUser.push(((performance.now() - began) * 1000) / BATCH);
+  }
+  return perUser;
+}
+
+async function addCost() {
+  const client = newClient(1_000_000);
+  await addUsers(client, 0, 1_000);
+  const at1k = await addUsers(client, 1_000, 5 * BATCH);
+  await addUsers(client, 6_000, 94_000);
+  const at100k = await addUsers(client, 100_000, 5 * BATCH);
+  client.clearCache();
+  return { at1k, at100k };
+}
+
+const heapMiB = () => {
+  gc();
+  return process.memoryUsage().heapUsed / 1_048_576;
+};
+
+/** Heap after N, 2N and 5N users with maxEntries N, and without a bound. @param {number} n */
+async function heapGrowth(n) {
+  const rows = [];
+  for (const [label, bound] of /** @type {const} */ ([[`maxEntries ${n}`, n], ['no bound (baseline)', 1_000_000]])) {
+    const before = heapMiB();
+    const client = newClient(bound);
+    const heap = [];
+    let added = 0;
+    for (const target of [n, 2 * n, 5 * n]) {
+      await addUsers(client, added, target - added);
+      added = target;
+      heap.push(heapMiB() - before);
+    }
+    client.clearCache();
+    rows.push({ label, heap });
+  }
+  return rows;
+}
+
+/** Microseconds per lookup, per sample. @param {() => Promise<unknown>} call */
+async function microsPerCall(call, calls = 5_000, samples = 21) {
+  for (let index = 0; index < calls; index++) await call();
+  const result = [];
+  for (let sample = 0; sample < samples; sample++) {
+    const began = performance.now();
+    for (let index = 0; index < calls; index++) await call();
+    result.push(((performance.now() - began) * 1000) / calls);
+  }
+  return result;
+}
+
+async function lookups() {
+  const client = newClient(10_000);
+  const users = tokens(0, 1_000);
+  await Promise.all(users.map((idToken) => client.getCredentials({ idToken })));
+  const same = users[0] ?? '';
+  let next = 0;
+  const sameUser = await microsPerCall(() => client.getCredentials({ idToken: same }));
+  const alternating = await microsPerCall(() => client.getCredentials({ idToken: users[next++ % users.length] }));
+  client.clearCache();
+  return { sameUser, alternating };
+}
+
+export async function cacheScale() {
+  const { at1k, at100k } = await addCost();
+  const addRatio = median(at100k) / median(at1k);
+  const n = 10_000;
+  const growth = await heapGrowth(n);
+  const bounded = growth[0]?.heap ?? [];
+  const flat = (bounded[2] ?? Infinity) / (bounded[0] ?? 1);
+  const { sameUser, alternating } = await lookups();
+  const lookupRatio = median(alternating) / median(sameUser);
+  const rows = [
+    { measure: 'add a user at 1,000 entries, us (median, p10-p90)', value: spread(at1k, 1), ratio: '1.00' },
+    { measure: 'add a user at 100,000 entries, us', value: spread(at100k, 1), ratio: addRatio.toFixed(2) },
+    ...growth.map(({ label, heap }) => ({ measure: `heap MiB at ${n} / ${2 * n} / ${5 * n} users, ${label}`, value: heap.map((mib) => mib.toFixed(1)).join(' / '), ratio: ((heap[2] ?? 0) / (heap[0] ?? 1)).toFixed(2) })),
+    { measure: 'lookup, the same user again, us', value: spread(sameUser, 3), ratio: '1.00' },
+    { measure: 'lookup, 1,000 users in turn, us', value: spread(alternating, 3), ratio: lookupRatio.toFixed(2) },
+  ];
+  return {
+    rows,
+    checks: [
+      { check: 'add-user cost at 100,000 entries / at 1,000 <= 1.5', value: addRatio.toFixed(2), pass: addRatio <= 1.5 },
+      { check: `heap with maxEntries ${n}: ${5 * n} users / ${n} users <= 1.2 (flat)`, value: flat.toFixed(2), pass: flat <= 1.2 },
+      { check: 'lookup median, alternating users / same user <= 2', value: lookupRatio.toFixed(2), pass: lookupRatio <= 2 },
+    ],
+  };
+}
+
+// Run alone: node test/bench/cache-scale.mjs
+if (process.argv[1] === import.meta.filename) {
+  const { rows, checks } = await cacheScale();
+  console.table(rows);
+  console.table(checks);
+}

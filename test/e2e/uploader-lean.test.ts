@@ -1,0 +1,101 @@
+// The lean uploader (no AWS SDK: `auth0-aws-delegation/fetch`) as a newcomer uses it: the same page and
+// the same steps as the AWS SDK uploader (uploader.test.ts), against `npm start`'s sandbox, in Chromium.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../../sandbox/server.mjs';
+import { ARTIFACTS, launchChromium } from './browser';
+
+let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+let browser: Browser;
+const SMALL = Buffer.from('Quarterly notes from Alice \u2713\n');
+const BIG = Buffer.from(Uint8Array.from({ length: 6 * 1024 * 1024 + 123 }, (_, index) => (index * 31) % 251));
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0 });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.stop();
+});
+
+async function signIn(page: Page, user: string): Promise<void> {
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/authorize\?/);
+  await page.getByLabel('User id').fill(user);
+  await page.getByLabel('User id').press('Enter');
+  await page.getByText(`Signed in as ${user}`).waitFor();
+  await page.locator('#listing').getByText(/No files yet|\d+(\.\d)? (B|KB|MB)/).first().waitFor();
+}
+
+const listedNames = (page: Page) => page.locator('#listing td.name').allTextContents();
+
+describe('the lean uploader (signed fetch, no AWS SDK) against the sandbox', () => {
+  it('Alice uploads (with progress), sees, downloads and deletes her files; after sign-out Bob sees none of them', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, acceptDownloads: true });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+    const s3Requests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().startsWith(sandbox.s3Url)) s3Requests.push(`${request.method()} ${new URL(request.url()).pathname}`);
+    });
+    // Every value the big file's progress bar takes, as the page sets it.
+    await page.addInitScript(() => {
+      const values: number[] = [];
+      (window as unknown as { progressValues: number[] }).progressValues = values;
+      const descriptor = Object.getOwnPropertyDescriptor(HTMLProgressElement.prototype, 'value')!;
+      Object.defineProperty(HTMLProgressElement.prototype, 'value', { ...descriptor, set(value: number) { values.push(value); descriptor.set!.call(this, value); } });
+    });
+    await page.goto(sandbox.leanUrl);
+    await signIn(page, 'auth0|lean-alice');
+    const first = sandbox.stats.delegation.issued;
+    await expect.poll(() => page.locator('#folder').textContent()).toBe('auth0|lean-alice/');
+
+    await page.setInputFiles('#files', [
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: SMALL },
+      { name: 'photos.bin', mimeType: 'application/octet-stream', buffer: BIG },
+    ]);
+    await page.waitForFunction(() => [...document.querySelectorAll('.uploads .percent')].filter((cell) => cell.textContent === '100%').length === 2, null, { timeout: 90_000 });
+    await page.locator('#listing td.name', { hasText: 'photos.bin' }).waitFor();
+    expect((await listedNames(page)).sort()).toEqual(['notes.txt', 'photos.bin']);
+    await page.screenshot({ path: join(ARTIFACTS, 'lean-after-upload.png') });
+    // Progress came from the upload itself (XMLHttpRequest), ending at 100.
+    const values = await page.evaluate(() => (window as unknown as { progressValues: number[] }).progressValues);
+    expect(values.at(-1)).toBe(100);
+    expect(values.some((value) => value > 0 && value < 100) || values.filter((value) => value === 100).length >= 2).toBe(true);
+    // One PUT per file, no multipart, no AWS SDK request shapes.
+    expect(s3Requests.filter((line) => line.startsWith('PUT'))).toEqual(expect.arrayContaining(['PUT /uploads/auth0%7Clean-alice/notes.txt', 'PUT /uploads/auth0%7Clean-alice/photos.bin']));
+
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download notes.txt' }).click();
+    const download = await downloading;
+    expect(readFileSync((await download.path())!)).toEqual(SMALL);
+
+    await page.getByRole('button', { name: 'Delete photos.bin' }).click();
+    await page.getByText('Deleted photos.bin.').waitFor();
+    await expect.poll(() => listedNames(page)).toEqual(['notes.txt']);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('Not signed in').waitFor();
+    const before = sandbox.stats.delegation.issued;
+    await signIn(page, 'auth0|lean-bob');
+    expect(sandbox.stats.delegation.issued).toBe(before + 1);
+    expect(await page.locator('#listing').textContent()).toContain('No files yet.');
+    expect(pageErrors).toEqual([]);
+    expect(sandbox.stats.delegation.issued).toBe(first + 1);
+    await context.close();
+  });
+
+  it('its bundle has no AWS SDK and no v7 facade', () => {
+    const bundle = readFileSync(join(__dirname, '../../examples/lean/dist/app.js'), 'utf8');
+    expect(bundle).toContain('AWS4-HMAC-SHA256');
+    expect(bundle).not.toMatch(/@aws-sdk|smithy|S3Client/);
+    expect(bundle).not.toContain('callbackOnLocationHash');
+  });
+});
