@@ -1,0 +1,31 @@
+// S3 straight from the test process, past any page: a user's credentials from the sandbox's
+// /delegation, an S3Client on them (or on the bucket owner's), and seeding many objects at once.
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { startSandbox } from '../../sandbox/server.mjs';
+
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+interface Keys { accessKeyId: string; secretAccessKey: string; sessionToken: string }
+
+/** A user's AWS credentials, as /delegation hands them to the page. */
+export async function userCredentials(sandbox: Sandbox, sub: string): Promise<Keys> {
+  const idToken = await sandbox.identity.issue(sub);
+  const response = await fetch(`${sandbox.authUrl}/delegation`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ client_id: sandbox.config.clientID, grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', target: sandbox.config.clientID, api_type: 'aws', id_token: idToken }),
+  });
+  const { Credentials } = (await response.json()) as { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string } };
+  return { accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken };
+}
+
+export function s3ClientFor(sandbox: Sandbox, credentials: Keys, options: { maxAttempts?: number } = {}): S3Client {
+  return new S3Client({ region: 'us-east-1', endpoint: sandbox.s3Url, forcePathStyle: true, credentials, requestChecksumCalculation: 'WHEN_REQUIRED', ...options });
+}
+
+/** Puts `count` small objects named by `name(i)` under `folder`, a few at a time. */
+export async function seedObjects(client: S3Client, folder: string, count: number, name: (index: number) => string): Promise<void> {
+  const indexes = Array.from({ length: count }, (_, index) => index);
+  for (let start = 0; start < count; start += 25) {
+    await Promise.all(indexes.slice(start, start + 25).map((index) => client.send(new PutObjectCommand({ Bucket: 'uploads', Key: folder + name(index), Body: `file ${index}\n` }))));
+  }
+}
