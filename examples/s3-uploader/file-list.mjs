@@ -63,7 +63,11 @@ export function fileList({ sdk, s3, bucket, ui, onShare }) {
     const check = row.querySelector('input');
     check.checked = selected.has(object.Key);
     check.setAttribute('aria-label', 'Select ' + name);
-    check.addEventListener('change', () => { (check.checked ? selected.add(object.Key) : selected.delete(object.Key)); updateBulk(); });
+    check.addEventListener('change', () => {
+      if (check.checked) selected.add(object.Key);
+      else selected.delete(object.Key);
+      updateBulk();
+    });
     row.cells[1].textContent = name;
     row.cells[2].textContent = formatSize(object.Size);
     row.cells[3].textContent = new Date(object.LastModified).toLocaleString();
@@ -142,7 +146,10 @@ export function fileList({ sdk, s3, bucket, ui, onShare }) {
   }
 
   function selectAll(on) {
-    for (const object of matching()) (on ? selected.add(object.Key) : selected.delete(object.Key));
+    for (const object of matching()) {
+      if (on) selected.add(object.Key);
+      else selected.delete(object.Key);
+    }
     render();
   }
 
