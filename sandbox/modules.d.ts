@@ -1,4 +1,5 @@
-// s3rver ships no types; the gate uses its constructor, configureBuckets() and Koa's callback().
+// s3rver ships no types; the gate uses its constructor, configureBuckets(), Koa's callback() and its
+// store (DeleteObjects, which the gate answers itself: s3-extras.mjs).
 declare module 's3rver' {
   import type { IncomingMessage, ServerResponse } from 'node:http';
   interface S3rverOptions {
@@ -10,6 +11,7 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     configureBuckets(): Promise<void>;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    store: { existsObject(bucket: string, key: string): Promise<boolean>; deleteObject(bucket: string, key: string): Promise<void> };
   }
 }
 
