@@ -211,7 +211,9 @@ export function startUploader(sdk, config, root) {
     jobs.set(id, job);
     row = uploadRow(job, announce);
     $('uploads').append(row.row);
-    return job.start();
+    const started = job.start();
+    showUnfinished(); // a remembered upload being continued is no longer listed as unfinished
+    return started;
   }
 
   /** Uploads a previous page left unfinished in this folder: choose the same file to continue. */

@@ -1,6 +1,6 @@
 // S3 straight from the test process, past any page: a user's credentials from the sandbox's
 // /delegation, an S3Client on them (or on the bucket owner's), and seeding many objects at once.
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { startSandbox } from '../../sandbox/server.mjs';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -28,4 +28,16 @@ export async function seedObjects(client: S3Client, folder: string, count: numbe
   for (let start = 0; start < count; start += 25) {
     await Promise.all(indexes.slice(start, start + 25).map((index) => client.send(new PutObjectCommand({ Bucket: 'uploads', Key: folder + name(index), Body: `file ${index}\n` }))));
   }
+}
+
+/** The object's bytes, read with the bucket owner's credentials. */
+export async function storedBytes(sandbox: Sandbox, key: string): Promise<Buffer> {
+  const owner = s3ClientFor(sandbox, sandbox.ownerCredentials());
+  return Buffer.from(await (await owner.send(new GetObjectCommand({ Bucket: 'uploads', Key: key }))).Body!.transformToByteArray());
+}
+
+/** The keys of the multipart uploads S3 still holds under `folder` (ListMultipartUploads, as the owner). */
+export async function unfinishedOnS3(sandbox: Sandbox, folder: string): Promise<string[]> {
+  const owner = s3ClientFor(sandbox, sandbox.ownerCredentials());
+  return ((await owner.send(new ListMultipartUploadsCommand({ Bucket: 'uploads', Prefix: folder }))).Uploads ?? []).map((upload) => upload.Key ?? '');
 }

@@ -6,14 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
 import type { Engine, Tab } from '../engines/engine';
 import { enginesToRun, launchEngine } from '../engines/launch';
 import { requestHolds } from './hold';
-import { s3ClientFor } from './s3-seed';
-import { makeFile, partsDone, press, reaches, rememberedUploads, s3Requests, screenshotState, showsNoError, signIn, uploadState } from './uploader-steps';
+import { storedBytes, unfinishedOnS3 } from './s3-seed';
+import { dropStale, isPart, makeFile, partsDone, press, reaches, rememberedUploads, s3Requests, screenshotState, showsNoError, signIn, uploadState } from './uploader-steps';
 
 const PART = 5 * 1024 * 1024;
 const holds = requestHolds();
@@ -28,33 +27,6 @@ afterAll(async () => {
   await sandbox?.stop();
   rmSync(FILES, { recursive: true, force: true });
 });
-
-const isPart = (file: string, part: number) => (url: URL, method: string) => method === 'PUT' && url.pathname.endsWith(`/${file}`) && url.searchParams.get('partNumber') === String(part);
-
-async function storedBytes(key: string): Promise<Buffer> {
-  const owner = s3ClientFor(sandbox, sandbox.ownerCredentials());
-  return Buffer.from(await (await owner.send(new GetObjectCommand({ Bucket: 'uploads', Key: key }))).Body!.transformToByteArray());
-}
-
-async function unfinishedOnS3(folder: string): Promise<string[]> {
-  const owner = s3ClientFor(sandbox, sandbox.ownerCredentials());
-  return ((await owner.send(new ListMultipartUploadsCommand({ Bucket: 'uploads', Prefix: folder }))).Uploads ?? []).map((upload) => upload.Key ?? '');
-}
-
-/**
- * Lets a part request the page gave up (paused, cancelled, reloaded) through the hold, dropping it at
- * the gate so that it never races the page's next send of that part in s3rver's folder.
- */
-async function dropStale(file: string, part: number, release: () => void): Promise<void> {
-  const before = requests.partSends(file, part);
-  const stop = requests.fault((url, method) => (isPart(file, part)(url, method) ? 'drop' : undefined));
-  try {
-    release();
-    await expect.poll(() => requests.partSends(file, part), { timeout: 60_000 }).toBeGreaterThan(before);
-  } finally {
-    stop();
-  }
-}
 
 describe.each(enginesToRun())('the uploader\'s controls in %s', (engineName) => {
   let engine: Engine;
@@ -98,7 +70,7 @@ describe.each(enginesToRun())('the uploader\'s controls in %s', (engineName) => 
         expect(paused?.buttons).toEqual([`Resume ${videoName}`, `Cancel ${videoName}`]);
         expect(await tab.evaluate(() => document.querySelector('#announcer')?.textContent)).toContain('Paused at');
         await screenshotState(tab, engineName, 'paused');
-        await dropStale(videoName, 2, release);
+        await dropStale(requests, videoName, 2, release);
         released = true;
       } finally {
         if (!released) release();
@@ -106,24 +78,24 @@ describe.each(enginesToRun())('the uploader\'s controls in %s', (engineName) => 
       await press(tab, `button[aria-label="Resume ${videoName}"]`, `Resume ${videoName}`);
       await reaches(tab, videoName, 'done');
       expect([requests.partSends(videoName, 1), requests.partSends(videoName, 3)]).toEqual([1, 1]);
-      expect((await storedBytes(folder + videoName)).equals(video.bytes)).toBe(true);
+      expect((await storedBytes(sandbox, folder + videoName)).equals(video.bytes)).toBe(true);
       expect((await rememberedUploads(tab)).records).toEqual([]);
 
       const hold = holds.hold(isPart(archiveName, 2));
       try {
         await tab.setFiles('#files', [archive.path]);
         await partsDone(tab, archiveName, 2, 3);
-        expect(await unfinishedOnS3(folder)).toEqual([folder + archiveName]);
+        expect(await unfinishedOnS3(sandbox, folder)).toEqual([folder + archiveName]);
         await press(tab, `button[aria-label="Cancel ${archiveName}"]`, `Cancel ${archiveName}`);
         await reaches(tab, archiveName, 'cancelled');
         expect((await uploadState(tab, archiveName))?.status).toBe('Cancelled. Nothing of it is left in storage.');
-        await expect.poll(() => unfinishedOnS3(folder), { timeout: 60_000 }).toEqual([]);
+        await expect.poll(() => unfinishedOnS3(sandbox, folder), { timeout: 60_000 }).toEqual([]);
         await expect.poll(async () => (await rememberedUploads(tab)).records.length, { timeout: 60_000 }).toBe(0);
       } finally {
         hold();
       }
       // The part the page gave up meets an aborted upload: still nothing left.
-      expect(await unfinishedOnS3(folder)).toEqual([]);
+      expect(await unfinishedOnS3(sandbox, folder)).toEqual([]);
       expect(await showsNoError(tab)).toBe('');
     });
   });
@@ -150,7 +122,7 @@ describe.each(enginesToRun())('the uploader\'s controls in %s', (engineName) => 
       expect(requests.partSends(flakyName, 1)).toBeGreaterThanOrEqual(2);
       expect(requests.partSends(flakyName, 2)).toBeGreaterThanOrEqual(2);
       expect(await showsNoError(tab)).toBe('');
-      expect((await storedBytes(folder + flakyName)).equals(flaky.bytes)).toBe(true);
+      expect((await storedBytes(sandbox, folder + flakyName)).equals(flaky.bytes)).toBe(true);
 
       stop = requests.fault((url, method) => (isPart(brokenName, 2)(url, method) ? 'error' : undefined));
       try {
@@ -170,7 +142,7 @@ describe.each(enginesToRun())('the uploader\'s controls in %s', (engineName) => 
       await press(tab, `button[aria-label="Retry ${brokenName}"]`, `Retry ${brokenName}`);
       await reaches(tab, brokenName, 'done');
       expect([requests.partSends(brokenName, 1), requests.partSends(brokenName, 3)]).toEqual(sent);
-      expect((await storedBytes(folder + brokenName)).equals(broken.bytes)).toBe(true);
+      expect((await storedBytes(sandbox, folder + brokenName)).equals(broken.bytes)).toBe(true);
     }, true);
   });
 });

@@ -103,6 +103,24 @@ export const focused = (tab: Tab) => tab.evaluate(() => {
   return element?.getAttribute('aria-label') ?? (element?.textContent?.trim() || element?.id || '');
 });
 
+/** An UploadPart request of `file`'s part `part`. */
+export const isPart = (file: string, part: number) => (url: URL, method: string) => method === 'PUT' && url.pathname.endsWith(`/${file}`) && url.searchParams.get('partNumber') === String(part);
+
+/**
+ * Lets a part request the page gave up (paused, cancelled, reloaded) through the hold, dropping it at
+ * the gate so that it never races the page's next send of that part in s3rver's folder.
+ */
+export async function dropStale(requests: ReturnType<typeof s3Requests>, file: string, part: number, release: () => void): Promise<void> {
+  const before = requests.partSends(file, part);
+  const stop = requests.fault((url, method) => (isPart(file, part)(url, method) ? 'drop' : undefined));
+  try {
+    release();
+    await expect.poll(() => requests.partSends(file, part), { timeout: 60_000 }).toBeGreaterThan(before);
+  } finally {
+    stop();
+  }
+}
+
 /** Every S3 request the sandbox saw (method, path, query), and faults to inject: the sandbox's `faultS3`. */
 export function s3Requests() {
   const seen: { method: string; url: URL }[] = [];
