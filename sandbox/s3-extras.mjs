@@ -1,7 +1,9 @@
 // @ts-check
 // The S3 operations the gate answers itself, because s3rver 3.7.1 lacks them (ListParts,
-// AbortMultipartUpload, ListMultipartUploads) or does them without the checks S3 makes (DeleteObjects:
-// s3rver deletes whatever keys the body names; S3 asks s3:DeleteObject for each one). They read and
+// AbortMultipartUpload, ListMultipartUploads), fails them (ListObjectsV2 past 1,000 keys: its
+// continuation tokens use DES, which Node's OpenSSL 3 no longer offers, so it answers 500), or does them
+// without the checks S3 makes (DeleteObjects: s3rver deletes whatever keys the body names; S3 asks
+// s3:DeleteObject for each one). They read and
 // write s3rver's own folder: an unfinished upload is `<bucket>/._S3rver_uploads/<uploadId>/` holding
 // `key`, `metadata` and one file per part (`<n>` and `<n>.md5`).
 import { createHash } from 'node:crypto';
@@ -27,18 +29,27 @@ function sendXml(res, status, body) {
 /**
  * Which operation of this file a request is, if any.
  * @param {string} method @param {{ bucket: string, key: string }} target @param {URLSearchParams} query
- * @returns {'ListParts' | 'AbortMultipartUpload' | 'ListMultipartUploads' | 'DeleteObjects' | undefined}
+ * @returns {'ListParts' | 'AbortMultipartUpload' | 'ListMultipartUploads' | 'ListObjectsV2' | 'DeleteObjects' | undefined}
  */
 export function extraOperation(method, { bucket, key }, query) {
   if (bucket === '') return undefined;
   if (key !== '' && query.has('uploadId')) return method === 'GET' ? 'ListParts' : method === 'DELETE' ? 'AbortMultipartUpload' : undefined;
   if (key === '' && method === 'GET' && query.has('uploads')) return 'ListMultipartUploads';
+  if (key === '' && method === 'GET' && query.get('list-type') === '2') return 'ListObjectsV2';
   if (key === '' && method === 'POST' && query.has('delete')) return 'DeleteObjects';
   return undefined;
 }
 
+/** A continuation token: the last key listed, opaque to the client (S3's are opaque too). */
+const tokenFor = (/** @type {string} */ key) => Buffer.from(`v1\n${key}`).toString('base64');
+function keyOfToken(/** @type {string} */ token) {
+  const text = Buffer.from(token, 'base64').toString('utf8');
+  if (!text.startsWith('v1\n') || tokenFor(text.slice(3)) !== token) throw s3Error(400, 'InvalidArgument', 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
+  return text.slice(3);
+}
+
 /**
- * @param {{ directory: string, store: { existsObject(bucket: string, key: string): Promise<boolean>, deleteObject(bucket: string, key: string): Promise<void> } }} s3rver
+ * @param {{ directory: string, store: import('s3rver').S3rverStore }} s3rver
  */
 export function extraOperations({ directory, store }) {
   const uploadsDir = (/** @type {string} */ bucket) => join(directory, bucket, '._S3rver_uploads');
@@ -114,7 +125,27 @@ export function extraOperations({ directory, store }) {
     return { key, ok: true, code: '' };
   }
 
-  return { listParts, abort, listUploads, deleteObjects };
+  /**
+   * ListObjectsV2 over s3rver's store, with continuation tokens of its own (see tokenFor).
+   * @param {import('node:http').ServerResponse} res @param {string} bucket @param {URLSearchParams} query
+   */
+  async function listObjectsV2(res, bucket, query) {
+    const prefix = query.get('prefix') ?? '';
+    const delimiter = query.get('delimiter') || undefined;
+    const maxText = query.get('max-keys') ?? '1000';
+    if (!/^\d{1,10}$/.test(maxText)) throw s3Error(400, 'InvalidArgument', 'Provided max-keys not an integer or within integer range', { ArgumentName: 'max-keys' });
+    const maxKeys = Math.min(1000, Number(maxText));
+    const token = query.get('continuation-token');
+    const startAfter = token !== null ? keyOfToken(token) : (query.get('start-after') ?? undefined);
+    const result = maxKeys === 0 ? { objects: [], commonPrefixes: [], isTruncated: false } : await store.listObjects(bucket, { prefix, delimiter, startAfter, maxKeys });
+    const last = result.objects.at(-1)?.key;
+    const contents = result.objects.map((object) => `<Contents><Key>${xml(object.key)}</Key><LastModified>${object.lastModifiedDate.toISOString()}</LastModified><ETag>${xml(object.metadata['etag'] ?? '')}</ETag><Size>${object.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`).join('');
+    const prefixes = result.commonPrefixes.map((common) => `<CommonPrefixes><Prefix>${xml(common)}</Prefix></CommonPrefixes>`).join('');
+    const paging = (token !== null ? `<ContinuationToken>${xml(token)}</ContinuationToken>` : '') + (result.isTruncated && last !== undefined ? `<NextContinuationToken>${tokenFor(last)}</NextContinuationToken>` : '');
+    sendXml(res, 200, `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xml(bucket)}</Name><Prefix>${xml(prefix)}</Prefix>${delimiter ? `<Delimiter>${xml(delimiter)}</Delimiter>` : ''}<KeyCount>${result.objects.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${result.isTruncated}</IsTruncated>${paging}${contents}${prefixes}</ListBucketResult>`);
+  }
+
+  return { listParts, abort, listUploads, listObjectsV2, deleteObjects };
 }
 
 /** The request body, at most 1 MB (S3's limit for DeleteObjects is 1,000 keys). */

@@ -71,6 +71,7 @@ import { extraOperation, extraOperations } from './s3-extras.mjs';
  * @property {(key: string) => boolean} deleteOne whether the key may delete `key` of the target's bucket
  * @property {string | undefined} uploadId
  * @property {string} prefix the listing's prefix ('' if none)
+ * @property {URLSearchParams} query
  */
 
 const EXPOSED_HEADERS = 'ETag, Date, x-amz-request-id, x-amz-version-id, x-amz-delete-marker, Content-Length, Content-Type, Content-Disposition, Last-Modified';
@@ -169,7 +170,7 @@ export async function startS3Gate(options = {}) {
     // DeleteObjects asks s3:DeleteObject of each key (s3-extras.mjs); a copy reads its source:
     // s3:GetObject on it, as well as the write on the target.
     if (extra !== 'DeleteObjects' && (!allowed(method, target, query) || (source && !allowed('GET', source, [])))) throw s3Error(403, 'AccessDenied', 'Access Denied');
-    return { accessKeyId, url: forwardUrl(target, query), headers, overrides, target, extra, deleteOne, uploadId, prefix: new URLSearchParams(query).get('prefix') ?? '' };
+    return { accessKeyId, url: forwardUrl(target, query), headers, overrides, target, extra, deleteOne, uploadId, prefix: new URLSearchParams(query).get('prefix') ?? '', query: new URLSearchParams(query) };
   }
 
   /**
@@ -199,11 +200,12 @@ export async function startS3Gate(options = {}) {
    * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
    * @param {Admitted} admitted
    */
-  async function answerExtra(req, res, { extra, target, uploadId, prefix, deleteOne }) {
+  async function answerExtra(req, res, { extra, target, uploadId, prefix, deleteOne, query }) {
     if (extra !== 'DeleteObjects') req.resume();
     try {
       if (extra === 'DeleteObjects') return await extras.deleteObjects(req, res, target.bucket, deleteOne);
       if (extra === 'ListMultipartUploads') return await extras.listUploads(res, target.bucket, prefix);
+      if (extra === 'ListObjectsV2') return await extras.listObjectsV2(res, target.bucket, query);
       if (extra === 'ListParts') return await extras.listParts(res, target.bucket, target.key, /** @type {string} */ (uploadId));
       if (extra === 'AbortMultipartUpload') return await extras.abort(res, target.bucket, /** @type {string} */ (uploadId));
     } catch (error) {

@@ -25,8 +25,8 @@ export function s3ClientFor(sandbox: Sandbox, credentials: Keys, options: { maxA
 /** Puts `count` small objects named by `name(i)` under `folder`, a few at a time. */
 export async function seedObjects(client: S3Client, folder: string, count: number, name: (index: number) => string): Promise<void> {
   const indexes = Array.from({ length: count }, (_, index) => index);
-  for (let start = 0; start < count; start += 25) {
-    await Promise.all(indexes.slice(start, start + 25).map((index) => client.send(new PutObjectCommand({ Bucket: 'uploads', Key: folder + name(index), Body: `file ${index}\n` }))));
+  for (let start = 0; start < count; start += 50) {
+    await Promise.all(indexes.slice(start, start + 50).map((index) => client.send(new PutObjectCommand({ Bucket: 'uploads', Key: folder + name(index), Body: `file ${index}\n` }))));
   }
 }
 

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
-import { s3ClientFor, userCredentials } from './s3-seed';
+import { s3ClientFor, seedObjects, userCredentials } from './s3-seed';
 
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 let fault: ((url: URL, method: string) => 'drop' | 'error' | undefined) | undefined;
@@ -80,6 +80,28 @@ describe('the sandbox S3: DeleteObjects, key by key', () => {
     const left = async (client: S3Client, Prefix: string) => ((await client.send(new ListObjectsV2Command({ Bucket, Prefix }))).Contents ?? []).map((item) => item.Key);
     expect(await left(alice, 'auth0|dm-alice/')).toEqual([]);
     expect(await left(dave, 'auth0|dm-dave/')).toEqual(['auth0|dm-dave/d.txt']);
+  });
+});
+
+describe('the sandbox S3: ListObjectsV2 past one page', () => {
+  it('pages through continuation tokens (s3rver\'s own use DES, which Node 20\'s OpenSSL refuses), and refuses a forged token', async () => {
+    const alice = s3ClientFor(sandbox, await userCredentials(sandbox, 'auth0|pages'));
+    await seedObjects(alice, 'auth0|pages/', 25, (index) => `f-${String(index).padStart(2, '0')}`);
+    const keys: string[] = [];
+    const tokens: (string | undefined)[] = [];
+    let token: string | undefined;
+    do {
+      const page = await alice.send(new ListObjectsV2Command({ Bucket, Prefix: 'auth0|pages/', MaxKeys: 10, ContinuationToken: token }));
+      keys.push(...(page.Contents ?? []).map((item) => item.Key!));
+      expect(page.KeyCount).toBe(page.Contents?.length ?? 0);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      tokens.push(token);
+    } while (token);
+    expect(keys).toEqual(Array.from({ length: 25 }, (_, index) => `auth0|pages/f-${String(index).padStart(2, '0')}`));
+    expect(tokens.length).toBe(3);
+    expect(await alice.send(new ListObjectsV2Command({ Bucket, Prefix: 'auth0|pages/', ContinuationToken: 'bm90IGEgdG9rZW4=' })).catch(failure)).toEqual({ status: 400, code: 'InvalidArgument' });
+    // The policy still decides on the prefix asked for.
+    expect(await alice.send(new ListObjectsV2Command({ Bucket, Prefix: 'auth0|other/' })).catch(failure)).toEqual({ status: 403, code: 'AccessDenied' });
   });
 });
 

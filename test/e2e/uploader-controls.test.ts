@@ -12,7 +12,7 @@ import type { Engine, Tab } from '../engines/engine';
 import { enginesToRun, launchEngine } from '../engines/launch';
 import { requestHolds } from './hold';
 import { storedBytes, unfinishedOnS3 } from './s3-seed';
-import { dropStale, isPart, makeFile, partsDone, press, reaches, rememberedUploads, s3Requests, screenshotState, showsNoError, signIn, uploadState } from './uploader-steps';
+import { dropStale, isPart, makeFile, partsDone, press, reaches, rememberedUploads, s3Requests, checkState, showsNoError, signIn, uploadState } from './uploader-steps';
 
 const PART = 5 * 1024 * 1024;
 const holds = requestHolds();
@@ -55,21 +55,21 @@ describe.each(enginesToRun())('the uploader\'s controls in %s', (engineName) => 
     const videoName = `${engineName}-video.bin`;
     const archiveName = `${engineName}-archive.bin`;
     await withTab('pause', async (tab, folder) => {
-      await screenshotState(tab, engineName, 'idle');
+      await checkState(tab, engineName, 'idle');
       const release = holds.hold(isPart(videoName, 2));
       let released = false;
       try {
         await tab.setFiles('#files', [video.path]);
         await partsDone(tab, videoName, 2, 3);
         expect((await uploadState(tab, videoName))?.buttons).toEqual([`Pause ${videoName}`, `Cancel ${videoName}`]);
-        await screenshotState(tab, engineName, 'uploading');
+        await checkState(tab, engineName, 'uploading');
         await press(tab, `button[aria-label="Pause ${videoName}"]`, `Pause ${videoName}`);
         await reaches(tab, videoName, 'paused');
         const paused = await uploadState(tab, videoName);
         expect(paused?.status).toMatch(/^Paused at \d+% \(2 of 3 parts\)\. Resume continues from there\.$/);
         expect(paused?.buttons).toEqual([`Resume ${videoName}`, `Cancel ${videoName}`]);
         expect(await tab.evaluate(() => document.querySelector('#announcer')?.textContent)).toContain('Paused at');
-        await screenshotState(tab, engineName, 'paused');
+        await checkState(tab, engineName, 'paused');
         await dropStale(requests, videoName, 2, release);
         released = true;
       } finally {
@@ -132,7 +132,7 @@ describe.each(enginesToRun())('the uploader\'s controls in %s', (engineName) => 
         expect(failed?.status).toBe('Upload failed: The storage service had a problem (500). Finished parts are kept: Retry sends only the rest.');
         expect(failed?.buttons).toEqual([`Retry ${brokenName}`, `Cancel ${brokenName}`]);
         expect(failed?.percent).toBe('Failed');
-        await screenshotState(tab, engineName, 'failed');
+        await checkState(tab, engineName, 'failed');
       } finally {
         stop();
       }

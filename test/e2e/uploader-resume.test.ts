@@ -13,7 +13,7 @@ import { waitUntil } from '../engines/engine';
 import { enginesToRun, launchEngine } from '../engines/launch';
 import { requestHolds } from './hold';
 import { storedBytes, unfinishedOnS3 } from './s3-seed';
-import { dropStale, isPart, makeFile, partsDone, press, reaches, rememberedUploads, s3Requests, screenshotState, shows, showsNoError, signIn } from './uploader-steps';
+import { dropStale, isPart, makeFile, partsDone, press, reaches, rememberedUploads, s3Requests, checkState, shows, showsNoError, signIn } from './uploader-steps';
 
 const PART = 5 * 1024 * 1024;
 const holds = requestHolds();
@@ -79,14 +79,14 @@ describe.each(enginesToRun())('resuming uploads after a reload in %s', (engineNa
       }
       await signIn(tab, user);
       await shows(tab, `${name} (10.0 MB): 2 of 3 parts stored. Choose the same file to continue.`);
-      await screenshotState(tab, engineName, 'unfinished');
+      await checkState(tab, engineName, 'unfinished');
 
       release = holds.hold(isPart(name, 2));
       try {
         await tab.setFiles('#files', [file.path]);
         await shows(tab, 'Resumed: 2 of 3 parts were already stored. Uploading (2 of 3 parts).');
         await waitUntil(tab, () => (document.querySelector('#unfinished') as HTMLElement).hidden);
-        await screenshotState(tab, engineName, 'resumed');
+        await checkState(tab, engineName, 'resumed');
       } finally {
         release();
       }

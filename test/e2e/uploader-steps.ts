@@ -82,8 +82,14 @@ export const rememberedUploads = (tab: Tab) => tab.evaluate(() => new Promise<{ 
   };
 }));
 
-/** Saves a screenshot of a state under test-results/e2e/ (`<engine>-uploader-state-<state>.png`). */
-export const screenshotState = (tab: Tab, engine: string, state: string) => tab.screenshot(join(ARTIFACTS, `${engine}-uploader-state-${state}.png`));
+/**
+ * A state of the page, checked: a screenshot under test-results/e2e/ (`<engine>-uploader-state-<state>.png`)
+ * to look at, and axe-core finds no serious or critical violation.
+ */
+export async function checkState(tab: Tab, engine: string, state: string): Promise<void> {
+  await tab.screenshot(join(ARTIFACTS, `${engine}-uploader-state-${state}.png`));
+  expect(await axeViolations(tab), `axe-core in the state "${state}"`).toEqual([]);
+}
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -97,10 +103,10 @@ export async function axeViolations(tab: Tab): Promise<string[]> {
   }, AXE_SOURCE);
 }
 
-/** What the element with the focus is called (aria-label, else text, else id). */
+/** The element with the focus: its id, and its name (aria-label, else its text). */
 export const focused = (tab: Tab) => tab.evaluate(() => {
   const element = document.activeElement as HTMLElement | null;
-  return element?.getAttribute('aria-label') ?? (element?.textContent?.trim() || element?.id || '');
+  return { id: element?.id ?? '', name: element?.getAttribute('aria-label') ?? (element?.textContent?.trim() ?? '') };
 });
 
 /** An UploadPart request of `file`'s part `part`. */
