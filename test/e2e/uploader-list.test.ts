@@ -57,9 +57,9 @@ describe.each(enginesToRun())('a folder of thousands of files in %s', (engineNam
         sort.dispatchEvent(new Event('change'));
       });
       expect((await listedNames(tab)).slice(0, 3)).toEqual(['file-0000.txt', 'file-0001.txt', 'file-0002.txt']);
+      await checkState(tab, engineName, 'long-list');
       await press(tab, '#show-more', 'Show 100 more');
       await waitUntil(tab, () => document.querySelectorAll('#listing td.name').length === 200);
-      await checkState(tab, engineName, 'long-list');
 
       await tab.type('#filter', 'file-01');
       await waitUntil(tab, (wanted) => document.querySelector('#count')?.textContent === wanted, '100 of 2,500 files match');
