@@ -20,7 +20,7 @@ const PARALLEL_PARTS = 3;
  */
 export function uploadJob({ sdk, s3, bucket, key, file, id, store, onChange }) {
   const parts = partsOf(file.size);
-  const job = { file, key, parts: parts.length, state: 'ready', sentBytes: 0, doneParts: 0, resumedParts: 0, error: null, start, pause, cancel };
+  const job = { file, key, parts: parts.length, state: 'ready', sentBytes: 0, doneParts: 0, resumedParts: 0, error: null, cleanedUp: false, cleanupError: null, start, pause, cancel };
   let controller = null;
 
   function set(changes) {
@@ -50,14 +50,20 @@ export function uploadJob({ sdk, s3, bucket, key, file, id, store, onChange }) {
     controller.abort();
   }
 
+  /** Stops the upload, then removes what S3 holds of it; `cleanedUp` says when that is done (or `cleanupError`). */
   async function cancel() {
     if (job.state === 'done' || job.state === 'cancelled') return;
-    set({ state: 'cancelled', sentBytes: 0, doneParts: 0 });
+    set({ state: 'cancelled', sentBytes: 0, doneParts: 0, cleanedUp: false });
     controller?.abort();
-    const record = await store.get(id);
-    if (record) {
-      await s3.send(new sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key: record.key, UploadId: record.uploadId }));
-      await store.remove(id);
+    try {
+      const record = await store.get(id);
+      if (record) {
+        await s3.send(new sdk.AbortMultipartUploadCommand({ Bucket: bucket, Key: record.key, UploadId: record.uploadId }));
+        await store.remove(id);
+      }
+      set({ cleanedUp: true });
+    } catch (error) {
+      set({ cleanupError: error });
     }
   }
 

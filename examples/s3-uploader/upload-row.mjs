@@ -17,6 +17,7 @@ export function uploadRow(job, announce) {
   bar.setAttribute('aria-label', 'Uploading ' + job.file.name);
   let shownState = '';
   let lastQuarter = 0;
+  let lastStatus = '';
 
   function update() {
     const value = job.state === 'done' ? 100 : Math.floor((job.sentBytes / Math.max(1, job.file.size)) * 100);
@@ -25,14 +26,15 @@ export function uploadRow(job, announce) {
     percent.className = 'percent' + (job.state === 'done' ? ' done' : job.state === 'failed' ? ' failed' : '');
     row.dataset.state = job.state;
     status.textContent = describe(job, value);
-    if (job.state !== shownState) {
+    if (job.state !== shownState || (job.state === 'cancelled' && status.textContent !== lastStatus)) {
+      if (job.state !== shownState) showButtons();
       shownState = job.state;
-      showButtons();
       announce(job.file.name + ': ' + status.textContent);
     } else if (job.state === 'uploading' && Math.floor(value / 25) > lastQuarter) {
       announce(job.file.name + ': ' + value + '% uploaded');
     }
     lastQuarter = Math.floor(value / 25);
+    lastStatus = status.textContent;
   }
 
   function showButtons() {
@@ -62,12 +64,14 @@ function describe(job, percent) {
         ? 'Resumed: ' + job.resumedParts + ' of ' + job.parts + ' parts were already stored. Uploading' + partsText + '.'
         : 'Uploading' + partsText + '.';
     case 'paused':
-      return 'Paused at ' + percent + '%' + partsText + '. Resume continues from there.';
+      return job.parts > 1 ? 'Paused at ' + percent + '%' + partsText + '. Resume continues from there.' : 'Paused. Resume sends it again from the start (small files go in one piece).';
     case 'failed':
       return 'Upload failed: ' + explain(job.error) + (job.parts > 1 ? ' Finished parts are kept: Retry sends only the rest.' : '');
     case 'done':
       return 'Uploaded.';
     case 'cancelled':
+      if (job.cleanupError) return 'Cancelled, but the parts already sent could not be removed from storage: ' + explain(job.cleanupError);
+      if (!job.cleanedUp) return 'Cancelling...';
       return job.parts > 1 ? 'Cancelled. Nothing of it is left in storage.' : 'Cancelled.';
     default:
       return 'Waiting.';
