@@ -28,6 +28,7 @@ export function sharePanel({ sdk, s3, bucket, ui, credentials }) {
       : 'Your storage access has ended: sign in again to share.';
     $('share-create').disabled = !LIFETIMES.some(({ seconds }) => seconds <= left);
     $('share-title').focus();
+    $('share').scrollIntoView({ block: 'nearest' });
   }
 
   async function create() {
@@ -38,6 +39,7 @@ export function sharePanel({ sdk, s3, bucket, ui, credentials }) {
       $('share-expiry').textContent = 'This link works until ' + link.expiresAt.toLocaleString() + '.';
       $('share-result').hidden = false;
       $('share-url').focus();
+      $('share').scrollIntoView({ block: 'nearest' }); // the link and how long it works, in view together
       $('share-url').select();
       ui.announce('Link created. It works until ' + link.expiresAt.toLocaleString() + '.');
     } catch (error) {
