@@ -197,6 +197,7 @@ export function startUploader(sdk, config, root) {
     const id = uploadId(session.folder, file);
     const existing = jobs.get(id);
     if (existing && (existing.state === 'paused' || existing.state === 'failed')) return existing.start();
+    if (existing && existing.state === 'uploading') return announce(file.name + ' is already uploading.');
     let row;
     const job = uploadJob({
       sdk, s3, bucket: config.bucket, key: session.folder + file.name, file, id, store,
