@@ -56,6 +56,8 @@ describe.each(enginesToRun())('the uploader with the keyboard only in %s', (engi
     const session = await engine.newSession();
     try {
       const tab = await session.newTab(sandbox.appUrl);
+      // The page renders from a module script: check it once it has (else axe would look at nothing).
+      await shows(tab, 'Sign in to upload files into your own folder.');
       await checkState(tab, engineName, 'signed-out');
       await tabTo(tab, 'Sign in');
       await tab.press('Enter');
