@@ -1,4 +1,5 @@
-// s3rver ships no types; the gate uses its constructor, configureBuckets() and Koa's callback().
+// s3rver ships no types; the gate uses its constructor, configureBuckets(), Koa's callback() and its
+// store (DeleteObjects and ListObjectsV2, which the gate answers itself: s3-extras.mjs).
 declare module 's3rver' {
   import type { IncomingMessage, ServerResponse } from 'node:http';
   interface S3rverOptions {
@@ -10,6 +11,16 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     configureBuckets(): Promise<void>;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    store: S3rverStore;
+  }
+  export interface S3rverStore {
+    existsObject(bucket: string, key: string): Promise<boolean>;
+    deleteObject(bucket: string, key: string): Promise<void>;
+    listObjects(bucket: string, options: { prefix?: string; delimiter?: string; startAfter?: string; maxKeys?: number }): Promise<{
+      objects: { key: string; size: number; lastModifiedDate: Date; metadata: Record<string, string | undefined> }[];
+      commonPrefixes: string[];
+      isTruncated: boolean;
+    }>;
   }
 }
 

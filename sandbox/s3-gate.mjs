@@ -14,6 +14,7 @@ import { s3Error, sendS3Error } from './s3-errors.mjs';
 import { MAX_SKEW_MS, verifySigV4 } from './s3-sigv4.mjs';
 import { amzQueryHeaders, checkMultipart, copySourceFor, forwardUrl, noSuchUpload, readCopySource, readObject, readTarget, responseOverrides } from './s3-target.mjs';
 import { uploadIsFor } from './s3rver-uploads.mjs';
+import { extraOperation, extraOperations } from './s3-extras.mjs';
 
 /**
  * @typedef {object} IssuedKey
@@ -25,6 +26,8 @@ import { uploadIsFor } from './s3rver-uploads.mjs';
  *   keys (the default), '<issuer host>/:sub' for web-identity ones
  * @property {'delegation' | 'web-identity' | 'cognito'} [exchange] whose role the key is a session of,
  *   so whose template's policy applies (default 'delegation')
+ * @property {boolean} [owner] the bucket owner's key (tests seed and inspect the bucket with it): the
+ *   policy allows it everything
  */
 
 /**
@@ -54,6 +57,9 @@ import { uploadIsFor } from './s3rver-uploads.mjs';
  * @property {(request: import('node:http').IncomingMessage) => Promise<void> | void} [hold] awaited
  *   before the gate reads a request (preflights excepted): a test holds one upload part with it to see
  *   a page mid-upload in any engine (default: none)
+ * @property {(request: import('node:http').IncomingMessage) => 'drop' | 'error' | undefined} [fault] asked
+ *   after `hold`: 'drop' closes the connection unanswered, 'error' answers 500 InternalError (tests
+ *   make a part fail once, or for good, with it; default: none)
  */
 
 /**
@@ -62,6 +68,12 @@ import { uploadIsFor } from './s3rver-uploads.mjs';
  * @property {string} url the canonical path and query
  * @property {Map<string, string>} headers x-amz-* headers to set (from the query, the copy source)
  * @property {[string, string][]} overrides response-* header overrides
+ * @property {import('./s3-target.mjs').S3Object} target
+ * @property {ReturnType<typeof extraOperation>} extra an operation the gate answers itself (s3-extras.mjs)
+ * @property {(key: string) => boolean} deleteOne whether the key may delete `key` of the target's bucket
+ * @property {string | undefined} uploadId
+ * @property {string} prefix the listing's prefix ('' if none)
+ * @property {URLSearchParams} query
  */
 
 const EXPOSED_HEADERS = 'ETag, Date, x-amz-request-id, x-amz-version-id, x-amz-delete-marker, Content-Length, Content-Type, Content-Disposition, Last-Modified';
@@ -132,11 +144,12 @@ function readAsked(req, path, query) {
  * @param {GateOptions} [options]
  */
 export async function startS3Gate(options = {}) {
-  const { host = '127.0.0.1', port = 0, region = 'us-east-1', buckets = ['uploads'], keys = new Map(), corsOrigins = ['*'], authorize = () => true, now = () => Date.now(), maxSkewMs = MAX_SKEW_MS, hold } = options;
+  const { host = '127.0.0.1', port = 0, region = 'us-east-1', buckets = ['uploads'], keys = new Map(), corsOrigins = ['*'], authorize = () => true, now = () => Date.now(), maxSkewMs = MAX_SKEW_MS, hold, fault } = options;
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 's3-gate-')));
   const s3rver = new S3rver({ directory, silent: true, configureBuckets: buckets.map((name) => ({ name, configs: [] })) });
   await s3rver.configureBuckets();
   const store = s3rver.callback();
+  const extras = extraOperations({ directory, store: s3rver.store });
   /** Counts of the gate's answers, for tests and benchmarks: rejections by code, acceptances by key. */
   const stats = { requests: 0, rejected: /** @type {Record<string, number>} */ ({}), accepted: /** @type {Record<string, number>} */ ({}) };
 
@@ -154,9 +167,12 @@ export async function startS3Gate(options = {}) {
     if (uploadId !== undefined && target.key !== '' && !(await uploadIsFor(directory, target.bucket, uploadId, target.key))) throw noSuchUpload();
     const allowed = (/** @type {string} */ asked, /** @type {import('./s3-target.mjs').S3Object} */ object, /** @type {[string, string][]} */ params) =>
       authorize({ method: asked, bucket: object.bucket, key: object.key, query: new URLSearchParams(params), accessKeyId, issued });
-    // A copy reads its source: s3:GetObject on it, as well as the write on the target.
-    if (!allowed(method, target, query) || (source && !allowed('GET', source, []))) throw s3Error(403, 'AccessDenied', 'Access Denied');
-    return { accessKeyId, url: forwardUrl(target, query), headers, overrides };
+    const extra = extraOperation(method, target, new URLSearchParams(query));
+    const deleteOne = (/** @type {string} */ key) => allowed('DELETE', { bucket: target.bucket, key }, []);
+    // DeleteObjects asks s3:DeleteObject of each key (s3-extras.mjs); a copy reads its source:
+    // s3:GetObject on it, as well as the write on the target.
+    if (extra !== 'DeleteObjects' && (!allowed(method, target, query) || (source && !allowed('GET', source, [])))) throw s3Error(403, 'AccessDenied', 'Access Denied');
+    return { accessKeyId, url: forwardUrl(target, query), headers, overrides, target, extra, deleteOne, uploadId, prefix: new URLSearchParams(query).get('prefix') ?? '', query: new URLSearchParams(query) };
   }
 
   /**
@@ -181,6 +197,24 @@ export async function startS3Gate(options = {}) {
     store(req, res);
   }
 
+  /**
+   * The operations s3rver lacks, answered here (s3-extras.mjs).
+   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+   * @param {Admitted} admitted
+   */
+  async function answerExtra(req, res, { extra, target, uploadId, prefix, deleteOne, query }) {
+    if (extra !== 'DeleteObjects') req.resume();
+    try {
+      if (extra === 'DeleteObjects') return await extras.deleteObjects(req, res, target.bucket, deleteOne);
+      if (extra === 'ListMultipartUploads') return await extras.listUploads(res, target.bucket, prefix);
+      if (extra === 'ListObjectsV2') return await extras.listObjectsV2(res, target.bucket, query);
+      if (extra === 'ListParts') return await extras.listParts(res, target.bucket, target.key, /** @type {string} */ (uploadId));
+      if (extra === 'AbortMultipartUpload') return await extras.abort(res, target.bucket, /** @type {string} */ (uploadId));
+    } catch (error) {
+      sendS3Error(res, error);
+    }
+  }
+
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
   async function handle(req, res) {
     stats.requests++;
@@ -188,6 +222,9 @@ export async function startS3Gate(options = {}) {
     applyCors(res, header(req, 'origin'), corsOrigins);
     if (req.method === 'OPTIONS') return answerPreflight(req, res);
     await hold?.(req);
+    const injected = fault?.(req);
+    if (injected === 'drop') return void req.socket.destroy();
+    if (injected === 'error') return void (req.resume(), sendS3Error(res, s3Error(500, 'InternalError', 'We encountered an internal error. Please try again.')));
     let admitted;
     try {
       admitted = await admit(req);
@@ -198,6 +235,7 @@ export async function startS3Gate(options = {}) {
       return;
     }
     stats.accepted[admitted.accessKeyId] = (stats.accepted[admitted.accessKeyId] ?? 0) + 1;
+    if (admitted.extra) return answerExtra(req, res, admitted);
     handOver(req, res, admitted);
   }
 

@@ -14,6 +14,7 @@ import { startS3Gate } from './s3-gate.mjs';
 import { signInPage } from './sign-in-page.mjs';
 import { createCognitoEndpoint } from './cognito.mjs';
 import { createStsEndpoint } from './sts.mjs';
+import { issueKey } from './issue.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
@@ -41,6 +42,8 @@ const USER_ID = /^[A-Za-z0-9|_.@+=,-]{2,64}$/;
  *   (tests hold an upload part with it; default: none)
  * @property {string} [templates] the folder of the deployable templates whose role policies S3 enforces,
  *   one per exchange (default: deploy/)
+ * @property {import('./s3-gate.mjs').GateOptions['fault']} [faultS3] asked after holdS3: drop a request or
+ *   answer it 500 (tests make parts fail with it; default: none)
  */
 
 /** A port-in-use error in words, with the way out; other errors as they are. */
@@ -81,7 +84,7 @@ export async function startSandbox(options = {}) {
   } catch (error) {
     closeAll([app.server, auth.server], error);
   }
-  const gate = await startS3Gate({ host: HOST, port: s3Port, region, buckets: [bucket], corsOrigins, authorize: policyAuthorizer(policies), now, hold: options.holdS3 }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
+  const gate = await startS3Gate({ host: HOST, port: s3Port, region, buckets: [bucket], corsOrigins, authorize: policyAuthorizer(policies), now, hold: options.holdS3, fault: options.faultS3 }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
   const delegation = createDelegationEndpoint({
     clientID,
     domain: new URL(authOrigin).host,
@@ -139,6 +142,12 @@ export async function startSandbox(options = {}) {
     keys: gate.keys,
     policies,
     stats: { delegation: delegation.stats, sts: sts.stats, cognito: cognito.stats, s3: gate.stats, auth: authStats },
+    /** Credentials of the bucket's owner, beyond the per-user policy (tests seed and inspect S3 with them), valid for a year of `now`. */
+    ownerCredentials() {
+      const key = issueKey(gate.keys, { subject: 'bucket-owner', expiresAt: now() + 365 * 86_400_000 });
+      gate.keys.set(key.accessKeyId, { ...(/** @type {import('./s3-gate.mjs').IssuedKey} */ (gate.keys.get(key.accessKeyId))), owner: true });
+      return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, sessionToken: key.sessionToken };
+    },
     async stop() {
       for (const server of [app.server, auth.server]) server.closeAllConnections();
       await Promise.all([app.server, auth.server].map((server) => new Promise((resolve) => server.close(() => resolve(undefined)))));

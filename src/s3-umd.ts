@@ -1,6 +1,7 @@
 // Script-tag entry with S3 (global Auth0AwsDelegation): the SDK with all three exchanges (delegation, STS
-// web identity, Cognito identity pools), S3Client, the object and listing commands and Upload from
-// @aws-sdk/lib-storage, for pages without a bundler (the AWS SDK v3 ships no browser bundle of its own).
+// web identity, Cognito identity pools), S3Client, the object, listing and multipart commands, Upload from
+// @aws-sdk/lib-storage and getSignedUrl from @aws-sdk/s3-request-presigner, for pages without a bundler
+// (the AWS SDK v3 ships no browser bundle of its own).
 import { S3Client as AwsS3Client } from '@aws-sdk/client-s3';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 
@@ -8,15 +9,21 @@ export * from './index';
 export * from './entries/web-identity';
 export * from './entries/cognito';
 export {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   PutObjectCommand,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 export { Upload } from '@aws-sdk/lib-storage';
+export { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
 /**
  * `S3Client` with checksums only where S3 requires them, so `File` and `Blob` bodies work in browsers

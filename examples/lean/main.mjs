@@ -3,7 +3,7 @@
 // (examples/lean/build.mjs, run by `npm run build`); `npm run bench` weighs it against the SPA and Amplify.
 import { DelegationClient } from 'auth0-aws-delegation';
 import { deleteObject, getObject, listObjects, putObject, s3Folder, signedFetch } from 'auth0-aws-delegation/fetch';
-import { fetchStorage } from '../s3-uploader/storage-fetch.mjs';
-import { startUploader } from '../s3-uploader/uploader.mjs';
+import { fetchStorage } from './storage-fetch.mjs';
+import { startUploader } from './uploader.mjs';
 
 startUploader({ DelegationClient, signedFetch, s3Folder, putObject, getObject, listObjects, deleteObject }, window.UPLOADER_CONFIG, document.getElementById('app'), fetchStorage);

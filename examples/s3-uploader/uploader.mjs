@@ -1,8 +1,19 @@
 // The per-user S3 folder uploader: sign in with Auth0 (or the sandbox), get AWS credentials through
-// /delegation, and upload, list, download and delete files under `{sub}/` in the bucket, straight from
-// the browser. One module serves every example: the script-tag page passes the S3 bundle's global, the
-// SPA what it imported from npm, each with a storage (the AWS SDK's, or the lean fetch entry's: see
-// storage-aws-sdk.mjs and storage-fetch.mjs). The ID token is kept in memory only.
+// /delegation (or STS, or Cognito), and upload, list, share, download and delete files under the
+// user's folder in the bucket, straight from the browser. One module serves both examples: the
+// script-tag page passes the S3 bundle's global, the SPA passes what it imported from npm. The ID token
+// is kept in memory only. The pieces, one job each:
+//   upload-job.mjs    one file's upload: PutObject, or multipart with pause, resume, cancel and retry
+//   resume-store.mjs  what is remembered (IndexedDB) to continue an upload after a reload
+//   retry.mjs         backoff for an upload request; messages.mjs  errors in words
+//   upload-row.mjs    an upload's row; file-list.mjs  the folder's listing; share-panel.mjs + share.mjs  links
+
+import { fileList } from './file-list.mjs';
+import { explain } from './messages.mjs';
+import { resumeStore, uploadId } from './resume-store.mjs';
+import { sharePanel } from './share-panel.mjs';
+import { uploadJob } from './upload-job.mjs';
+import { uploadRow } from './upload-row.mjs';
 
 const MARKUP = `
   <header>
@@ -16,211 +27,238 @@ const MARKUP = `
   </header>
   <main>
     <p id="message" class="message" role="alert" hidden></p>
+    <div id="announcer" class="visually-hidden" aria-live="polite"></div>
     <section id="signed-out" class="card">
       <h2>Welcome</h2>
-      <p>Sign in to upload files into your own folder. Nobody else can read or change them.</p>
+      <p>Sign in to upload files into your own folder. Nobody else can read or change them, unless you share a link.</p>
     </section>
     <section id="workspace" class="card" hidden>
       <h2>Upload</h2>
-      <label id="drop" class="drop" for="files" tabindex="0">
+      <label id="drop" class="drop" for="files">
         <strong>Choose files</strong> or drop them here
         <input id="files" type="file" multiple>
       </label>
+      <p class="muted small">Large files go up in 5 MB parts: you can pause them, and if the page closes, choose the same file again to continue.</p>
+      <section id="unfinished" class="unfinished" aria-labelledby="unfinished-title" hidden>
+        <h3 id="unfinished-title">Unfinished uploads</h3>
+        <ul id="unfinished-list"></ul>
+      </section>
       <ul id="uploads" class="uploads" aria-label="Uploads"></ul>
       <div class="list-header">
-        <h2>Files in <code id="folder"></code></h2>
+        <h2 id="files-title" tabindex="-1">Files in <code id="folder"></code></h2>
         <button id="refresh" type="button" class="secondary">Refresh</button>
       </div>
+      <div class="list-tools">
+        <label>Filter by name <input id="filter" type="search" autocomplete="off"></label>
+        <label>Sort by <select id="sort"><option value="newest">Newest first</option><option value="name">Name (A to Z)</option><option value="largest">Largest first</option></select></label>
+        <span id="count" class="muted" aria-live="polite"></span>
+      </div>
+      <div class="bulk">
+        <button id="delete-selected" type="button" class="danger" disabled>Delete selected (0)</button>
+        <span id="confirm-delete" hidden><span id="confirm-text"></span>
+          <button id="confirm-yes" type="button" class="danger">Yes, delete</button>
+          <button id="confirm-no" type="button" class="secondary">Keep them</button></span>
+      </div>
+      <section id="share" class="share" aria-labelledby="share-title" hidden>
+        <h3 id="share-title" tabindex="-1">Share <span id="share-name"></span></h3>
+        <p id="share-note" class="muted"></p>
+        <label>Link works for <select id="share-lifetime"></select></label>
+        <button id="share-create" type="button">Create link</button>
+        <div id="share-result" hidden>
+          <label>Link <input id="share-url" type="url" readonly></label>
+          <button id="share-copy" type="button">Copy link</button>
+          <p id="share-expiry"></p>
+        </div>
+        <button id="share-close" type="button" class="secondary">Close</button>
+      </section>
       <table>
-        <thead><tr><th scope="col">Name</th><th scope="col" class="num">Size</th><th scope="col">Uploaded</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
-        <tbody id="listing"><tr><td colspan="4" class="muted">Loading...</td></tr></tbody>
+        <thead><tr><th scope="col"><input id="select-all" type="checkbox" aria-label="Select all matching files"></th><th scope="col">Name</th><th scope="col" class="num">Size</th><th scope="col">Uploaded</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+        <tbody id="listing"><tr><td colspan="5" class="muted">Loading...</td></tr></tbody>
       </table>
+      <button id="show-more" type="button" class="secondary" hidden>Show more</button>
     </section>
   </main>
 `;
 
 /**
  * Renders the uploader into `root` and wires it to `sdk`.
- * @param {object} sdk DelegationClient, and webIdentity / cognitoIdentityPool when config.exchange asks
- *   for them; what `storage` needs (the AWS SDK's S3Client and commands, or the fetch entry's functions)
+ * @param {object} sdk DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, S3Client, getSignedUrl,
+ *   the S3 commands (ListObjectsV2, GetObject, PutObject, DeleteObject, DeleteObjects, CreateMultipartUpload,
+ *   UploadPart, CompleteMultipartUpload, AbortMultipartUpload, ListParts), and webIdentity /
+ *   cognitoIdentityPool when config.exchange asks for them
  * @param {{ domain: string, clientID: string, bucket: string, region: string, s3Endpoint?: string, exchange?: object }} config
  * @param {HTMLElement} root
- * @param {Function} storage how files are stored: `awsSdkStorage` (storage-aws-sdk.mjs) or `fetchStorage`
- *   (storage-fetch.mjs), called with (sdk, client, config, { idToken, onRefreshError })
  */
-export function startUploader(sdk, config, root, storage) {
+export function startUploader(sdk, config, root) {
   root.innerHTML = MARKUP;
-  var $ = function (id) { return document.getElementById(id); };
-  var session = null; // { idToken, sub, exp, folder }
-  var lastCredentials = null;
+  const $ = (id) => document.getElementById(id);
+  let session = null; // { idToken, sub, exp, folder }
+  let lastCredentials = null;
+  const jobs = new Map(); // upload id -> job, this page's uploads
+  const store = resumeStore();
 
-  var origin = /^https?:\/\//.test(config.domain) ? config.domain : 'https://' + config.domain;
-  var exchange = exchangeFrom(config.exchange);
-  var client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain }, exchange ? { exchange: exchange } : {}));
-  var files = storage(sdk, client, config, {
-    idToken: function () { return session ? session.idToken : ''; },
-    onRefreshError: function () { showMessage('Could not renew your storage access; still using the current one.', 'info'); },
+  const origin = /^https?:\/\//.test(config.domain) ? config.domain : 'https://' + config.domain;
+  const exchange = exchangeFrom(config.exchange);
+  const client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain }, exchange ? { exchange } : {}));
+  const s3 = new sdk.S3Client({
+    region: config.region,
+    // Checksums only where S3 requires them: with the default, File and Blob bodies fail in browsers.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    endpoint: config.s3Endpoint,
+    forcePathStyle: Boolean(config.s3Endpoint),
+    credentials: sdk.fromDelegation(client, {
+      idToken: () => (session ? session.idToken : ''),
+      onRefreshError: () => showMessage('Could not renew your storage access; still using the current one.', 'info'),
+    }),
   });
+  s3.middlewareStack.use(sdk.getExpiredTokenRecoveryPlugin(s3.config));
+
+  const ui = { showMessage, showError, announce, focusList: () => $('files-title').focus() };
+  const files = fileList({ sdk, s3, bucket: config.bucket, ui, onShare: (key, name, opener) => share.open(key, name, opener) });
+  const share = sharePanel({ sdk, s3, bucket: config.bucket, ui, credentials: currentCredentials });
 
   // config.exchange: leave it out for Auth0's /delegation; { type: 'web-identity', roleArn, region } for STS
   // AssumeRoleWithWebIdentity; { type: 'cognito', identityPoolId } for a Cognito identity pool (optional
   // in both: region, endpoint). The SDK's factories make the value the client takes.
   function exchangeFrom(settings) {
     if (!settings) return undefined;
-    var rest = Object.assign({}, settings);
+    const rest = Object.assign({}, settings);
     delete rest.type;
     if (settings.type === 'web-identity') return sdk.webIdentity(rest);
     if (settings.type === 'cognito') return sdk.cognitoIdentityPool(rest);
     throw new Error('config.exchange.type must be "web-identity" or "cognito"');
   }
 
+  async function currentCredentials() {
+    lastCredentials = await client.getCredentials({ idToken: session.idToken });
+    tick();
+    return lastCredentials;
+  }
+
   // The user's folder: `{sub}/`, or with a Cognito identity pool `private/{identityId}/` (Amplify's layout),
   // which only the credentials tell.
-  function findFolder() {
-    return client.getCredentials({ idToken: session.idToken }).then(function (credentials) {
-      lastCredentials = credentials;
-      session.folder = credentials.identityId ? 'private/' + credentials.identityId + '/' : session.sub + '/';
-    });
+  async function findFolder() {
+    const credentials = await currentCredentials();
+    session.folder = credentials.identityId ? 'private/' + credentials.identityId + '/' : session.sub + '/';
   }
 
   // ---- sign-in (Auth0's implicit flow: the ID token comes back in the URL fragment) ----
   function signIn() {
-    var state = randomId();
-    var nonce = randomId();
+    const state = randomId();
+    const nonce = randomId();
     sessionStorage.setItem('uploader.state', state);
-    var query = new URLSearchParams({ client_id: config.clientID, response_type: 'id_token', scope: 'openid profile', redirect_uri: location.origin + location.pathname, state: state, nonce: nonce });
+    const query = new URLSearchParams({ client_id: config.clientID, response_type: 'id_token', scope: 'openid profile', redirect_uri: location.origin + location.pathname, state, nonce });
     location.assign(origin + '/authorize?' + query);
   }
 
   function takeTokenFromUrl() {
-    var fragment = new URLSearchParams(location.hash.slice(1));
-    var idToken = fragment.get('id_token');
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    const idToken = fragment.get('id_token');
     if (!idToken) return null;
     history.replaceState(null, '', location.pathname);
-    var expected = sessionStorage.getItem('uploader.state');
+    const expected = sessionStorage.getItem('uploader.state');
     sessionStorage.removeItem('uploader.state');
     if (!expected || fragment.get('state') !== expected) {
       showMessage('That sign-in did not start here. Please sign in again.');
       return null;
     }
-    var claims = decodeClaims(idToken);
-    return claims && claims.sub ? { idToken: idToken, sub: claims.sub, exp: claims.exp } : null;
+    const claims = decodeClaims(idToken);
+    return claims && claims.sub ? { idToken, sub: claims.sub, exp: claims.exp } : null;
   }
 
-  function signOut() {
+  // Signing out stops this page's uploads, aborts the unfinished ones on S3 (no parts left behind) and
+  // forgets them, then drops the credentials.
+  async function signOut() {
+    $('sign-out').disabled = true;
+    for (const job of jobs.values()) job.pause();
+    const remembered = session?.folder ? (await store.all().catch(() => [])).filter((record) => record.id.startsWith(session.folder + '\n')) : [];
+    await Promise.all(remembered.map((record) => s3.send(new sdk.AbortMultipartUploadCommand({ Bucket: config.bucket, Key: record.key, UploadId: record.uploadId })).catch(() => undefined)));
+    await store.clear().catch(() => undefined);
     client.clearCache();
     session = null;
     lastCredentials = null;
+    jobs.clear();
+    files.clear();
+    share.close();
     $('uploads').textContent = '';
+    $('sign-out').disabled = false;
     render();
   }
 
-  // ---- listing ----
-  function refreshList() {
-    var prefix = session.folder;
-    return files.list(prefix)
-      .then(function (contents) {
-        showCredentials();
-        var rows = contents.sort(function (a, b) { return b.LastModified - a.LastModified; });
-        var body = $('listing');
-        body.textContent = '';
-        if (rows.length === 0) body.innerHTML = '<tr><td colspan="4" class="muted">No files yet.</td></tr>';
-        rows.forEach(function (object) { body.append(fileRow(object, prefix)); });
-      })
-      .catch(showError);
-  }
-
-  function fileRow(object, prefix) {
-    var name = object.Key.slice(prefix.length);
-    var row = document.createElement('tr');
-    row.innerHTML = '<td class="name"></td><td class="num"></td><td></td><td class="actions"><button type="button" class="secondary">Download</button><button type="button" class="danger">Delete</button></td>';
-    row.cells[0].textContent = name;
-    row.cells[1].textContent = formatSize(object.Size);
-    row.cells[2].textContent = new Date(object.LastModified).toLocaleString();
-    var buttons = row.querySelectorAll('button');
-    buttons[0].setAttribute('aria-label', 'Download ' + name);
-    buttons[1].setAttribute('aria-label', 'Delete ' + name);
-    buttons[0].addEventListener('click', function () { download(object.Key, name); });
-    buttons[1].addEventListener('click', function () { remove(object.Key, name, buttons[1]); });
-    return row;
-  }
-
-  function download(key, name) {
-    files.download(key)
-      .then(function (blob) {
-        var link = document.createElement('a');
-        link.href = URL.createObjectURL(blob);
-        link.download = name;
-        document.body.append(link);
-        link.click();
-        link.remove();
-        setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
-      })
-      .catch(showError);
-  }
-
-  function remove(key, name, button) {
-    button.disabled = true;
-    files.remove(key)
-      .then(refreshList)
-      .then(function () { showMessage('Deleted ' + name + '.', 'info'); })
-      .catch(function (error) { button.disabled = false; showError(error); });
-  }
-
-  // ---- uploads, each with its own progress bar ----
-  function uploadAll(files) {
-    if (!session || files.length === 0) return;
+  // ---- uploads, each with its own row ----
+  function uploadAll(picked) {
+    if (!session || picked.length === 0) return;
     hideMessage();
-    var jobs = Array.prototype.map.call(files, uploadOne);
-    Promise.allSettled(jobs).then(refreshList);
+    for (const file of picked) startUpload(file);
   }
 
-  function uploadOne(file) {
-    var item = document.createElement('li');
-    item.innerHTML = '<span class="name"></span><progress max="100" value="0"></progress><span class="percent">0%</span>';
-    item.firstChild.textContent = file.name;
-    var bar = item.querySelector('progress');
-    var percent = item.querySelector('.percent');
-    bar.setAttribute('aria-label', 'Uploading ' + file.name);
-    $('uploads').append(item);
-    var onProgress = function (loaded, total) {
-      var value = total ? Math.floor((loaded / total) * 100) : 0;
-      bar.value = value;
-      percent.textContent = value + '%';
-    };
-    return files.upload(session.folder + file.name, file, onProgress).then(
-      function () { bar.value = 100; percent.textContent = '100%'; percent.className = 'percent done'; },
-      function (error) { percent.textContent = 'Failed'; percent.className = 'percent failed'; showError(error); throw error; },
-    );
+  function startUpload(file) {
+    const id = uploadId(session.folder, file);
+    const existing = jobs.get(id);
+    if (existing && (existing.state === 'paused' || existing.state === 'failed')) return existing.start();
+    if (existing && existing.state === 'uploading') return announce(file.name + ' is already uploading.');
+    let row;
+    const job = uploadJob({
+      sdk, s3, bucket: config.bucket, key: session.folder + file.name, file, id, store,
+      onChange: (changed) => {
+        row?.update();
+        if (changed.state === 'done' || changed.state === 'cancelled') {
+          showUnfinished();
+          if (changed.state === 'done') files.load(session.folder).catch(showError);
+        }
+      },
+    });
+    jobs.set(id, job);
+    row = uploadRow(job, announce);
+    $('uploads').append(row.row);
+    const started = job.start();
+    showUnfinished(); // a remembered upload being continued is no longer listed as unfinished
+    return started;
+  }
+
+  /** Uploads a previous page left unfinished in this folder: choose the same file to continue. */
+  async function showUnfinished() {
+    if (!session?.folder) return;
+    const records = (await store.all().catch(() => [])).filter((record) => record.id.startsWith(session.folder + '\n') && ![...jobs.keys()].includes(record.id));
+    const list = $('unfinished-list');
+    list.textContent = '';
+    for (const record of records) {
+      const item = document.createElement('li');
+      const parts = Math.ceil(record.size / record.partSize);
+      item.innerHTML = '<span></span> <button type="button" class="secondary">Discard</button>';
+      item.firstChild.textContent = record.name + ' (' + (record.size / 1024 / 1024).toFixed(1) + ' MB): ' + record.parts.length + ' of ' + parts + ' parts stored. Choose the same file to continue.';
+      const discard = item.querySelector('button');
+      discard.setAttribute('aria-label', 'Discard the unfinished upload of ' + record.name);
+      discard.addEventListener('click', () => discardUnfinished(record));
+      list.append(item);
+    }
+    $('unfinished').hidden = records.length === 0;
+  }
+
+  async function discardUnfinished(record) {
+    try {
+      await s3.send(new sdk.AbortMultipartUploadCommand({ Bucket: config.bucket, Key: record.key, UploadId: record.uploadId }));
+    } catch (error) {
+      if (error?.name !== 'NoSuchUpload') return showError(error);
+    }
+    await store.remove(record.id);
+    await showUnfinished();
+    $('files').focus();
+    announce('Discarded the unfinished upload of ' + record.name + '.');
   }
 
   // ---- status, errors in words ----
-  function showCredentials() {
-    client.getCredentials({ idToken: session.idToken }).then(function (credentials) { lastCredentials = credentials; tick(); }, function () {});
-  }
-
   function tick() {
     if (!lastCredentials) { $('lifetime').textContent = ''; return; }
-    var minutes = Math.max(0, Math.round((lastCredentials.expiration - Date.now()) / 60000));
+    const minutes = Math.max(0, Math.round((lastCredentials.expiration - Date.now()) / 60000));
     $('lifetime').textContent = 'storage access valid for ' + minutes + ' min';
-  }
-
-  function explain(error) {
-    var code = (error && (error.code || error.name)) || '';
-    if (code === 'id_token_expired' || code === 'unauthorized' || code === 'invalid_token' || code === 'not_authorized' || code === 'invalid_identity_token') return 'Your sign-in has expired. Please sign in again.';
-    if (code === 'network_error' || code === 'timeout') return 'Cannot reach the sign-in service. Is the sandbox (or your network) up?';
-    if (code === 'rate_limited' || code === 'too_many_requests') return 'Too many sign-in requests just now. Wait a minute and try again.';
-    if (code === 'AccessDenied') return 'You do not have permission for that file or folder.';
-    if (code === 'NoSuchKey' || code === 'NotFound') return 'That file no longer exists.';
-    if (code === 'NoSuchBucket') return 'The storage bucket does not exist. Check config.js.';
-    if (error instanceof TypeError) return 'Cannot reach the storage service. Is the sandbox (or your network) up?';
-    return 'Something went wrong' + (code ? ' (' + code + ')' : '') + '. Please try again.';
   }
 
   function showError(error) { showMessage(explain(error)); }
 
   function showMessage(text, kind) {
-    var message = $('message');
+    const message = $('message');
     message.textContent = text;
     message.className = 'message' + (kind ? ' ' + kind : '');
     message.hidden = false;
@@ -228,8 +266,19 @@ export function startUploader(sdk, config, root, storage) {
 
   function hideMessage() { $('message').hidden = true; }
 
-  function render() {
-    var signedIn = Boolean(session);
+  function announce(text) { $('announcer').textContent = text; }
+
+  async function refreshList() {
+    try {
+      await files.load(session.folder);
+      tick();
+    } catch (error) {
+      showError(error);
+    }
+  }
+
+  async function render() {
+    const signedIn = Boolean(session);
     $('who').textContent = signedIn ? 'Signed in as ' + session.sub : 'Not signed in';
     $('sign-in').hidden = signedIn;
     $('sign-out').hidden = !signedIn;
@@ -237,17 +286,20 @@ export function startUploader(sdk, config, root, storage) {
     $('workspace').hidden = !signedIn;
     if (!signedIn) { $('lifetime').textContent = ''; return; }
     $('folder').textContent = '';
-    findFolder().then(function () {
-      $('folder').textContent = session.folder;
-      return refreshList();
-    }, showError);
+    try {
+      await findFolder();
+    } catch (error) {
+      return showError(error);
+    }
+    $('folder').textContent = session.folder;
+    await Promise.all([refreshList(), showUnfinished()]);
   }
 
   // ---- small helpers ----
   function decodeClaims(token) {
     try {
-      var part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-      var bytes = Uint8Array.from(atob(part), function (char) { return char.charCodeAt(0); });
+      const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      const bytes = Uint8Array.from(atob(part), (char) => char.charCodeAt(0));
       return JSON.parse(new TextDecoder().decode(bytes));
     } catch {
       return null;
@@ -255,32 +307,19 @@ export function startUploader(sdk, config, root, storage) {
   }
 
   function randomId() {
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    return Array.prototype.map.call(bytes, function (byte) { return byte.toString(16).padStart(2, '0'); }).join('');
-  }
-
-  function formatSize(bytes) {
-    if (bytes < 1024) return bytes + ' B';
-    if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + ' KB';
-    return (bytes / 1024 / 1024).toFixed(1) + ' MB';
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
   }
 
   // ---- wiring ----
   $('sign-in').addEventListener('click', signIn);
   $('sign-out').addEventListener('click', signOut);
-  $('refresh').addEventListener('click', function () { refreshList(); });
-  $('files').addEventListener('change', function (event) { uploadAll(event.target.files); event.target.value = ''; });
-  var drop = $('drop');
-  drop.addEventListener('keydown', function (event) {
-    if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); $('files').click(); }
-  });
-  ['dragenter', 'dragover'].forEach(function (name) {
-    drop.addEventListener(name, function (event) { event.preventDefault(); drop.classList.add('over'); });
-  });
-  ['dragleave', 'drop'].forEach(function (name) {
-    drop.addEventListener(name, function () { drop.classList.remove('over'); });
-  });
-  drop.addEventListener('drop', function (event) { event.preventDefault(); uploadAll(event.dataTransfer.files); });
+  $('refresh').addEventListener('click', refreshList);
+  $('files').addEventListener('change', (event) => { uploadAll([...event.target.files]); event.target.value = ''; });
+  const drop = $('drop');
+  for (const name of ['dragenter', 'dragover']) drop.addEventListener(name, (event) => { event.preventDefault(); drop.classList.add('over'); });
+  for (const name of ['dragleave', 'drop']) drop.addEventListener(name, () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (event) => { event.preventDefault(); uploadAll([...event.dataTransfer.files]); });
   setInterval(tick, 30000);
 
   session = takeTokenFromUrl();

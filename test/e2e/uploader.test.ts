@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
-import type { Engine, Tab } from '../engines/engine';
+import type { Engine } from '../engines/engine';
 import { waitUntil } from '../engines/engine';
 import { enginesToRun, launchEngine } from '../engines/launch';
 import { ARTIFACTS } from './browser';
 import { requestHolds } from './hold';
+import { bodyText, listedNames, nameOf, press, shows, showsNoError, signIn } from './uploader-steps';
 
 const holds = requestHolds();
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
@@ -31,38 +32,6 @@ afterAll(async () => {
   await sandbox?.stop();
   rmSync(FILES, { recursive: true, force: true });
 });
-
-const bodyText = (tab: Tab) => tab.evaluate(() => document.body.innerText);
-const shows = (tab: Tab, text: string) => waitUntil(tab, (wanted) => document.body.innerText.includes(wanted), text);
-/** The page's own error box is hidden or shows information (what every engine can see, WebKit included). */
-const showsNoError = (tab: Tab) => tab.evaluate(() => {
-  const message = document.querySelector('#message') as HTMLElement;
-  return message.hidden || message.classList.contains('info') ? '' : message.textContent;
-});
-const listedNames = (tab: Tab) => tab.evaluate(() => [...document.querySelectorAll('#listing td.name')].map((cell) => cell.textContent ?? ''));
-
-/** The element's accessible name as a user reads it: its aria-label, else its text, else its label's text. */
-const nameOf = (tab: Tab, selector: string) => tab.evaluate((wanted) => {
-  const element = document.querySelector(wanted);
-  const label = element?.id ? document.querySelector(`label[for="${element.id}"]`) : null;
-  return element?.getAttribute('aria-label') ?? (label?.textContent || element?.textContent?.trim() || null);
-}, selector);
-
-/** Clicks the button at `selector` once it is there, after checking the name a user would look for. */
-async function press(tab: Tab, selector: string, name: string): Promise<void> {
-  await waitUntil(tab, (wanted) => document.querySelector(wanted) !== null, selector);
-  expect(await nameOf(tab, selector)).toBe(name);
-  await tab.click(selector);
-}
-
-async function signIn(tab: Tab, user: string): Promise<void> {
-  await press(tab, '#sign-in', 'Sign in');
-  await waitUntil(tab, () => location.pathname.endsWith('/authorize') && document.querySelector('#user') !== null);
-  expect(await nameOf(tab, '#user')).toBe('User id');
-  await tab.type('#user', user, { enter: true });
-  await shows(tab, `Signed in as ${user}`);
-  await waitUntil(tab, () => /No files yet|\d+(\.\d)? (B|KB|MB)/.test((document.querySelector('#listing') as HTMLElement | null)?.innerText ?? ''));
-}
 
 /**
  * The whole job, as a user does it, on the page at `url` in `engine`; screenshots are named with `label`.

@@ -28,6 +28,7 @@ function playwrightTab(page: Page): Tab {
       await page.locator(selector).pressSequentially(text);
       if (options?.enter) await page.locator(selector).press('Enter');
     },
+    press: (key) => page.keyboard.press(key === 'Space' ? ' ' : key),
     setFiles: (selector, paths) => page.setInputFiles(selector, paths),
     async download(selector) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);

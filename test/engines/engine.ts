@@ -7,6 +7,9 @@
 export const ENGINE_NAMES = ['chromium', 'firefox', 'webkit'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
+/** The keys a keyboard-only test presses. */
+export type Key = 'Tab' | 'Shift+Tab' | 'Enter' | 'Space' | 'Escape';
+
 /** A file the page downloaded (or offered for download: see `Tab.download`). */
 export interface Download {
   name: string;
@@ -25,6 +28,8 @@ export interface Tab {
   click(selector: string): Promise<void>;
   /** Types `text` into the element, as keystrokes, then presses Enter when `enter` is set. */
   type(selector: string, text: string, options?: { enter?: boolean }): Promise<void>;
+  /** Presses one key on whatever has the focus, as a keyboard-only user does. */
+  press(key: Key): Promise<void>;
   /** Picks these files (paths on this machine) in an `<input type=file>`. */
   setFiles(selector: string, paths: string[]): Promise<void>;
   /**

@@ -25,6 +25,12 @@ function puppeteerTab(page: Page): Tab {
       await page.type(selector, text);
       if (options?.enter) await page.keyboard.press('Enter');
     },
+    async press(key) {
+      if (key !== 'Shift+Tab') return page.keyboard.press(key === 'Space' ? ' ' : key);
+      await page.keyboard.down('Shift');
+      await page.keyboard.press('Tab');
+      await page.keyboard.up('Shift');
+    },
     async setFiles(selector, paths) {
       const input = await page.$(selector);
       if (!input) throw new Error(`no ${selector}`);

@@ -52,6 +52,13 @@ function webDriverTab(driver: WebDriver, handle: string, inTab: ReturnType<typeo
     },
     click: (selector) => inTab(handle, async () => (await element(selector)).click()),
     type: (selector, text, options) => inTab(handle, async () => (await element(selector)).sendKeys(text, ...(options?.enter ? [Key.ENTER] : []))),
+    press: (key) => inTab(handle, async () => {
+      const keys = { Tab: [Key.TAB], 'Shift+Tab': [Key.SHIFT, Key.TAB], Enter: [Key.ENTER], Space: [Key.SPACE], Escape: [Key.ESCAPE] }[key];
+      const actions = driver.actions();
+      for (const pressed of keys) actions.keyDown(pressed);
+      for (const pressed of [...keys].reverse()) actions.keyUp(pressed);
+      await actions.perform();
+    }),
     setFiles: (selector, paths) => inTab(handle, async () => (await element(selector)).sendKeys(paths.join('\n'))),
     download: (selector) => readOfferedDownload(tab, selector),
     screenshot: (path) => inTab(handle, async () => writeFile(path, Buffer.from(await driver.takeScreenshot(), 'base64'))),

@@ -1,0 +1,289 @@
+// The lean uploader: sign in with Auth0 (or the sandbox), get AWS credentials through /delegation (or
+// STS, or Cognito), and upload, list, download and delete files under `{sub}/` in the bucket, without
+// the AWS SDK (the `fetch` entry, through storage-fetch.mjs). It is the basic flow only: the full
+// uploader (examples/s3-uploader/: pause, resume after a reload, cancel, retries, share links, paging)
+// needs multipart and presigned URLs, which the fetch entry does not offer. The ID token is kept in
+// memory only.
+
+const MARKUP = `
+  <header>
+    <h1>My S3 folder</h1>
+    <div id="session" class="session" aria-live="polite">
+      <span id="who">Not signed in</span>
+      <span id="lifetime" class="muted"></span>
+      <button id="sign-in" type="button">Sign in</button>
+      <button id="sign-out" type="button" hidden>Sign out</button>
+    </div>
+  </header>
+  <main>
+    <p id="message" class="message" role="alert" hidden></p>
+    <section id="signed-out" class="card">
+      <h2>Welcome</h2>
+      <p>Sign in to upload files into your own folder. Nobody else can read or change them.</p>
+    </section>
+    <section id="workspace" class="card" hidden>
+      <h2>Upload</h2>
+      <label id="drop" class="drop" for="files" tabindex="0">
+        <strong>Choose files</strong> or drop them here
+        <input id="files" type="file" multiple>
+      </label>
+      <ul id="uploads" class="uploads" aria-label="Uploads"></ul>
+      <div class="list-header">
+        <h2>Files in <code id="folder"></code></h2>
+        <button id="refresh" type="button" class="secondary">Refresh</button>
+      </div>
+      <table>
+        <thead><tr><th scope="col">Name</th><th scope="col" class="num">Size</th><th scope="col">Uploaded</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+        <tbody id="listing"><tr><td colspan="4" class="muted">Loading...</td></tr></tbody>
+      </table>
+    </section>
+  </main>
+`;
+
+/**
+ * Renders the uploader into `root` and wires it to `sdk`.
+ * @param {object} sdk DelegationClient, and webIdentity / cognitoIdentityPool when config.exchange asks
+ *   for them; what `storage` needs (the AWS SDK's S3Client and commands, or the fetch entry's functions)
+ * @param {{ domain: string, clientID: string, bucket: string, region: string, s3Endpoint?: string, exchange?: object }} config
+ * @param {HTMLElement} root
+ * @param {Function} storage how files are stored: `fetchStorage` (storage-fetch.mjs),
+ *   called with (sdk, client, config, { idToken, onRefreshError })
+ */
+export function startUploader(sdk, config, root, storage) {
+  root.innerHTML = MARKUP;
+  var $ = function (id) { return document.getElementById(id); };
+  var session = null; // { idToken, sub, exp, folder }
+  var lastCredentials = null;
+
+  var origin = /^https?:\/\//.test(config.domain) ? config.domain : 'https://' + config.domain;
+  var exchange = exchangeFrom(config.exchange);
+  var client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain }, exchange ? { exchange: exchange } : {}));
+  var files = storage(sdk, client, config, {
+    idToken: function () { return session ? session.idToken : ''; },
+    onRefreshError: function () { showMessage('Could not renew your storage access; still using the current one.', 'info'); },
+  });
+
+  // config.exchange: leave it out for Auth0's /delegation; { type: 'web-identity', roleArn, region } for STS
+  // AssumeRoleWithWebIdentity; { type: 'cognito', identityPoolId } for a Cognito identity pool (optional
+  // in both: region, endpoint). The SDK's factories make the value the client takes.
+  function exchangeFrom(settings) {
+    if (!settings) return undefined;
+    var rest = Object.assign({}, settings);
+    delete rest.type;
+    if (settings.type === 'web-identity') return sdk.webIdentity(rest);
+    if (settings.type === 'cognito') return sdk.cognitoIdentityPool(rest);
+    throw new Error('config.exchange.type must be "web-identity" or "cognito"');
+  }
+
+  // The user's folder: `{sub}/`, or with a Cognito identity pool `private/{identityId}/` (Amplify's layout),
+  // which only the credentials tell.
+  function findFolder() {
+    return client.getCredentials({ idToken: session.idToken }).then(function (credentials) {
+      lastCredentials = credentials;
+      session.folder = credentials.identityId ? 'private/' + credentials.identityId + '/' : session.sub + '/';
+    });
+  }
+
+  // ---- sign-in (Auth0's implicit flow: the ID token comes back in the URL fragment) ----
+  function signIn() {
+    var state = randomId();
+    var nonce = randomId();
+    sessionStorage.setItem('uploader.state', state);
+    var query = new URLSearchParams({ client_id: config.clientID, response_type: 'id_token', scope: 'openid profile', redirect_uri: location.origin + location.pathname, state: state, nonce: nonce });
+    location.assign(origin + '/authorize?' + query);
+  }
+
+  function takeTokenFromUrl() {
+    var fragment = new URLSearchParams(location.hash.slice(1));
+    var idToken = fragment.get('id_token');
+    if (!idToken) return null;
+    history.replaceState(null, '', location.pathname);
+    var expected = sessionStorage.getItem('uploader.state');
+    sessionStorage.removeItem('uploader.state');
+    if (!expected || fragment.get('state') !== expected) {
+      showMessage('That sign-in did not start here. Please sign in again.');
+      return null;
+    }
+    var claims = decodeClaims(idToken);
+    return claims && claims.sub ? { idToken: idToken, sub: claims.sub, exp: claims.exp } : null;
+  }
+
+  function signOut() {
+    client.clearCache();
+    session = null;
+    lastCredentials = null;
+    $('uploads').textContent = '';
+    render();
+  }
+
+  // ---- listing ----
+  function refreshList() {
+    var prefix = session.folder;
+    return files.list(prefix)
+      .then(function (contents) {
+        showCredentials();
+        var rows = contents.sort(function (a, b) { return b.LastModified - a.LastModified; });
+        var body = $('listing');
+        body.textContent = '';
+        if (rows.length === 0) body.innerHTML = '<tr><td colspan="4" class="muted">No files yet.</td></tr>';
+        rows.forEach(function (object) { body.append(fileRow(object, prefix)); });
+      })
+      .catch(showError);
+  }
+
+  function fileRow(object, prefix) {
+    var name = object.Key.slice(prefix.length);
+    var row = document.createElement('tr');
+    row.innerHTML = '<td class="name"></td><td class="num"></td><td></td><td class="actions"><button type="button" class="secondary">Download</button><button type="button" class="danger">Delete</button></td>';
+    row.cells[0].textContent = name;
+    row.cells[1].textContent = formatSize(object.Size);
+    row.cells[2].textContent = new Date(object.LastModified).toLocaleString();
+    var buttons = row.querySelectorAll('button');
+    buttons[0].setAttribute('aria-label', 'Download ' + name);
+    buttons[1].setAttribute('aria-label', 'Delete ' + name);
+    buttons[0].addEventListener('click', function () { download(object.Key, name); });
+    buttons[1].addEventListener('click', function () { remove(object.Key, name, buttons[1]); });
+    return row;
+  }
+
+  function download(key, name) {
+    files.download(key)
+      .then(function (blob) {
+        var link = document.createElement('a');
+        link.href = URL.createObjectURL(blob);
+        link.download = name;
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+      })
+      .catch(showError);
+  }
+
+  function remove(key, name, button) {
+    button.disabled = true;
+    files.remove(key)
+      .then(refreshList)
+      .then(function () { showMessage('Deleted ' + name + '.', 'info'); })
+      .catch(function (error) { button.disabled = false; showError(error); });
+  }
+
+  // ---- uploads, each with its own progress bar ----
+  function uploadAll(files) {
+    if (!session || files.length === 0) return;
+    hideMessage();
+    var jobs = Array.prototype.map.call(files, uploadOne);
+    Promise.allSettled(jobs).then(refreshList);
+  }
+
+  function uploadOne(file) {
+    var item = document.createElement('li');
+    item.innerHTML = '<span class="name"></span><progress max="100" value="0"></progress><span class="percent">0%</span>';
+    item.firstChild.textContent = file.name;
+    var bar = item.querySelector('progress');
+    var percent = item.querySelector('.percent');
+    bar.setAttribute('aria-label', 'Uploading ' + file.name);
+    $('uploads').append(item);
+    var onProgress = function (loaded, total) {
+      var value = total ? Math.floor((loaded / total) * 100) : 0;
+      bar.value = value;
+      percent.textContent = value + '%';
+    };
+    return files.upload(session.folder + file.name, file, onProgress).then(
+      function () { bar.value = 100; percent.textContent = '100%'; percent.className = 'percent done'; },
+      function (error) { percent.textContent = 'Failed'; percent.className = 'percent failed'; showError(error); throw error; },
+    );
+  }
+
+  // ---- status, errors in words ----
+  function showCredentials() {
+    client.getCredentials({ idToken: session.idToken }).then(function (credentials) { lastCredentials = credentials; tick(); }, function () {});
+  }
+
+  function tick() {
+    if (!lastCredentials) { $('lifetime').textContent = ''; return; }
+    var minutes = Math.max(0, Math.round((lastCredentials.expiration - Date.now()) / 60000));
+    $('lifetime').textContent = 'storage access valid for ' + minutes + ' min';
+  }
+
+  function explain(error) {
+    var code = (error && (error.code || error.name)) || '';
+    if (code === 'id_token_expired' || code === 'unauthorized' || code === 'invalid_token' || code === 'not_authorized' || code === 'invalid_identity_token') return 'Your sign-in has expired. Please sign in again.';
+    if (code === 'network_error' || code === 'timeout') return 'Cannot reach the sign-in service. Is the sandbox (or your network) up?';
+    if (code === 'rate_limited' || code === 'too_many_requests') return 'Too many sign-in requests just now. Wait a minute and try again.';
+    if (code === 'AccessDenied') return 'You do not have permission for that file or folder.';
+    if (code === 'NoSuchKey' || code === 'NotFound') return 'That file no longer exists.';
+    if (code === 'NoSuchBucket') return 'The storage bucket does not exist. Check config.js.';
+    if (error instanceof TypeError) return 'Cannot reach the storage service. Is the sandbox (or your network) up?';
+    return 'Something went wrong' + (code ? ' (' + code + ')' : '') + '. Please try again.';
+  }
+
+  function showError(error) { showMessage(explain(error)); }
+
+  function showMessage(text, kind) {
+    var message = $('message');
+    message.textContent = text;
+    message.className = 'message' + (kind ? ' ' + kind : '');
+    message.hidden = false;
+  }
+
+  function hideMessage() { $('message').hidden = true; }
+
+  function render() {
+    var signedIn = Boolean(session);
+    $('who').textContent = signedIn ? 'Signed in as ' + session.sub : 'Not signed in';
+    $('sign-in').hidden = signedIn;
+    $('sign-out').hidden = !signedIn;
+    $('signed-out').hidden = signedIn;
+    $('workspace').hidden = !signedIn;
+    if (!signedIn) { $('lifetime').textContent = ''; return; }
+    $('folder').textContent = '';
+    findFolder().then(function () {
+      $('folder').textContent = session.folder;
+      return refreshList();
+    }, showError);
+  }
+
+  // ---- small helpers ----
+  function decodeClaims(token) {
+    try {
+      var part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      var bytes = Uint8Array.from(atob(part), function (char) { return char.charCodeAt(0); });
+      return JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      return null;
+    }
+  }
+
+  function randomId() {
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(bytes, function (byte) { return byte.toString(16).padStart(2, '0'); }).join('');
+  }
+
+  function formatSize(bytes) {
+    if (bytes < 1024) return bytes + ' B';
+    if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + ' KB';
+    return (bytes / 1024 / 1024).toFixed(1) + ' MB';
+  }
+
+  // ---- wiring ----
+  $('sign-in').addEventListener('click', signIn);
+  $('sign-out').addEventListener('click', signOut);
+  $('refresh').addEventListener('click', function () { refreshList(); });
+  $('files').addEventListener('change', function (event) { uploadAll(event.target.files); event.target.value = ''; });
+  var drop = $('drop');
+  drop.addEventListener('keydown', function (event) {
+    if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); $('files').click(); }
+  });
+  ['dragenter', 'dragover'].forEach(function (name) {
+    drop.addEventListener(name, function (event) { event.preventDefault(); drop.classList.add('over'); });
+  });
+  ['dragleave', 'drop'].forEach(function (name) {
+    drop.addEventListener(name, function () { drop.classList.remove('over'); });
+  });
+  drop.addEventListener('drop', function (event) { event.preventDefault(); uploadAll(event.dataTransfer.files); });
+  setInterval(tick, 30000);
+
+  session = takeTokenFromUrl();
+  render();
+}

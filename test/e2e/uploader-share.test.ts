@@ -1,0 +1,90 @@
+// Share links, in each engine: "Share" makes a presigned GET URL with a chosen lifetime; lifetimes longer
+// than the signing credentials have left are offered disabled and the page says why; the link works in
+// another browser profile (a session with no storage in common) and answers 403 once it has expired,
+// on the sandbox's clock (moved, never slept). Escape closes the panel and gives the focus back.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../../sandbox/server.mjs';
+import type { Engine } from '../engines/engine';
+import { waitUntil } from '../engines/engine';
+import { enginesToRun, launchEngine } from '../engines/launch';
+import { checkState, focused, press, reaches, shows, showsNoError, signIn } from './uploader-steps';
+
+let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+/** How far the sandbox's clock is ahead of this process's. */
+let ahead = 0;
+const FILES = mkdtempSync(join(tmpdir(), 'uploader-share-'));
+
+beforeAll(async () => {
+  // Credentials of 30 minutes: 15 minutes fits, an hour does not (with an hour's, a link of an hour fits
+  // or not by a fraction of a second).
+  sandbox = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0, rateLimitPerMinute: 100, credentialLifetimeSec: 1800, now: () => Date.now() + ahead });
+});
+afterAll(async () => {
+  await sandbox?.stop();
+  rmSync(FILES, { recursive: true, force: true });
+});
+
+describe.each(enginesToRun())('share links in %s', (engineName) => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await launchEngine(engineName);
+  });
+  afterAll(() => engine?.close());
+
+  it('makes a link no longer-lived than the credentials, which another profile can open until it expires, then gets 403', async () => {
+    ahead = 0;
+    const name = `${engineName}-notes.txt`;
+    const text = `Minutes of the ${engineName} meeting: shared with a link.`;
+    const file = { path: join(FILES, name), bytes: Buffer.from(text) };
+    writeFileSync(file.path, text);
+    const session = await engine.newSession();
+    let url: string;
+    try {
+      const tab = await session.newTab(sandbox.appUrl);
+      await signIn(tab, `auth0|${engineName}-sharer`);
+      await tab.setFiles('#files', [file.path]);
+      await reaches(tab, name, 'done');
+      await press(tab, `button[aria-label="Share ${name}"]`, `Share ${name}`);
+      await waitUntil(tab, () => !(document.querySelector('#share') as HTMLElement).hidden && (document.querySelector('#share-lifetime') as HTMLSelectElement).options.length > 0);
+      expect((await focused(tab)).id).toBe('share-title');
+      const options = await tab.evaluate(() => [...(document.querySelector('#share-lifetime') as HTMLSelectElement).options].map((option) => `${option.text}${option.disabled ? ' [disabled]' : ''}`));
+      expect(options).toEqual(['15 minutes', '1 hour (longer than your access lasts) [disabled]', '1 day (longer than your access lasts) [disabled]', '7 days (longer than your access lasts) [disabled]']);
+      expect(await tab.evaluate(() => document.querySelector('#share-note')?.textContent)).toMatch(/A link is signed with your storage access, which ends at .+ \(in (29|30) min\): no link works longer than that\.$/);
+
+      await press(tab, '#share-create', 'Create link');
+      await waitUntil(tab, () => (document.querySelector('#share-url') as HTMLInputElement).value.startsWith('http'));
+      url = await tab.evaluate(() => (document.querySelector('#share-url') as HTMLInputElement).value);
+      expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('900');
+      expect((await focused(tab)).id).toBe('share-url');
+      await shows(tab, 'This link works until');
+      await checkState(tab, engineName, 'shared');
+
+      await tab.press('Escape');
+      await waitUntil(tab, () => (document.querySelector('#share') as HTMLElement).hidden);
+      expect((await focused(tab)).name).toBe(`Share ${name}`);
+      expect(await showsNoError(tab)).toBe('');
+      expect(tab.errors()).toEqual([]);
+    } finally {
+      // WebKitWebDriver runs one session at a time: the other profile opens after this one closes.
+      await session.close();
+    }
+
+    // Another profile, with none of the page's storage or credentials. (An XML error page has no body
+    // in Firefox: read the whole document's text.)
+    const stranger = await engine.newSession();
+    try {
+      const other = await stranger.newTab(url);
+      const text = () => other.evaluate(() => document.documentElement.textContent ?? '');
+      expect((await text()).trim()).toBe(file.bytes.toString().trim());
+      ahead = 16 * 60_000;
+      await other.goto(url);
+      expect(await text()).toContain('Request has expired');
+    } finally {
+      ahead = 0;
+      await stranger.close();
+    }
+  });
+});

@@ -1,0 +1,150 @@
+// What the uploader's end-to-end tests do and read on the page, in any engine (test/engines/): sign in,
+// press a button by the name a user sees, read an upload's row, the remembered uploads (IndexedDB),
+// run axe-core; and on the sandbox's side, a log of S3 requests with faults to inject.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import { expect } from 'vitest';
+import type { Tab } from '../engines/engine';
+import { waitUntil } from '../engines/engine';
+import { ARTIFACTS } from './browser';
+
+export const bodyText = (tab: Tab) => tab.evaluate(() => document.body.innerText);
+export const shows = (tab: Tab, text: string) => waitUntil(tab, (wanted) => document.body.innerText.includes(wanted), text);
+
+/** The page's own error box is hidden or shows information (what every engine can see, WebKit included). */
+export const showsNoError = (tab: Tab) => tab.evaluate(() => {
+  const message = document.querySelector('#message') as HTMLElement;
+  return message.hidden || message.classList.contains('info') ? '' : message.textContent;
+});
+export const listedNames = (tab: Tab) => tab.evaluate(() => [...document.querySelectorAll('#listing td.name')].map((cell) => cell.textContent ?? ''));
+
+/** The element's accessible name as a user reads it: its aria-label, else its text, else its label's text. */
+export const nameOf = (tab: Tab, selector: string) => tab.evaluate((wanted) => {
+  const element = document.querySelector(wanted);
+  const label = element?.id ? document.querySelector(`label[for="${element.id}"]`) : null;
+  return element?.getAttribute('aria-label') ?? (label?.textContent || element?.textContent?.trim() || null);
+}, selector);
+
+/** Clicks the button at `selector` once it is there, after checking the name a user would look for. */
+export async function press(tab: Tab, selector: string, name: string): Promise<void> {
+  await waitUntil(tab, (wanted) => document.querySelector(wanted) !== null, selector);
+  expect(await nameOf(tab, selector)).toBe(name);
+  await tab.click(selector);
+}
+
+/** Signs in on the sandbox's sign-in page and waits for the folder's listing. */
+export async function signIn(tab: Tab, user: string): Promise<void> {
+  await press(tab, '#sign-in', 'Sign in');
+  await waitUntil(tab, () => location.pathname.endsWith('/authorize') && document.querySelector('#user') !== null);
+  expect(await nameOf(tab, '#user')).toBe('User id');
+  await tab.type('#user', user, { enter: true });
+  await shows(tab, `Signed in as ${user}`);
+  await waitUntil(tab, () => /No files yet|\d+(\.\d)? (B|KB|MB)/.test((document.querySelector('#listing') as HTMLElement | null)?.innerText ?? ''));
+}
+
+/** Bytes of a file of `size` that differ from file to file (`seed`), written under `folder`. */
+export function makeFile(folder: string, name: string, size: number, seed = 1): { path: string; bytes: Buffer } {
+  const bytes = Buffer.from(Uint8Array.from({ length: size }, (_, index) => (index * 31 + seed * 7) % 251));
+  const path = join(folder, name);
+  writeFileSync(path, bytes);
+  return { path, bytes };
+}
+
+/** An upload's row as a user sees it: its state, percent and status text, its buttons' names. */
+export const uploadState = (tab: Tab, name: string) => tab.evaluate((wanted) => {
+  const row = [...document.querySelectorAll<HTMLElement>('#uploads li')].find((item) => item.querySelector('.name')?.textContent === wanted);
+  return row ? { state: row.dataset['state'] ?? '', percent: row.querySelector('.percent')?.textContent ?? '', status: row.querySelector('.status')?.textContent ?? '', buttons: [...row.querySelectorAll('button')].map((button) => button.getAttribute('aria-label') ?? '') } : undefined;
+}, name);
+
+/** Waits until the upload of `name` is in `state`. */
+export const reaches = (tab: Tab, name: string, state: string, timeoutMs?: number) =>
+  waitUntil(tab, ([wanted, expected]) => [...document.querySelectorAll<HTMLElement>('#uploads li')].some((item) => item.querySelector('.name')?.textContent === wanted && item.dataset['state'] === expected), [name, state] as [string, string], timeoutMs);
+
+/** Waits until `parts` parts of the upload of `name` are done. */
+export const partsDone = (tab: Tab, name: string, parts: number, of: number) =>
+  waitUntil(tab, ([wanted, text]) => [...document.querySelectorAll<HTMLElement>('#uploads li')].some((item) => item.querySelector('.name')?.textContent === wanted && (item.querySelector('.status')?.textContent ?? '').includes(text)), [name, `(${parts} of ${of} parts)`] as [string, string]);
+
+/** Everything the page keeps in IndexedDB (the uploader's resume store), as JSON text and records. */
+export const rememberedUploads = (tab: Tab) => tab.evaluate(() => new Promise<{ records: { id: string; key: string; uploadId: string; parts: { PartNumber: number; ETag: string }[] }[]; text: string }>((resolve, reject) => {
+  const request = indexedDB.open('uploader-resume', 1);
+  request.onupgradeneeded = () => request.result.createObjectStore('uploads', { keyPath: 'id' });
+  request.onerror = () => reject(request.error);
+  request.onsuccess = () => {
+    const db = request.result;
+    const all = db.transaction('uploads', 'readonly').objectStore('uploads').getAll();
+    all.onsuccess = () => {
+      db.close();
+      resolve({ records: all.result, text: JSON.stringify(all.result) });
+    };
+    all.onerror = () => reject(all.error);
+  };
+}));
+
+/**
+ * A state of the page, checked: a screenshot under test-results/e2e/ (`<engine>-uploader-state-<state>.png`)
+ * to look at, and axe-core finds no serious or critical violation.
+ */
+export async function checkState(tab: Tab, engine: string, state: string): Promise<void> {
+  await tab.screenshot(join(ARTIFACTS, `${engine}-uploader-state-${state}.png`));
+  expect(await axeViolations(tab), `axe-core in the state "${state}"`).toEqual([]);
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it is now (rule, impact, the first targets). */
+export async function axeViolations(tab: Tab): Promise<string[]> {
+  return tab.evaluate(async (source) => {
+    const page = window as unknown as { axe?: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } };
+    if (!page.axe) (0, eval)(source);
+    const result = await page.axe!.run(document, { resultTypes: ['violations'] });
+    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.impact} ${violation.id}: ${violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join(', ')}`);
+  }, AXE_SOURCE);
+}
+
+/** The element with the focus: its id, and its name (aria-label, else its text). */
+export const focused = (tab: Tab) => tab.evaluate(() => {
+  const element = document.activeElement as HTMLElement | null;
+  return { id: element?.id ?? '', name: element?.getAttribute('aria-label') ?? (element?.textContent?.trim() ?? '') };
+});
+
+/** An UploadPart request of `file`'s part `part`. */
+export const isPart = (file: string, part: number) => (url: URL, method: string) => method === 'PUT' && url.pathname.endsWith(`/${file}`) && url.searchParams.get('partNumber') === String(part);
+
+/**
+ * Lets a part request the page gave up (paused, cancelled, reloaded) through the hold, dropping it at
+ * the gate so that it never races the page's next send of that part in s3rver's folder.
+ */
+export async function dropStale(requests: ReturnType<typeof s3Requests>, file: string, part: number, release: () => void): Promise<void> {
+  const before = requests.partSends(file, part);
+  const stop = requests.fault((url, method) => (isPart(file, part)(url, method) ? 'drop' : undefined));
+  try {
+    release();
+    await expect.poll(() => requests.partSends(file, part), { timeout: 60_000 }).toBeGreaterThan(before);
+  } finally {
+    stop();
+  }
+}
+
+/** Every S3 request the sandbox saw (method, path, query), and faults to inject: the sandbox's `faultS3`. */
+export function s3Requests() {
+  const seen: { method: string; url: URL }[] = [];
+  let inject: ((url: URL, method: string) => 'drop' | 'error' | undefined) | undefined;
+  return {
+    hook(request: IncomingMessage): 'drop' | 'error' | undefined {
+      const url = new URL(request.url ?? '/', 'http://s3');
+      const method = request.method ?? 'GET';
+      seen.push({ method, url });
+      return inject?.(url, method);
+    },
+    /** Injects `fault` until the returned function is called. */
+    fault(fault: (url: URL, method: string) => 'drop' | 'error' | undefined): () => void {
+      inject = fault;
+      return () => (inject = undefined);
+    },
+    /** How many UploadPart requests for this file and part number the sandbox saw. */
+    partSends: (file: string, part: number) => seen.filter(({ method, url }) => method === 'PUT' && url.pathname.endsWith(`/${file}`) && url.searchParams.get('partNumber') === String(part)).length,
+    count: (matches: (url: URL, method: string) => boolean) => seen.filter(({ method, url }) => matches(url, method)).length,
+  };
+}
