@@ -67,6 +67,7 @@ describe('exchange settings separate the tabs\' caches (point 2)', () => {
     const delegation = numberedEndpoint();
     const clientID = freshClientId();
     const [a, b] = [{ clientID, domain: DOMAIN, ...first }, { clientID, domain: DOMAIN, ...second }].map((options) => new DelegationClient(options));
+    await channels.opened(2);
     const keyA = (await a!.getCredentials({ idToken })).accessKeyId;
     await channels.settled();
     const keyB = (await b!.getCredentials({ idToken })).accessKeyId;
@@ -85,6 +86,7 @@ describe('sign-out in one tab wins over a request in flight in another (point 4)
     const endpoint = numberedEndpoint(new Promise((resolve) => (release = resolve)));
     const clientID = freshClientId();
     const [asking, other, third] = [0, 1, 2].map(() => new DelegationClient({ clientID, domain: DOMAIN, retries: 0 }));
+    await channels.opened(3);
     const inFlight = asking!.getCredentials({ idToken });
     await expect.poll(() => endpoint.attempts()).toBe(1);
     if (signOut) other!.clearCache();
@@ -111,6 +113,7 @@ describe('forged channel messages are ignored (point 5)', () => {
     const endpoint = numberedEndpoint();
     const clientID = freshClientId();
     const [first, second] = [0, 1].map(() => new DelegationClient({ clientID, domain: DOMAIN }));
+    await channels.opened(2);
     await first!.getCredentials({ idToken });
     await channels.settled();
     const loading = channels.posted.find((message) => (message.data as { type?: string }).type === 'loading');
@@ -193,6 +196,7 @@ describe('requests and answers in the browser (points 6 and 9)', () => {
     }));
     const clientID = freshClientId();
     const [first, second] = [0, 1].map(() => new DelegationClient({ clientID, domain: DOMAIN }));
+    await channels.opened(2);
     const credentials = await first!.getCredentials({ idToken });
     await channels.settled();
     expect(await second!.getCredentials({ idToken })).toEqual(credentials);

@@ -84,13 +84,16 @@ const webIdentity = (extra: Partial<WebIdentityOptions> = {}) => webIdentityExch
 
 describe('the exchange settings separate caches, in one tab and across tabs (point 2)', () => {
   /** Two clients of one domain and clientID, sharing between "tabs" as browsers allow. */
-  function twoClients(first: Partial<DelegationClientOptions>, second: Partial<DelegationClientOptions>) {
+  async function twoClients(first: Partial<DelegationClientOptions>, second: Partial<DelegationClientOptions>) {
     const tabs = installTabs();
     const sts = issuingSts({ keys: new Map() });
     const delegation = delegationEndpoint(() => jsonResponse(awsResult(Date.now(), 3_600_000, { Credentials: { AccessKeyId: 'ASIADELEGATION000001', SecretAccessKey: 'delegation-secret-0123456789', SessionToken: 'delegation-session-0123456789', Expiration: new Date(Date.now() + 3_600_000).toISOString() } })));
     server.use(sts.handler, delegation.handler);
     const make = (options: Partial<DelegationClientOptions>) => new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, ...options });
-    return { tabs, sts, delegation, a: make(first), b: make(second) };
+    const [a, b] = [make(first), make(second)];
+    // Each opens its channel once SubtleCrypto has named it: wait, so that what one shares can reach the other.
+    await tabs.opened(2);
+    return { tabs, sts, delegation, a, b };
   }
 
   it.each<[string, Partial<DelegationClientOptions>, Partial<DelegationClientOptions>]>([
@@ -101,7 +104,7 @@ describe('the exchange settings separate caches, in one tab and across tabs (poi
     ['another session name', { exchange: webIdentity() }, { exchange: webIdentity({ roleSessionName: 'fixed-name' }) }],
     ['web identity after delegation', {}, { exchange: webIdentity() }],
   ])('%s: the second client asks for itself and never gets the first one\'s keys', async (_name, first, second) => {
-    const { tabs, sts, delegation, a, b } = twoClients(first, second);
+    const { tabs, sts, delegation, a, b } = await twoClients(first, second);
     const keyA = (await a.getCredentials({ idToken: alice })).accessKeyId;
     // Whatever the first client shared has reached every channel that listens for it.
     await tabs.settled();
@@ -114,7 +117,7 @@ describe('the exchange settings separate caches, in one tab and across tabs (poi
   });
 
   it('the STS request of the second client carries its own role (STS would refuse it role A\'s keys)', async () => {
-    const { tabs, sts, a, b } = twoClients({ exchange: webIdentity() }, { exchange: webIdentity({ roleArn: ROLE_B }) });
+    const { tabs, sts, a, b } = await twoClients({ exchange: webIdentity() }, { exchange: webIdentity({ roleArn: ROLE_B }) });
     await a.getCredentials({ idToken: alice });
     await tabs.settled();
     await b.getCredentials({ idToken: alice });
@@ -122,7 +125,7 @@ describe('the exchange settings separate caches, in one tab and across tabs (poi
   });
 
   it('negative control: two clients with the same settings share one request between tabs', async () => {
-    const { tabs, sts, a, b } = twoClients({ exchange: webIdentity() }, { exchange: webIdentity() });
+    const { tabs, sts, a, b } = await twoClients({ exchange: webIdentity() }, { exchange: webIdentity() });
     const keyA = (await a.getCredentials({ idToken: alice })).accessKeyId;
     await tabs.settled();
     expect((await b.getCredentials({ idToken: alice })).accessKeyId).toBe(keyA);

@@ -31,6 +31,12 @@ const tab = (options: Record<string, unknown> = {}) => new DelegationClient({ cl
 
 type Posted = { name: string; data: { type?: string; key?: unknown } };
 
+/** `clients`, once each has opened its channel (see TabsRecord.opened). */
+async function opened<T extends DelegationClient[]>(tabs: TabsRecord, clients: T): Promise<T> {
+  await tabs.opened(clients.length);
+  return clients;
+}
+
 /** The channel name and cache key a client uses, read from its first announcement. */
 async function learnChannel(tabs: TabsRecord, client: DelegationClient): Promise<{ name: string; key: unknown; loading: Posted }> {
   await client.getCredentials({ idToken });
@@ -44,7 +50,7 @@ describe('a tab closed mid-request stalls nobody (point 3)', () => {
   it('an announced request nobody answers costs another tab one wait of at most 1 s, once', async () => {
     const tabs = installTabs();
     const endpoint = numberedEndpoint();
-    const [first, second] = [tab(), tab()];
+    const [first, second] = await opened(tabs, [tab(), tab()]);
     const { loading } = await learnChannel(tabs, first);
     first.clearCache();
     await tabs.settled();
@@ -70,7 +76,7 @@ describe('a tab closed mid-request stalls nobody (point 3)', () => {
     const tabs = installTabs();
     let release!: () => void;
     const endpoint = numberedEndpoint(new Promise((resolve) => (release = resolve)));
-    const [first, second] = [tab(), tab()];
+    const [first, second] = await opened(tabs, [tab(), tab()]);
     const asking = first.getCredentials({ idToken });
     await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1));
     await tabs.settled();
@@ -97,7 +103,7 @@ describe('sign-out is never undone (point 4)', () => {
     const tabs = installTabs();
     let release!: () => void;
     const endpoint = numberedEndpoint(new Promise((resolve) => (release = resolve)));
-    const [asking, signingOut, third] = [tab(), tab(), tab()];
+    const [asking, signingOut, third] = await opened(tabs, [tab(), tab(), tab()]);
     const inFlight = asking.getCredentials({ idToken });
     await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1));
     signingOut.clearCache();
@@ -117,7 +123,7 @@ describe('sign-out is never undone (point 4)', () => {
     const tabs = installTabs();
     let release!: () => void;
     const endpoint = numberedEndpoint(new Promise((resolve) => (release = resolve)));
-    const [asking, other, third] = [tab(), tab(), tab()];
+    const [asking, other, third] = await opened(tabs, [tab(), tab(), tab()]);
     const inFlight = asking.getCredentials({ idToken });
     await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1));
     release();
@@ -151,7 +157,7 @@ describe('channel messages are checked (point 5)', () => {
   ])('%s is ignored: the tab asks for itself, no TypeError', async (_name, forge) => {
     const tabs = installTabs();
     const endpoint = numberedEndpoint();
-    const [first, second] = [tab(), tab()];
+    const [first, second] = await opened(tabs, [tab(), tab()]);
     const { name, key } = await learnChannel(tabs, first);
     first.clearCache();
     await tabs.settled();
@@ -166,7 +172,7 @@ describe('channel messages are checked (point 5)', () => {
   it('negative control: a genuine entry from another tab is taken, with no request', async () => {
     const tabs = installTabs();
     const endpoint = numberedEndpoint();
-    const [first, second] = [tab(), tab()];
+    const [first, second] = await opened(tabs, [tab(), tab()]);
     const shared = await first.getCredentials({ idToken });
     await tabs.settled();
     expect(await second.getCredentials({ idToken })).toEqual(shared);
@@ -177,7 +183,7 @@ describe('channel messages are checked (point 5)', () => {
     const tabs = installTabs();
     numberedEndpoint();
     const refreshToken = 'refresh-token-SECRET-0123456789abcdef';
-    const [first, second] = [tab(), tab()];
+    const [first, second] = await opened(tabs, [tab(), tab()]);
     await first.getCredentials({ idToken });
     await first.getCredentials({ refreshToken });
     second.clearCache();

@@ -13,10 +13,16 @@ export interface ChannelRecord {
   readonly posted: { name: string; data: unknown }[];
   /** Every message an SDK channel received (after its handler ran), in order. */
   readonly delivered: { name: string; data: unknown }[];
-  /** Resolves once `condition()` holds, checked after each delivery to an SDK channel. */
+  /** Resolves once `condition()` holds, checked after each delivery, post and channel opening. */
   until(condition: () => boolean): Promise<void>;
   /** Resolves once every message posted so far reached every other SDK channel of its name. */
   settled(): Promise<void>;
+  /**
+   * Resolves once `count` SDK channels are open. A client opens its channel once SubtleCrypto has named
+   * it (real I/O, which a loaded machine may finish after the client's first request): tests wait for
+   * this before they count on a message reaching another tab.
+   */
+  opened(count: number): Promise<void>;
   /**
    * Posts `data` on `name` as another tab would (from a channel of its own); resolves once every SDK
    * channel of that name has received it and run its handler.
@@ -29,6 +35,9 @@ export function recordChannels(): ChannelRecord {
   const waiters = new Set<() => void>();
   let expected = 0;
   const receiversOf = (name: string) => record.channelNames.filter((opened) => opened === name).length;
+  const recheck = () => {
+    for (const check of [...waiters]) check();
+  };
   const record: ChannelRecord = {
     channelNames: [],
     posted: [],
@@ -47,6 +56,9 @@ export function recordChannels(): ChannelRecord {
     settled() {
       return record.until(() => record.delivered.length >= expected);
     },
+    opened(count) {
+      return record.until(() => record.channelNames.length >= count);
+    },
     async forge(name, data) {
       expected += receiversOf(name);
       const forger = new NativeChannel(name);
@@ -59,11 +71,12 @@ export function recordChannels(): ChannelRecord {
     constructor(name: string) {
       super(name);
       record.channelNames.push(name);
+      queueMicrotask(recheck);
       // Registered before the SDK's own handler: the microtask runs once that handler is done.
       this.addEventListener('message', (event) => {
         queueMicrotask(() => {
           record.delivered.push({ name, data: (event as MessageEvent).data });
-          for (const check of [...waiters]) check();
+          recheck();
         });
       });
       // An SDK channel is never closed; in Node it must not keep the test process alive either.
@@ -74,6 +87,7 @@ export function recordChannels(): ChannelRecord {
       record.posted.push({ name: this.name, data });
       expected += receiversOf(this.name) - 1;
       super.postMessage(data);
+      recheck();
     }
   }
   vi.stubGlobal('BroadcastChannel', RecordingChannel);
