@@ -5,6 +5,8 @@
 // needs multipart and presigned URLs, which the fetch entry does not offer. The ID token is kept in
 // memory only.
 
+import { exchangeFrom, signIn, takeTokenFromUrl } from '../s3-uploader/sign-in.mjs';
+
 const MARKUP = `
   <header>
     <h1>My S3 folder</h1>
@@ -55,25 +57,12 @@ export function startUploader(sdk, config, root, storage) {
   var session = null; // { idToken, sub, exp, folder }
   var lastCredentials = null;
 
-  var origin = /^https?:\/\//.test(config.domain) ? config.domain : 'https://' + config.domain;
-  var exchange = exchangeFrom(config.exchange);
+  var exchange = exchangeFrom(sdk, config.exchange);
   var client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain }, exchange ? { exchange: exchange } : {}));
   var files = storage(sdk, client, config, {
     idToken: function () { return session ? session.idToken : ''; },
     onRefreshError: function () { showMessage('Could not renew your storage access; still using the current one.', 'info'); },
   });
-
-  // config.exchange: leave it out for Auth0's /delegation; { type: 'web-identity', roleArn, region } for STS
-  // AssumeRoleWithWebIdentity; { type: 'cognito', identityPoolId } for a Cognito identity pool (optional
-  // in both: region, endpoint). The SDK's factories make the value the client takes.
-  function exchangeFrom(settings) {
-    if (!settings) return undefined;
-    var rest = Object.assign({}, settings);
-    delete rest.type;
-    if (settings.type === 'web-identity') return sdk.webIdentity(rest);
-    if (settings.type === 'cognito') return sdk.cognitoIdentityPool(rest);
-    throw new Error('config.exchange.type must be "web-identity" or "cognito"');
-  }
 
   // The user's folder: `{sub}/`, or with a Cognito identity pool `private/{identityId}/` (Amplify's layout),
   // which only the credentials tell.
@@ -82,30 +71,6 @@ export function startUploader(sdk, config, root, storage) {
       lastCredentials = credentials;
       session.folder = credentials.identityId ? 'private/' + credentials.identityId + '/' : session.sub + '/';
     });
-  }
-
-  // ---- sign-in (Auth0's implicit flow: the ID token comes back in the URL fragment) ----
-  function signIn() {
-    var state = randomId();
-    var nonce = randomId();
-    sessionStorage.setItem('uploader.state', state);
-    var query = new URLSearchParams({ client_id: config.clientID, response_type: 'id_token', scope: 'openid profile', redirect_uri: location.origin + location.pathname, state: state, nonce: nonce });
-    location.assign(origin + '/authorize?' + query);
-  }
-
-  function takeTokenFromUrl() {
-    var fragment = new URLSearchParams(location.hash.slice(1));
-    var idToken = fragment.get('id_token');
-    if (!idToken) return null;
-    history.replaceState(null, '', location.pathname);
-    var expected = sessionStorage.getItem('uploader.state');
-    sessionStorage.removeItem('uploader.state');
-    if (!expected || fragment.get('state') !== expected) {
-      showMessage('That sign-in did not start here. Please sign in again.');
-      return null;
-    }
-    var claims = decodeClaims(idToken);
-    return claims && claims.sub ? { idToken: idToken, sub: claims.sub, exp: claims.exp } : null;
   }
 
   function signOut() {
@@ -245,21 +210,6 @@ export function startUploader(sdk, config, root, storage) {
   }
 
   // ---- small helpers ----
-  function decodeClaims(token) {
-    try {
-      var part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-      var bytes = Uint8Array.from(atob(part), function (char) { return char.charCodeAt(0); });
-      return JSON.parse(new TextDecoder().decode(bytes));
-    } catch {
-      return null;
-    }
-  }
-
-  function randomId() {
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    return Array.prototype.map.call(bytes, function (byte) { return byte.toString(16).padStart(2, '0'); }).join('');
-  }
-
   function formatSize(bytes) {
     if (bytes < 1024) return bytes + ' B';
     if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + ' KB';
@@ -267,7 +217,7 @@ export function startUploader(sdk, config, root, storage) {
   }
 
   // ---- wiring ----
-  $('sign-in').addEventListener('click', signIn);
+  $('sign-in').addEventListener('click', function () { signIn(config); });
   $('sign-out').addEventListener('click', signOut);
   $('refresh').addEventListener('click', function () { refreshList(); });
   $('files').addEventListener('change', function (event) { uploadAll(event.target.files); event.target.value = ''; });
@@ -284,6 +234,6 @@ export function startUploader(sdk, config, root, storage) {
   drop.addEventListener('drop', function (event) { event.preventDefault(); uploadAll(event.dataTransfer.files); });
   setInterval(tick, 30000);
 
-  session = takeTokenFromUrl();
+  session = takeTokenFromUrl(showMessage);
   render();
 }

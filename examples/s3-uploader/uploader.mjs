@@ -7,11 +7,13 @@
 //   resume-store.mjs  what is remembered (IndexedDB) to continue an upload after a reload
 //   retry.mjs         backoff for an upload request; messages.mjs  errors in words
 //   upload-row.mjs    an upload's row; file-list.mjs  the folder's listing; share-panel.mjs + share.mjs  links
+//   sign-in.mjs       Auth0 sign-in (implicit flow) and the exchange config.js names (shared with examples/lean/)
 
 import { fileList } from './file-list.mjs';
 import { explain } from './messages.mjs';
 import { resumeStore, uploadId } from './resume-store.mjs';
 import { sharePanel } from './share-panel.mjs';
+import { exchangeFrom, signIn, takeTokenFromUrl } from './sign-in.mjs';
 import { uploadJob } from './upload-job.mjs';
 import { uploadRow } from './upload-row.mjs';
 
@@ -97,8 +99,7 @@ export function startUploader(sdk, config, root) {
   const jobs = new Map(); // upload id -> job, this page's uploads
   const store = resumeStore();
 
-  const origin = /^https?:\/\//.test(config.domain) ? config.domain : 'https://' + config.domain;
-  const exchange = exchangeFrom(config.exchange);
+  const exchange = exchangeFrom(sdk, config.exchange);
   const client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain }, exchange ? { exchange } : {}));
   const s3 = new sdk.S3Client({
     region: config.region,
@@ -118,18 +119,6 @@ export function startUploader(sdk, config, root) {
   const files = fileList({ sdk, s3, bucket: config.bucket, ui, onShare: (key, name, opener) => share.open(key, name, opener) });
   const share = sharePanel({ sdk, s3, bucket: config.bucket, ui, credentials: currentCredentials });
 
-  // config.exchange: leave it out for Auth0's /delegation; { type: 'web-identity', roleArn, region } for STS
-  // AssumeRoleWithWebIdentity; { type: 'cognito', identityPoolId } for a Cognito identity pool (optional
-  // in both: region, endpoint). The SDK's factories make the value the client takes.
-  function exchangeFrom(settings) {
-    if (!settings) return undefined;
-    const rest = Object.assign({}, settings);
-    delete rest.type;
-    if (settings.type === 'web-identity') return sdk.webIdentity(rest);
-    if (settings.type === 'cognito') return sdk.cognitoIdentityPool(rest);
-    throw new Error('config.exchange.type must be "web-identity" or "cognito"');
-  }
-
   async function currentCredentials() {
     lastCredentials = await client.getCredentials({ idToken: session.idToken });
     tick();
@@ -141,30 +130,6 @@ export function startUploader(sdk, config, root) {
   async function findFolder() {
     const credentials = await currentCredentials();
     session.folder = credentials.identityId ? 'private/' + credentials.identityId + '/' : session.sub + '/';
-  }
-
-  // ---- sign-in (Auth0's implicit flow: the ID token comes back in the URL fragment) ----
-  function signIn() {
-    const state = randomId();
-    const nonce = randomId();
-    sessionStorage.setItem('uploader.state', state);
-    const query = new URLSearchParams({ client_id: config.clientID, response_type: 'id_token', scope: 'openid profile', redirect_uri: location.origin + location.pathname, state, nonce });
-    location.assign(origin + '/authorize?' + query);
-  }
-
-  function takeTokenFromUrl() {
-    const fragment = new URLSearchParams(location.hash.slice(1));
-    const idToken = fragment.get('id_token');
-    if (!idToken) return null;
-    history.replaceState(null, '', location.pathname);
-    const expected = sessionStorage.getItem('uploader.state');
-    sessionStorage.removeItem('uploader.state');
-    if (!expected || fragment.get('state') !== expected) {
-      showMessage('That sign-in did not start here. Please sign in again.');
-      return null;
-    }
-    const claims = decodeClaims(idToken);
-    return claims && claims.sub ? { idToken, sub: claims.sub, exp: claims.exp } : null;
   }
 
   // Signing out stops this page's uploads, aborts the unfinished ones on S3 (no parts left behind) and
@@ -295,24 +260,8 @@ export function startUploader(sdk, config, root) {
     await Promise.all([refreshList(), showUnfinished()]);
   }
 
-  // ---- small helpers ----
-  function decodeClaims(token) {
-    try {
-      const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-      const bytes = Uint8Array.from(atob(part), (char) => char.charCodeAt(0));
-      return JSON.parse(new TextDecoder().decode(bytes));
-    } catch {
-      return null;
-    }
-  }
-
-  function randomId() {
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  }
-
   // ---- wiring ----
-  $('sign-in').addEventListener('click', signIn);
+  $('sign-in').addEventListener('click', () => signIn(config));
   $('sign-out').addEventListener('click', signOut);
   $('refresh').addEventListener('click', refreshList);
   $('files').addEventListener('change', (event) => { uploadAll([...event.target.files]); event.target.value = ''; });
@@ -322,6 +271,6 @@ export function startUploader(sdk, config, root) {
   drop.addEventListener('drop', (event) => { event.preventDefault(); uploadAll([...event.dataTransfer.files]); });
   setInterval(tick, 30000);
 
-  session = takeTokenFromUrl();
+  session = takeTokenFromUrl(showMessage);
   render();
 }
