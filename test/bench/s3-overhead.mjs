@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DelegationClient, fromDelegation } from '../../dist/index.mjs';
 import { fakeDelegation, idTokenFor } from './fixtures.mjs';
-import { median, percentile, spread } from './stats.mjs';
+import { bootstrapMedian, median, spread } from './stats.mjs';
 
 export const MIN_RATIO = 0.97;
 
@@ -56,17 +56,6 @@ export async function gateProcess() {
   const child = spawn(process.execPath, [join(import.meta.dirname, 'gate-process.mjs'), JSON.stringify(Object.fromEntries(keys))], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve) => child.stdout.once('data', (chunk) => resolve(String(chunk).trim())));
   return { url: /** @type {string} */ (url), keys, stop: () => void child.kill('SIGTERM') };
-}
-
-/**
- * A 95% interval of the median by bootstrap resampling, with a fixed-seed generator (the same data give
- * the same interval). @param {number[]} values @returns {[number, number]}
- */
-export function bootstrapMedian(values, rounds = 1_000) {
-  let seed = 0x2545f491;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
-  const medians = Array.from({ length: rounds }, () => median(values.map(() => values[Math.floor(random() * values.length)] ?? 0)));
-  return [percentile(medians, 0.025), percentile(medians, 0.975)];
 }
 
 export async function s3Overhead() {
