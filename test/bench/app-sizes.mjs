@@ -105,7 +105,7 @@ export async function uploadAppWeights() {
     lean: 'this SDK + auth0-aws-delegation/fetch (signedFetch + putObject): sign in, credentials, upload',
     leanUploader: 'the lean uploader example (examples/lean: list, download, delete, progress, UI)',
     sdkS3: 'this SDK + S3Client + PutObject',
-    spaUploader: 'the SPA uploader example (examples/spa: AWS SDK, lib-storage Upload, three exchanges)',
+    spaUploader: 'the SPA uploader example (examples/spa: AWS SDK, multipart by the page, share links, three exchanges)',
     awsWebToken: 'AWS SDK S3 + fromWebToken',
     amplify: 'Amplify v6 fetchAuthSession + uploadData (baseline)',
     floor: 'aws4fetch PUT + a hand-written POST to /delegation (the floor)',
