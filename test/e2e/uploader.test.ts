@@ -13,6 +13,7 @@ import { enginesToRun, launchEngine } from '../engines/launch';
 import { ARTIFACTS } from './browser';
 import { requestHolds } from './hold';
 import { bodyText, listedNames, nameOf, press, shows, showsNoError, signIn } from './uploader-steps';
+import { userCredentials } from './s3-seed';
 
 const holds = requestHolds();
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
@@ -139,16 +140,7 @@ describe('the S3 uploader\'s bundle and bucket', () => {
   });
 
   it('refuses Alice\'s file to Bob\'s credentials with 403, and serves it to Alice\'s (control)', async () => {
-    const credentialsFor = async (sub: string) => {
-      const idToken = await sandbox.identity.issue(sub);
-      const response = await fetch(`${sandbox.authUrl}/delegation`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ client_id: sandbox.config.clientID, grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', target: sandbox.config.clientID, api_type: 'aws', id_token: idToken }),
-      });
-      const { Credentials } = (await response.json()) as { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string } };
-      return { accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken };
-    };
+    const credentialsFor = (sub: string) => userCredentials(sandbox, sub);
     const get = async (sub: string) => {
       const s3 = new S3Client({ region: 'us-east-1', endpoint: sandbox.s3Url, forcePathStyle: true, credentials: await credentialsFor(sub), maxAttempts: 1 });
       return s3.send(new GetObjectCommand({ Bucket: 'uploads', Key: 'auth0|alice/notes.txt' })).then(
