@@ -6,6 +6,7 @@ import type { AwsCredentials } from './credentials';
 import type { DelegationExtras } from './delegation-request';
 import { DelegationError, configurationError } from './errors';
 import { isPlainObject, rejectUnknownKeys } from './guards';
+import { decodePayload } from './id-token';
 
 /** Options of `fromDelegation(client, init)`. */
 export interface FromDelegationInit extends DelegationExtras {
@@ -40,11 +41,15 @@ const STALE_MARGIN_MS = 30_000;
 const STALE_RETRY_MS = 10_000;
 const INIT_KEYS = ['idToken', 'role', 'principal', 'scope', 'targetClientId', 'onRefreshError'];
 
-/** What a provider remembers of its last success, for the stale fallback. */
+/** What a provider remembers of its last success: served again at once while current, and the stale fallback. */
 interface LastCredentials {
   readonly token: string;
   /** The client's clear count then: a `clearCache()` since ends the fallback. */
   readonly clears: number;
+  /** The cache's generation then: any clear since (another tab's, a refused key's) ends the fast path. */
+  readonly generation: number;
+  /** Served without asking the client until then (client clock): the refresh time, or the token's expiry if sooner. */
+  readonly until: number;
   readonly credentials: AwsCredentials;
 }
 
@@ -81,40 +86,62 @@ export function fromDelegation(client: DelegationClient, init: FromDelegationIni
   // Concurrent callers of one failed refresh share its error object: report it once.
   let reported: unknown;
 
-  return async (options?: DelegationProviderOptions): Promise<AwsCredentialIdentity> => {
-    // Read before anything is awaited: this request's user is the one current now.
-    const view = viewOf(client);
-    const { clears } = view;
-    const token = await readToken(idToken, view.timeoutMs);
-    const now = Date.now();
-    const stale = staleFallback(last, token, clears, options?.rejectedAccessKeyId, now);
+  /** The remembered credentials, if the client would answer this request with them: no await, no request built. */
+  const current = (token: string, view: ProviderView, rejected: string | undefined): AwsCredentials | undefined => {
+    if (last === undefined || last.token !== token || last.generation !== view.generation) return undefined;
+    return last.credentials.accessKeyId !== rejected && view.now() < last.until ? last.credentials : undefined;
+  };
+
+  const ask = async (token: string, view: ProviderView, clears: number, rejected: string | undefined): Promise<AwsCredentialIdentity> => {
+    // The generation the answer belongs to: read before asking, so a clear while it was asked for ends its fast path.
+    let generation = view.generation;
+    const now = view.now();
+    const stale = staleFallback(last, token, clears, rejected, now);
     if (stale && now < retryAt) return toIdentity(stale);
     try {
       let credentials = await client.getCredentials({ ...extras, idToken: token });
-      if (credentials.accessKeyId === options?.rejectedAccessKeyId) {
+      if (credentials.accessKeyId === rejected) {
         // S3 refused these before their time: drop them (in every tab) and ask again. Not a sign-out:
         // other requests waiting for credentials carry on.
         view.drop();
+        generation = view.generation;
         credentials = await client.getCredentials({ ...extras, idToken: token });
       }
       assertNotCleared(client, clears);
-      last = { token, clears, credentials };
+      last = { token, clears, generation, until: Math.min(+credentials.refreshAt, tokenExpiryMs(token)), credentials };
       retryAt = 0;
       return toIdentity(credentials);
     } catch (error) {
       if (!stale || !isPassing(error)) throw error;
       assertNotCleared(client, clears);
-      retryAt = Date.now() + STALE_RETRY_MS;
+      retryAt = view.now() + STALE_RETRY_MS;
       if (error !== reported) onRefreshError?.(error);
       reported = error;
       return toIdentity(stale);
     }
   };
+
+  return (options?: DelegationProviderOptions): Promise<AwsCredentialIdentity> => {
+    // Read before anything is awaited: this request's user is the one current now.
+    const view = viewOf(client);
+    const { clears } = view;
+    const rejected = options?.rejectedAccessKeyId;
+    let produced: unknown;
+    try {
+      produced = typeof idToken === 'function' ? idToken() : idToken;
+    } catch (error) {
+      return Promise.reject(tokenFailed(error));
+    }
+    // The common case, on every AWS request: the same token, nothing cleared, before `refreshAt`.
+    const known = typeof produced === 'string' ? current(produced, view, rejected) : undefined;
+    if (known !== undefined) return Promise.resolve(toIdentity(known));
+    return readToken(produced, view.timeoutMs).then((token) => ask(token, view, clears, rejected));
+  };
 }
 
 /** What the provider needs of its client; a client of another copy of this SDK has no view: no check. */
 function viewOf(client: DelegationClient): ProviderView {
-  return (client as Partial<Pick<DelegationClient, typeof PROVIDER_VIEW>>)[PROVIDER_VIEW]?.() ?? { clears: 0, timeoutMs: 10_000, drop: () => client.clearCache() };
+  return (client as Partial<Pick<DelegationClient, typeof PROVIDER_VIEW>>)[PROVIDER_VIEW]?.() ?? { clears: 0, generation: Number.NaN, timeoutMs: 10_000, now: Date.now, drop: () => client.clearCache() };
 }
 
 /**
@@ -127,24 +154,38 @@ function assertNotCleared(client: DelegationClient, clears: number): void {
 }
 
 /**
- * The ID token, from the value or the function, within `timeoutMs`.
+ * The ID token the value or the function produced, once it settles within `timeoutMs`.
  * @throws {DelegationError} `missing_token` (the function's error as `cause`), `timeout`.
  */
-async function readToken(idToken: FromDelegationInit['idToken'], timeoutMs: number): Promise<string> {
-  if (typeof idToken !== 'function') return idToken;
+async function readToken(produced: unknown, timeoutMs: number): Promise<string> {
+  if (typeof produced === 'string') return produced;
   const late = new DelegationError({ code: 'timeout', message: `The idToken function did not answer within ${timeoutMs} ms (the client's timeoutMs).` });
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await Promise.race([
-      // Called inside the promise chain: a function that throws rejects it.
-      Promise.resolve().then(idToken),
+    return (await Promise.race([
+      produced,
       new Promise<never>((_, reject) => (timer = setTimeout(() => reject(late), timeoutMs))),
-    ]);
+    ])) as string;
   } catch (error) {
     if (error === late) throw late;
-    throw new DelegationError({ code: 'missing_token', message: 'The idToken function failed: see cause. Nothing was sent.', cause: error });
+    throw tokenFailed(error);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The error for an `idToken` function that threw or rejected. */
+function tokenFailed(error: unknown): DelegationError {
+  return new DelegationError({ code: 'missing_token', message: 'The idToken function failed: see cause. Nothing was sent.', cause: error });
+}
+
+/** When a token (already accepted by the client) expires, in ms; unreadable or without `exp`: never. */
+function tokenExpiryMs(token: string): number {
+  try {
+    const { exp } = Object(decodePayload(token)) as { exp?: unknown };
+    return typeof exp === 'number' ? exp * 1000 : Number.POSITIVE_INFINITY;
+  } catch {
+    return Number.NEGATIVE_INFINITY;
   }
 }
 

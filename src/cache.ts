@@ -25,6 +25,8 @@ export interface CredentialCache<T> {
   get(key: string, load: (signal: AbortSignal) => Promise<Loaded<T>>, signal?: AbortSignal): Promise<T>;
   /** Forgets every entry; a load in flight stores nothing. */
   clear(): void;
+  /** Bumped by every `clear()` (in a shared cache, another tab's too): a value had before a change of it may be stale. */
+  readonly generation: number;
 }
 
 /** One request in flight, shared by every caller of its key. */
@@ -70,6 +72,11 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
   constructor(now: () => number, limits: CacheLimits = UNLIMITED) {
     this.#now = now;
     this.#limits = limits;
+  }
+
+  /** Bumped by `clear()`. */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** How many entries are held (fresh or not yet swept). */

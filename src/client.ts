@@ -25,15 +25,19 @@ export interface CredentialsOptions extends DelegationExtras {
 
 /**
  * @internal What `fromDelegation` needs of its client: how many times `clearCache()` ran (a credential
- * request that spans one is failed, see aws.ts), the client's `timeoutMs`, and `drop()`, which forgets
- * credentials S3 refused without counting as a sign-out.
+ * request that spans one is failed, see aws.ts), the cache's generation (bumped by every clear: this
+ * tab's, another tab's, or a `drop()`; a provider serves its remembered credentials only while it is
+ * unchanged), the client's clock and `timeoutMs`, and `drop()`, which forgets credentials S3 refused
+ * without counting as a sign-out.
  */
 export const PROVIDER_VIEW = Symbol('providerView');
 
 /** @internal See `PROVIDER_VIEW`. */
 export interface ProviderView {
   readonly clears: number;
+  readonly generation: number;
   readonly timeoutMs: number;
+  now(): number;
   drop(): void;
 }
 
@@ -60,6 +64,14 @@ export class DelegationClient {
    */
   readonly #tokenExpiry = new WeakMap<CachedDelegation, number>();
   #clears = 0;
+  /** One object for the client's life: a provider reads it on every AWS request, so it allocates nothing. */
+  readonly #view: ProviderView = ((client) => ({
+    get clears() { return client.#clears; },
+    get generation() { return client.#cache.generation; },
+    get timeoutMs() { return client.#options.timeoutMs; },
+    now: () => client.#options.now(),
+    drop: () => client.#cache.clear(),
+  }))(this);
 
   /**
    * @throws {DelegationError} `invalid_configuration` for a missing `clientID`, a bad `domain` (not https
@@ -86,7 +98,7 @@ export class DelegationClient {
 
   /** @internal See `PROVIDER_VIEW`. */
   [PROVIDER_VIEW](): ProviderView {
-    return { clears: this.#clears, timeoutMs: this.#options.timeoutMs, drop: () => this.#cache.clear() };
+    return this.#view;
   }
 
   /**

@@ -69,6 +69,10 @@ class TabCache implements CredentialCache<CachedDelegation> {
     }, () => undefined);
   }
 
+  get generation(): number {
+    return this.#generation;
+  }
+
   peek(key: string): CachedDelegation | undefined {
     return this.#cache.peek(key);
   }
