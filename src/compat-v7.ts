@@ -40,7 +40,8 @@ export type DelegationCallback = (err: Auth0DelegationError | null, delegationRe
  * since delegation never redirects. Other unknown keys are refused, to catch typos in the SDK's options.
  */
 const V7_OPTIONS = ['callbackURL', 'callbackOnLocationHash', 'responseType', 'responseMode', 'forceJSONP', 'useCordovaSocialPlugins', 'sendSDKClientInfo', 'scope', 'audience', '__tenant', '__token_issuer', 'popupOptions', 'state', 'nonce', '_disableDeprecationWarnings'];
-const KNOWN = [...CLIENT_OPTION_NAMES, ...V7_OPTIONS];
+// concat, not a spread: bundlers cannot prove a spread free of side effects, and would keep both lists.
+const KNOWN = /* @__PURE__ */ CLIENT_OPTION_NAMES.concat(V7_OPTIONS);
 
 /** An `Auth0` facade instance: auth0.js v7's delegation methods on a `DelegationClient`. */
 export interface Auth0 {
@@ -146,15 +147,20 @@ export interface Auth0Constructor {
  *   if (!err) useAws(delegationResult.Credentials);
  * });
  */
-export const Auth0 = createAuth0 as unknown as Auth0Constructor;
+// Made by a call marked pure: a top-level `createAuth0.prototype = ...` is a side effect that bundlers
+// keep, and with it the whole facade, in every app that imports anything from the main entry.
+export const Auth0 = /* @__PURE__ */ makeAuth0();
 
-// A function declaration, not an expression: the script builds' minifier turns function expressions that
-// do not use `this` into arrow functions, which `new` refuses.
-function createAuth0(options: Auth0Options): Auth0 {
-  return new Auth0Facade(options);
+function makeAuth0(): Auth0Constructor {
+  // A function declaration, not an expression: the script builds' minifier turns function expressions
+  // that do not use `this` into arrow functions, which `new` refuses.
+  function createAuth0(options: Auth0Options): Auth0 {
+    return new Auth0Facade(options);
+  }
+  // `auth0 instanceof Auth0` holds, with or without `new`.
+  createAuth0.prototype = Auth0Facade.prototype;
+  return createAuth0 as unknown as Auth0Constructor;
 }
-// `auth0 instanceof Auth0` holds, with or without `new`.
-createAuth0.prototype = Auth0Facade.prototype;
 
 /** Calls a v7 callback once, with `this` the global object as v7's plain call had it. */
 function callOnce(callback: DelegationCallback, error: Auth0DelegationError | null, result: DelegationResult | undefined): void {

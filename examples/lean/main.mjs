@@ -2,8 +2,8 @@
 // `auth0-aws-delegation/fetch` (a SigV4 fetch on the client's credentials). esbuild bundles it
 // (examples/lean/build.mjs, run by `npm run build`); `npm run bench` weighs it against the SPA and Amplify.
 import { DelegationClient } from 'auth0-aws-delegation';
-import { deleteObject, getObject, listObjects, putObject, s3Folder, signedFetch } from 'auth0-aws-delegation/fetch';
+import { deleteObject, getObject, listObjects, s3Folder, signedFetch, uploadMultipart } from 'auth0-aws-delegation/fetch';
 import { fetchStorage } from './storage-fetch.mjs';
 import { startUploader } from './uploader.mjs';
 
-startUploader({ DelegationClient, signedFetch, s3Folder, putObject, getObject, listObjects, deleteObject }, window.UPLOADER_CONFIG, document.getElementById('app'), fetchStorage);
+startUploader({ DelegationClient, signedFetch, s3Folder, uploadMultipart, getObject, listObjects, deleteObject }, window.UPLOADER_CONFIG, document.getElementById('app'), fetchStorage);

@@ -8,6 +8,8 @@ export { s3Folder } from '../fetch/s3-folder';
 export type { S3Folder, S3FolderOptions, S3OperationOptions } from '../fetch/s3-folder';
 export { deleteObject, getObject, putObject } from '../fetch/s3-objects';
 export type { S3PutOptions, S3PutResult } from '../fetch/s3-objects';
+export { uploadMultipart } from '../fetch/s3-multipart';
+export type { S3MultipartOptions } from '../fetch/s3-multipart';
 export { listObjects } from '../fetch/s3-xml';
 export type { S3ListOptions, S3Listing, S3Object } from '../fetch/s3-xml';
 export type { UploadProgress } from '../fetch/transport';

@@ -1,3 +1,4 @@
+import { abortedError } from '../cache';
 import { DelegationError, configurationError } from '../errors';
 import { errorCode } from './refusal';
 import type { SignedFetch, SignedRequestInit } from './signed-fetch';
@@ -64,4 +65,18 @@ export async function s3Call({ fetch }: S3Folder, method: string, url: string, i
   if (response.ok) return response;
   const code = errorCode(await response.text().catch(() => '')) ?? 'http_error';
   throw new DelegationError({ code, status: response.status, message: `S3 ${method} ${new URL(url).pathname} answered ${response.status} ${code}.` });
+}
+
+/**
+ * The body of S3's answer as text. Reading can fail after the headers arrived (the signal aborted, the
+ * connection dropped): that is `aborted` or `network_error`, never a raw `AbortError`/`TypeError`.
+ * @throws {DelegationError} `aborted`, `network_error`.
+ */
+export async function readText(response: Response, signal: AbortSignal | undefined): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    if (signal?.aborted) throw abortedError(signal);
+    throw new DelegationError({ code: 'network_error', message: 'S3\'s answer was cut off while it was read.', cause: error });
+  }
 }

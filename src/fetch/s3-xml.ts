@@ -1,4 +1,4 @@
-import { s3Call } from './s3-folder';
+import { readText, s3Call } from './s3-folder';
 import type { S3Folder, S3OperationOptions } from './s3-folder';
 
 /** Options of `listObjects`. */
@@ -23,7 +23,7 @@ export async function listObjects(folder: S3Folder, { continuationToken, maxKeys
   if (maxKeys !== undefined) query.set('max-keys', String(maxKeys));
   // URLSearchParams writes a space as "+": S3 reads "+" as a plus sign.
   const response = await s3Call(folder, 'GET', `${folder.bucketUrl}/?${query.toString().replace(/\+/g, '%20')}`, { signal });
-  return parseListing(await response.text(), folder.folder);
+  return parseListing(await readText(response, signal), folder.folder);
 }
 
 /** One object of a listing. */
@@ -58,7 +58,7 @@ function xmlText(text: string): string {
 }
 
 /** The text of the first `<name>` element in `xml`, decoded, or `undefined`. */
-function element(xml: string, name: string): string | undefined {
+export function element(xml: string, name: string): string | undefined {
   const match = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
   return match === null ? undefined : xmlText(match[1] as string);
 }

@@ -1,5 +1,6 @@
 // The lean uploader (no AWS SDK: `auth0-aws-delegation/fetch`) as a newcomer uses it: the same page and
-// the same steps as the AWS SDK uploader (uploader.test.ts), against `npm start`'s sandbox, in Chromium.
+// the same steps as the AWS SDK uploader (uploader.test.ts), against `npm start`'s sandbox, in Chromium;
+// its 6 MiB file goes through uploadMultipart in a real browser (XMLHttpRequest progress, ETag over CORS).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
@@ -43,7 +44,11 @@ describe('the lean uploader (signed fetch, no AWS SDK) against the sandbox', () 
     });
     const s3Requests: string[] = [];
     page.on('request', (request) => {
-      if (request.url().startsWith(sandbox.s3Url)) s3Requests.push(`${request.method()} ${new URL(request.url()).pathname}`);
+      if (!request.url().startsWith(sandbox.s3Url)) return;
+      const url = new URL(request.url());
+      // The multipart query without its varying upload ID: `?uploads`, `?partNumber=1`, `?uploadId`.
+      const query = [...url.searchParams.keys()].includes('partNumber') ? `?partNumber=${url.searchParams.get('partNumber')}` : url.search.replace(/uploadId=[^&]*/, 'uploadId').replace('uploads=', 'uploads');
+      s3Requests.push(`${request.method()} ${url.pathname}${query}`);
     });
     // Every value the big file's progress bar takes, as the page sets it.
     await page.addInitScript(() => {
@@ -69,8 +74,13 @@ describe('the lean uploader (signed fetch, no AWS SDK) against the sandbox', () 
     const values = await page.evaluate(() => (window as unknown as { progressValues: number[] }).progressValues);
     expect(values.at(-1)).toBe(100);
     expect(values.some((value) => value > 0 && value < 100) || values.filter((value) => value === 100).length >= 2).toBe(true);
-    // One PUT per file, no multipart, no AWS SDK request shapes.
-    expect(s3Requests.filter((line) => line.startsWith('PUT'))).toEqual(expect.arrayContaining(['PUT /uploads/auth0%7Clean-alice/notes.txt', 'PUT /uploads/auth0%7Clean-alice/photos.bin']));
+    // The small file in one PUT; the 6 MiB one in two 5 MiB parts (uploadMultipart), completed.
+    const photos = '/uploads/auth0%7Clean-alice/photos.bin';
+    expect(s3Requests).toContain('PUT /uploads/auth0%7Clean-alice/notes.txt');
+    expect(s3Requests.filter((line) => line.includes(photos) && !line.startsWith('OPTIONS'))).toEqual([`POST ${photos}?uploads`, `PUT ${photos}?partNumber=1`, `PUT ${photos}?partNumber=2`, `POST ${photos}?uploadId`]);
+    const downloadingPhotos = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download photos.bin' }).click();
+    expect(readFileSync((await (await downloadingPhotos).path())!)).toEqual(BIG);
 
     const downloading = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download notes.txt' }).click();

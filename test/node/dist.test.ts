@@ -66,6 +66,25 @@ describe('build outputs', () => {
     expect(ids.filter((id) => /@aws-sdk|@smithy/.test(id))).toEqual([]);
   });
 
+  /** What esbuild (minified, for browsers) keeps of the main entry's ESM build for an app importing `names`. */
+  async function esbuildKeeps(names: string): Promise<string> {
+    const { build } = await import('esbuild');
+    const contents = `import { ${names} } from ${JSON.stringify(dist('index.mjs'))};\nglobalThis.used = [${names}];\n`;
+    const result = await build({ stdin: { contents, resolveDir: dist('.'), loader: 'js' }, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+    return result.outputFiles[0]!.text;
+  }
+
+  it('drops the v7 facade from an app that does not import Auth0 (esbuild), as the other bundlers do', async () => {
+    const code = await esbuildKeeps('DelegationClient, fromDelegation');
+    expect(code).toContain('fromDelegation needs { idToken }');
+    expect(code).not.toContain('new Auth0({ clientID, domain, callbackURL })');
+    expect(code).not.toContain('_disableDeprecationWarnings');
+  });
+
+  it('negative control: an app importing Auth0 carries the facade', async () => {
+    expect(await esbuildKeeps('Auth0')).toContain('new Auth0({ clientID, domain, callbackURL })');
+  });
+
   it('negative control: the same check sees the AWS SDK in an app that imports it', async () => {
     const ids = await bundledModules('HeadObjectCommand', '@aws-sdk/client-s3');
     expect(ids.filter((id) => /@aws-sdk|@smithy/.test(id)).length).toBeGreaterThan(0);

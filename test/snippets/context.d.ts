@@ -11,6 +11,8 @@ declare const LOGGED_IN_USER_ID_TOKEN: string;
 declare const sub: string;
 /** A file the user picked. */
 declare const file: File;
+/** A large file the user picked, for uploadMultipart. */
+declare const bigFile: File;
 /** Whatever signs the user in and renews the ID token. */
 declare const auth: { currentIdToken(): string | Promise<string> };
 /** The same, as a function. */
