@@ -134,8 +134,13 @@ export function fromDelegation(client: DelegationClient, init: FromDelegationIni
     }
     // The common case, on every AWS request: the same token, nothing cleared, before `refreshAt`.
     const known = typeof produced === 'string' ? current(produced, view, rejected) : undefined;
-    if (known !== undefined) return Promise.resolve(toIdentity(known));
-    return readToken(produced, view.timeoutMs).then((token) => ask(token, view, clears, rejected));
+    if (known === undefined) return readToken(produced, view.timeoutMs).then((token) => ask(token, view, clears, rejected));
+    // Answered a microtask later, as an awaited answer would be: a clearCache() in the same tick (after
+    // this call, before the AWS SDK reads the answer) still fails it with cache_cleared.
+    return Promise.resolve().then(() => {
+      assertNotCleared(client, clears);
+      return toIdentity(known);
+    });
   };
 }
 

@@ -1,3 +1,4 @@
+import { abortedError } from '../cache';
 import { DelegationError, configurationError } from '../errors';
 import { errorCode } from './refusal';
 import { objectUrl, readText, s3Call } from './s3-folder';
@@ -19,6 +20,8 @@ export interface S3MultipartOptions extends S3PutOptions {
 const MIB = 1_048_576;
 const MIN_PART = 5 * MIB;
 const MAX_PARTS = 10_000;
+/** How long the cleanup (AbortMultipartUpload) is waited for: it must not hold back the caller's error. */
+const CLEANUP_MS = 10_000;
 
 /**
  * Uploads a large `body` as `name` in the folder in parts (CreateMultipartUpload, UploadPart one part at a
@@ -27,30 +30,37 @@ const MAX_PARTS = 10_000;
  * client's current credentials, so an upload outlives a credential refresh. On any failure (a refused
  * part, a network error, the signal) the upload is aborted (AbortMultipartUpload, best effort) so no
  * parts are left to pay for, and the first error is thrown. The bucket's CORS must expose `ETag`.
- * @throws {DelegationError} `invalid_configuration` for a `partSize` under 5 MiB or more than 10,000
- *   parts (nothing sent); `invalid_response` when S3's answer lacks the upload ID or a part's `ETag`
+ * @throws {DelegationError} `invalid_configuration` for a body that is not a Blob, a `partSize` under
+ *   5 MiB or more than 10,000 parts (nothing sent); `aborted` (the upload aborted at S3 too); `invalid_response` when S3's answer lacks the upload ID or a part's `ETag`
  *   (CORS not exposing it); S3's code (`AccessDenied`, ...) with its status; what `signedFetch` throws.
  * @example
  * const { etag } = await uploadMultipart(folder, file.name, file, { onProgress: (sent, total) => (bar.value = sent / total) });
  */
 export async function uploadMultipart(folder: S3Folder, name: string, body: Blob, options: S3MultipartOptions = {}): Promise<S3PutResult> {
   const { partSize = 8 * MIB, onProgress, signal, contentType } = options;
+  // Duck-typed: a Blob from another frame is a Blob too.
+  const { size, slice } = Object(body) as { size?: unknown; slice?: unknown };
+  if (typeof size !== 'number' || typeof slice !== 'function') throw configurationError('uploadMultipart needs a Blob (or File) body; putObject takes strings and buffers.');
   if (!(Number.isSafeInteger(partSize) && partSize >= MIN_PART) || Math.ceil(body.size / partSize) > MAX_PARTS) {
     throw configurationError(`uploadMultipart needs a partSize of at least 5 MiB (${MIN_PART} B), and at most ${MAX_PARTS} parts: this body is ${body.size} B.`);
   }
   if (body.size <= partSize) return putObject(folder, name, body, { contentType, onProgress, signal });
   const url = objectUrl(folder, name);
   const type = contentType ?? (body.type || 'application/octet-stream');
-  const created = await readText(await s3Call(folder, 'POST', `${url}?uploads`, { headers: { 'content-type': type }, signal }), signal);
+  if (signal?.aborted) throw abortedError(signal);
+  // Not ended by the signal: once S3 may have made the upload, its ID is needed to abort it there.
+  const created = await readText(await s3Call(folder, 'POST', `${url}?uploads`, { headers: { 'content-type': type } }), undefined);
   const uploadId = element(created, 'UploadId');
   if (uploadId === undefined) throw unreadable('CreateMultipartUpload answered no UploadId');
   const query = `uploadId=${encodeURIComponent(uploadId)}`;
   try {
+    if (signal?.aborted) throw abortedError(signal);
     const etags = await uploadParts(folder, `${url}?${query}`, body, partSize, options);
     return await complete(folder, `${url}?${query}`, etags, signal);
   } catch (error) {
-    // Without a signal: an aborted upload must still be cleaned up.
-    await s3Call(folder, 'DELETE', `${url}?${query}`).then((response) => readText(response, undefined)).catch(() => undefined);
+    // Not the caller's signal (an aborted upload must still be cleaned up), but a bounded one: a DELETE
+    // that never answers must not keep the caller from its error.
+    await s3Call(folder, 'DELETE', `${url}?${query}`, { signal: AbortSignal.timeout(CLEANUP_MS) }).then((response) => readText(response, undefined)).catch(() => undefined);
     throw error;
   }
 }

@@ -4,7 +4,7 @@
 // below ends the fast path one way and shows the provider asks the client again; the controls show the
 // fast path is taken (no getCredentials call) when nothing changed.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DelegationClient, fromDelegation } from '../../src/index';
+import { DelegationClient, DelegationError, fromDelegation } from '../../src/index';
 import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, jsonResponse } from '../support/delegation-endpoint';
 import { installTabs } from '../support/tabs-in-node';
 import { makeIdToken } from '../support/tokens';
@@ -155,6 +155,18 @@ describe('what ends the fast path', () => {
     expect(asked).toHaveBeenCalledTimes(1);
   });
 
+  it('clearCache() in the same tick, after the call and before its answer is read: cache_cleared, as on the slow path', async () => {
+    const { client, provider } = await primed();
+    const pending = provider();
+    client.clearCache();
+    await expect(pending).rejects.toMatchObject({ code: 'cache_cleared' });
+  });
+
+  it('negative control: the same call without the clear answers with the remembered keys', async () => {
+    const { provider, first } = await primed();
+    await expect(provider()).resolves.toMatchObject({ accessKeyId: first.accessKeyId });
+  });
+
   it('follows the client\'s own clock (the `now` option), not Date.now', async () => {
     // Date stands still at START; only the client's clock moves.
     vi.useFakeTimers({ now: START, toFake: ['Date'] });
@@ -178,5 +190,25 @@ describe('what ends the fast path', () => {
     await expect(provider()).rejects.toMatchObject({ code: 'missing_token', cause: boom });
     fail = false;
     await expect(provider()).resolves.toMatchObject({ accessKeyId: 'ASIAKEY0001' });
+  });
+});
+
+describe('the idToken function, now called synchronously, never lets a raw error out', () => {
+  it.each<[string, () => unknown]>([
+    ['undefined', () => undefined],
+    ['null', () => null],
+    ['a number', () => 42],
+    ['a symbol', () => Symbol('x')],
+    ['a BigInt', () => 1n],
+    ['an object', () => ({})],
+    ['an object whose toString throws', () => ({ toString() { throw new Error('x'); } })],
+    ['a thenable whose then throws', () => ({ then() { throw new Error('boom'); } })],
+    ['a thenable whose then getter throws', () => ({ get then() { throw new Error('boom'); } })],
+    ['a promise of a symbol', () => Promise.resolve(Symbol('x'))],
+  ])('%s: a DelegationError', async (_name, idToken) => {
+    numberedEndpoint();
+    const provider = fromDelegation(newClient(), { idToken: idToken as () => string });
+    const error = await provider().then(() => undefined, (failure: unknown) => failure);
+    expect(error).toBeInstanceOf(DelegationError);
   });
 });

@@ -26,13 +26,19 @@ afterAll(() => gate.stop());
 type Sent = { method: string; url: URL };
 
 /** A folder whose requests are recorded; `answer` may replace S3's response to one of them. */
-function setup(idToken = alice, folder = 'auth0|alice/', answer?: (sent: Sent, response: Response) => Response | undefined | Promise<Response | undefined>) {
+/** Answers S3's response instead, or (`intercept`) answers before the request reaches S3. */
+type Answer = (sent: Sent, response: Response) => Response | undefined | Promise<Response | undefined>;
+type Intercept = (sent: Sent, init: RequestInit | undefined) => Promise<Response> | undefined;
+
+function setup(idToken = alice, folder = 'auth0|alice/', answer?: Answer, intercept?: Intercept) {
   const endpoint = issuingEndpoint({ keys: gate.keys });
   server.use(endpoint.handler);
   const sent: Sent[] = [];
   const recording: typeof fetch = async (input, init) => {
     const request = { method: init?.method ?? 'GET', url: new URL(String(input)) };
     sent.push(request);
+    const early = intercept?.(request, init);
+    if (early !== undefined) return early;
     const response = await fetch(input, init);
     return (await answer?.(request, response)) ?? response;
   };
@@ -157,5 +163,52 @@ describe('uploadMultipart', () => {
     expect(await codeOf(uploadMultipart(folder, 'x.bin', bodyOf(10), options))).toBe('0 invalid_configuration');
     expect(sent).toEqual([]);
     expect(endpoint.issued).toEqual([]);
+  });
+
+  it.each([['a string', 'hello'], ['an ArrayBuffer', new ArrayBuffer(16)], ['null', null]])('refuses %s as the body (putObject takes those): invalid_configuration, nothing sent', async (_name, body) => {
+    const { folder, sent } = setup();
+    expect(await codeOf(uploadMultipart(folder, 'not-a-blob.bin', body as unknown as Blob))).toBe('0 invalid_configuration');
+    expect(sent).toEqual([]);
+  });
+
+  it('a signal aborted before the call: aborted, nothing sent to S3', async () => {
+    const { folder, sent } = setup();
+    expect(await codeOf(uploadMultipart(folder, 'pre.bin', bodyOf(6 * MIB), { partSize: 5 * MIB, signal: AbortSignal.abort() }))).toBe('0 aborted');
+    expect(sent).toEqual([]);
+  });
+
+  it('an abort while CreateMultipartUpload is answering: aborted, and the upload S3 made is aborted there', async () => {
+    const controller = new AbortController();
+    let uploadId = '';
+    // S3 makes the upload; the user aborts before its answer reaches the page (a fetch given the signal
+    // would then reject with AbortError).
+    const abortWhileAnswering: Intercept = ({ method, url }, init) => {
+      if (method !== 'POST' || !url.searchParams.has('uploads')) return undefined;
+      return (async () => {
+        const text = await (await fetch(url, init)).text();
+        uploadId = /<UploadId>([^<]*)<\/UploadId>/.exec(text)?.[1] ?? '';
+        controller.abort();
+        if (init?.signal?.aborted) throw new DOMException('This operation was aborted', 'AbortError');
+        return new Response(text, { status: 200 });
+      })();
+    };
+    const { folder, s3fetch, sent } = setup(alice, 'auth0|alice/', undefined, abortWhileAnswering);
+    expect(await codeOf(uploadMultipart(folder, 'orphan.bin', bodyOf(6 * MIB), { partSize: 5 * MIB, signal: controller.signal }))).toBe('0 aborted');
+    expect(uploadId).not.toBe('');
+    expect(sent.map(({ method }) => method)).toEqual(['POST', 'DELETE']);
+    expect(await partsStatus(s3fetch, 'auth0%7Calice/orphan.bin', uploadId)).toBe(404);
+  });
+
+  it('the cleanup is bounded: a DELETE that never answers does not keep an aborted upload from settling', { timeout: 60_000 }, async () => {
+    const controller = new AbortController();
+    const abortAfterFirstPart: Answer = ({ url }) => {
+      if (url.searchParams.get('partNumber') === '1') controller.abort();
+      return undefined;
+    };
+    // The network is gone when the cleanup goes out: the DELETE answers only if its own signal ends it.
+    const deleteHangs: Intercept = ({ method }, init) => (method === 'DELETE' ? new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))) : undefined);
+    const { folder, sent } = setup(alice, 'auth0|alice/', abortAfterFirstPart, deleteHangs);
+    expect(await codeOf(uploadMultipart(folder, 'hang.bin', bodyOf(6 * MIB), { partSize: 5 * MIB, signal: controller.signal }))).toBe('0 aborted');
+    expect(sent.at(-1)?.method).toBe('DELETE');
   });
 });
