@@ -28,4 +28,33 @@ describe('the README\'s bench tables', () => {
     expect((results['checks'] as unknown[]).length).toBeGreaterThan(10);
     expect(Date.parse(String(results['date']))).not.toBeNaN();
   });
+
+  it('and the sizes the README\'s prose quotes are the recorded ones', () => {
+    const bytes = (figure: string, column: string, label: string) => {
+      const row = (results[figure] as Record<string, unknown>[]).find((entry) => entry[column] === label);
+      return Number(row?.['gzip']);
+    };
+    const weight = (label: string) => bytes('1. Bundle weight (bytes)', 'bundle', label);
+    const app = (label: string) => bytes('7. What a page ships to sign in, get credentials and upload into its folder (esbuild --bundle --minify, gzip -9 bytes)', 'app', label);
+    const kb = (value: number, digits = 1) => (value / 1000).toFixed(digits);
+    const grouped = (value: number) => value.toLocaleString('en-US');
+    const fetchApp = app('this SDK + auth0-aws-delegation/fetch (signedFetch + putObject): sign in, credentials, upload');
+    const amplify = app('Amplify v6 fetchAuthSession + uploadData (baseline)');
+    const prose = readme.slice(0, readme.indexOf(BEGIN)).replace(/\s+/g, ' ');
+    const quoted = [
+      `(ES2022 browsers, ${kb(weight('auth0-aws-delegation.umd.min.js'))} KB gzip)`,
+      `also defines window.Auth0 (${kb(weight('auth0-aws-delegation.v7.min.js'))} KB gzip)`,
+      `STS on the same global (${kb(weight('auth0-aws-delegation.s3.umd.min.js'), 0)} KB gzip`,
+      `(about ${kb(app('this SDK + S3Client + PutObject'), 0)} KB gzip for \`S3Client\` + \`PutObject\`)`,
+      `weighs about ${kb(fetchApp)} KB gzip with esbuild, ${(fetchApp / amplify).toFixed(2)}x Amplify`,
+    ];
+    const tail = readme.slice(readme.indexOf(END));
+    const table = [
+      `| ${grouped(weight('auth0-aws-delegation.umd.min.js'))} B (budget 7,000, tested; figure 1) |`,
+      `when the page has none | ${grouped(weight('auth0-aws-delegation.v7.min.js'))} B |`,
+      `| ${grouped(weight('auth0-aws-delegation.s3.umd.min.js'))} B (bench figure 1;`,
+    ];
+    for (const text of quoted) expect(prose).toContain(text);
+    for (const text of table) expect(tail).toContain(text);
+  });
 });
