@@ -14,35 +14,66 @@ export interface SendOptions {
 
 /**
  * Sends `request`. Upload progress needs XMLHttpRequest (fetch reports none); where there is none (Node),
- * fetch sends it and the progress is reported once, at the end.
+ * fetch sends it and the progress is reported once, at the end. Either way the last report is the whole
+ * body, once the answer has come.
  * @throws {DelegationError} `network_error` (the fetch error as `cause`), `aborted`.
  */
 export async function send(request: Outgoing, { fetch, signal, onUploadProgress }: SendOptions): Promise<Response> {
   const { method, url, headers, body } = request;
   if (onUploadProgress !== undefined && typeof XMLHttpRequest === 'function') return sendWithProgress(request, onUploadProgress, signal);
+  let response: Response;
   try {
-    const response = await (fetch ?? globalThis.fetch)(url, { method, headers, body, signal });
-    const size = bodySize(body);
-    onUploadProgress?.(size, size);
-    return response;
+    response = await (fetch ?? globalThis.fetch)(url, { method, headers, body, signal });
   } catch (error) {
     throw failure(method, url, signal, error);
   }
+  const size = bodySize(body);
+  if (onUploadProgress !== undefined) report(onUploadProgress, size, size);
+  return response;
 }
 
 function sendWithProgress({ method, url, headers, body }: Outgoing, onUploadProgress: UploadProgress, signal: AbortSignal | undefined): Promise<Response> {
   return new Promise((resolve, reject) => {
+    // An XMLHttpRequest aborted before send() fires no event: it would never settle.
+    if (signal?.aborted) return reject(failure(method, url, signal, signal.reason));
     const xhr = new XMLHttpRequest();
     xhr.open(method, url);
     headers.forEach((value, name) => xhr.setRequestHeader(name, value));
     xhr.responseType = 'blob';
-    xhr.upload.onprogress = (event) => onUploadProgress(event.loaded, event.total);
-    xhr.onload = () => resolve(toResponse(xhr));
+    const size = bodySize(body as BodyInit | null | undefined);
+    let reported = -1;
+    xhr.upload.onprogress = (event) => report(onUploadProgress, (reported = event.loaded), event.total);
+    xhr.onload = () => {
+      let response: Response;
+      try {
+        response = toResponse(xhr);
+      } catch (error) {
+        return reject(failure(method, url, signal, error));
+      }
+      resolve(response);
+      // Some pages get no upload events (a service worker between the page and the network, as msw's):
+      // the whole body has gone once there is an answer. Reported after settling, so that a callback
+      // that aborts or throws cannot keep the request from settling.
+      if (reported < size) report(onUploadProgress, size, size);
+    };
     xhr.onerror = xhr.onabort = () => reject(failure(method, url, signal, new TypeError('XMLHttpRequest failed')));
-    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
-    if (signal?.aborted) return xhr.abort();
+    const onAbort = (): void => xhr.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    xhr.onloadend = () => signal?.removeEventListener('abort', onAbort);
     xhr.send(body as XMLHttpRequestBodyInit | null | undefined);
   });
+}
+
+/**
+ * Calls the caller's progress callback. Its exception is the caller's bug, not the request's: it is
+ * reported (`reportError` in browsers, the console elsewhere) and the request goes on.
+ */
+function report(callback: UploadProgress, loaded: number, total: number): void {
+  try {
+    callback(loaded, total);
+  } catch (error) {
+    (globalThis.reportError ?? console.error)(error);
+  }
 }
 
 function toResponse(xhr: XMLHttpRequest): Response {

@@ -1,7 +1,7 @@
 // uploadMultipart (the fetch entry) against s3rver behind the gate that verifies SigV4, session tokens
 // and the per-user IAM policy: parts, progress, the other user's folder refused, and no parts left
 // behind when an upload fails or is aborted.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startS3Gate } from '../../sandbox/s3-gate.mjs';
 import { policyAuthorizer } from '../../sandbox/policy.mjs';
 import { templatePolicies } from '../support/policy-gate';
@@ -210,5 +210,15 @@ describe('uploadMultipart', () => {
     const { folder, sent } = setup(alice, 'auth0|alice/', abortAfterFirstPart, deleteHangs);
     expect(await codeOf(uploadMultipart(folder, 'hang.bin', bodyOf(6 * MIB), { partSize: 5 * MIB, signal: controller.signal }))).toBe('0 aborted');
     expect(sent.at(-1)?.method).toBe('DELETE');
+  });
+
+  it('a progress callback that throws is reported, and the upload goes on to the end', async () => {
+    const { folder } = setup();
+    const reported = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const bug = new Error('progress bar gone');
+    const { etag } = await uploadMultipart(folder, 'throwing-progress.bin', bodyOf(6 * MIB), { partSize: 5 * MIB, onProgress: () => { throw bug; } });
+    expect(etag).not.toBe('');
+    expect(reported.mock.calls).toEqual([[bug], [bug]]);
+    reported.mockRestore();
   });
 });

@@ -1,0 +1,96 @@
+// The fetch entry (signedFetch, the folder operations, uploadMultipart) in each engine (Chromium, Firefox
+// ESR, WebKitGTK): SigV4 by aws4fetch on the page's SubtleCrypto, XMLHttpRequest upload progress, ETag
+// read over CORS, cross-origin against the local verifying S3 started in Node.
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { deleteObject, getObject, listObjects, putObject, s3Folder, signedFetch, uploadMultipart } from '../../src/entries/fetch';
+import { DelegationClient } from '../../src/index';
+import { CLIENT_ID, DOMAIN, delegationEndpoint, jsonResponse } from '../support/delegation-endpoint';
+import { makeIdToken } from '../support/tokens';
+import { useWorker, worker } from './worker';
+
+useWorker();
+
+const { url: s3Url, pool, expired } = inject('s3');
+const MIB = 1_048_576;
+const alice = makeIdToken({ sub: 'auth0|alice', exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
+// Any pool key signs (this gate checks keys, not folders); the other files use them too.
+let nextKey = pool.length - 1;
+afterEach(() => vi.useRealTimers());
+
+/** A folder of its own for each test, signed with a pool key (or the ones given) handed out by msw's Auth0. */
+function setup(keys = [pool[nextKey--]!]) {
+  const queue = [...keys];
+  const endpoint = delegationEndpoint(() => {
+    const key = queue.shift() ?? pool[nextKey--]!;
+    return jsonResponse({ Credentials: { AccessKeyId: key.accessKeyId, SecretAccessKey: key.secretAccessKey, SessionToken: key.sessionToken, Expiration: new Date(Date.now() + 3_600_000).toISOString() } });
+  });
+  worker.use(endpoint.handler);
+  const client = new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, retries: 0, shareAcrossTabs: false });
+  const s3fetch = signedFetch(client, { idToken: alice, region: 'us-east-1' });
+  return { endpoint, s3fetch, folder: s3Folder(s3fetch, { bucket: 'uploads', folder: `auth0|alice/fetch-${crypto.randomUUID()}/`, endpoint: s3Url }) };
+}
+
+const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: { code?: string; status?: number }) => `${error.status} ${error.code}`);
+/** A body of `size` bytes that differs at every position mod 251, so a part out of order shows. */
+const bodyOf = (size: number) => new Blob([Uint8Array.from({ length: size }, (_, index) => index % 251)], { type: 'application/x-test' });
+
+describe('the fetch entry in the page', () => {
+  it('puts a File with progress, gets the same bytes, lists and deletes, on one delegation request', async () => {
+    const { folder, endpoint } = setup();
+    const file = new File(['hello from the browser \u2713'], 'hello world.txt', { type: 'text/plain' });
+    const progress: number[] = [];
+    const { etag } = await putObject(folder, file.name, file, { onProgress: (sent, total) => progress.push(sent / total) });
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(progress.at(-1)).toBe(1);
+    const got = await getObject(folder, file.name);
+    expect([await got.text(), got.headers.get('content-type')]).toEqual(['hello from the browser \u2713', 'text/plain']);
+    expect((await listObjects(folder)).objects.map((object) => object.name)).toEqual([file.name]);
+    await deleteObject(folder, file.name);
+    expect(await codeOf(getObject(folder, file.name))).toBe('404 NoSuchKey');
+    expect(endpoint.requests).toHaveLength(1);
+  });
+
+  it('uploads 11 MiB in three 5 MiB parts: progress over the whole body, the same bytes back', async () => {
+    const { folder } = setup();
+    const body = bodyOf(11 * MIB);
+    const progress: [number, number][] = [];
+    const { etag } = await uploadMultipart(folder, 'big.bin', body, { partSize: 5 * MIB, onProgress: (sent, total) => progress.push([sent, total]) });
+    // XMLHttpRequest reports as it goes: never backwards, always out of the whole body, ending at all of it.
+    expect(progress.every(([sent, total], index) => total === 11 * MIB && sent >= (progress[index - 1]?.[0] ?? 0))).toBe(true);
+    expect(progress.at(-1)).toEqual([11 * MIB, 11 * MIB]);
+    const got = await getObject(folder, 'big.bin');
+    expect(got.headers.get('etag')).toBe(etag);
+    const back = new Uint8Array(await got.arrayBuffer());
+    const sent = new Uint8Array(await body.arrayBuffer());
+    expect(back.length).toBe(sent.length);
+    expect(back.every((byte, index) => byte === sent[index])).toBe(true);
+  });
+
+  it('aborted mid-upload: aborted, and nothing is left at S3', async () => {
+    const { folder } = setup();
+    const controller = new AbortController();
+    const upload = uploadMultipart(folder, 'aborted.bin', bodyOf(11 * MIB), {
+      partSize: 5 * MIB,
+      signal: controller.signal,
+      onProgress: (sent) => {
+        if (sent >= 5 * MIB) controller.abort();
+      },
+    });
+    expect(await codeOf(upload)).toBe('0 aborted');
+    expect(await codeOf(getObject(folder, 'aborted.bin'))).toBe('404 NoSuchKey');
+  });
+
+  it('recovers once from ExpiredToken: the refused key is dropped, the next one signs the upload', async () => {
+    const { folder, endpoint } = setup([expired, pool[nextKey--]!]);
+    await putObject(folder, 'after-expiry.txt', 'two');
+    expect(await (await getObject(folder, 'after-expiry.txt')).text()).toBe('two');
+    expect(endpoint.requests).toHaveLength(2);
+  });
+
+  it('negative control: a wrong secret is refused (SignatureDoesNotMatch), not retried', async () => {
+    const key = pool[nextKey--]!;
+    const { folder, endpoint } = setup([{ ...key, secretAccessKey: 'not-the-secret-0123456789' }]);
+    expect(await codeOf(putObject(folder, 'x.txt', 'x'))).toBe('403 SignatureDoesNotMatch');
+    expect(endpoint.requests).toHaveLength(1);
+  });
+});
