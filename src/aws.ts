@@ -6,7 +6,7 @@ import type { AwsCredentials } from './credentials';
 import type { DelegationExtras } from './delegation-request';
 import { DelegationError, configurationError } from './errors';
 import { isPlainObject, rejectUnknownKeys } from './guards';
-import { decodePayload } from './id-token';
+import { decodeIdToken } from './id-token';
 
 /** Options of `fromDelegation(client, init)`. */
 export interface FromDelegationInit extends DelegationExtras {
@@ -184,11 +184,11 @@ function tokenFailed(error: unknown): DelegationError {
   return new DelegationError({ code: 'missing_token', message: 'The idToken function failed: see cause. Nothing was sent.', cause: error });
 }
 
-/** When a token (already accepted by the client) expires, in ms; unreadable or without `exp`: never. */
+/** When a token (already accepted by the client) expires, in ms: its `exp` read as the client reads it; none: never; unreadable: already. */
 function tokenExpiryMs(token: string): number {
   try {
-    const { exp } = Object(decodePayload(token)) as { exp?: unknown };
-    return typeof exp === 'number' ? exp * 1000 : Number.POSITIVE_INFINITY;
+    const { exp } = decodeIdToken(token);
+    return exp === undefined ? Number.POSITIVE_INFINITY : exp * 1000;
   } catch {
     return Number.NEGATIVE_INFINITY;
   }

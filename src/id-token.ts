@@ -28,7 +28,11 @@ export function createIdTokenReader(): (token: unknown, nowMs: number) => IdToke
   };
 }
 
-function decodeIdToken(token: unknown): IdTokenIdentity {
+/**
+ * The token's `sub` and `exp`, not verified and not checked against a clock.
+ * @throws {DelegationError} `malformed_id_token`.
+ */
+export function decodeIdToken(token: unknown): IdTokenIdentity {
   let claims: unknown;
   try {
     claims = decodePayload(token as string);

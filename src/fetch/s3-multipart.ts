@@ -31,8 +31,9 @@ const CLEANUP_MS = 10_000;
  * part, a network error, the signal) the upload is aborted (AbortMultipartUpload, best effort) so no
  * parts are left to pay for, and the first error is thrown. The bucket's CORS must expose `ETag`.
  * @throws {DelegationError} `invalid_configuration` for a body that is not a Blob, a `partSize` under
- *   5 MiB or more than 10,000 parts (nothing sent); `aborted` (the upload aborted at S3 too); `invalid_response` when S3's answer lacks the upload ID or a part's `ETag`
- *   (CORS not exposing it); S3's code (`AccessDenied`, ...) with its status; what `signedFetch` throws.
+ *   5 MiB or more than 10,000 parts (nothing sent); `aborted` (the upload aborted at S3 too);
+ *   `invalid_response` when S3's answer lacks the upload ID or a part's `ETag` (CORS not exposing it);
+ *   S3's code (`AccessDenied`, ...) with its status; what `signedFetch` throws.
  * @example
  * const { etag } = await uploadMultipart(folder, file.name, file, { onProgress: (sent, total) => (bar.value = sent / total) });
  */
@@ -41,10 +42,10 @@ export async function uploadMultipart(folder: S3Folder, name: string, body: Blob
   // Duck-typed: a Blob from another frame is a Blob too.
   const { size, slice } = Object(body) as { size?: unknown; slice?: unknown };
   if (typeof size !== 'number' || typeof slice !== 'function') throw configurationError('uploadMultipart needs a Blob (or File) body; putObject takes strings and buffers.');
-  if (!(Number.isSafeInteger(partSize) && partSize >= MIN_PART) || Math.ceil(body.size / partSize) > MAX_PARTS) {
-    throw configurationError(`uploadMultipart needs a partSize of at least 5 MiB (${MIN_PART} B), and at most ${MAX_PARTS} parts: this body is ${body.size} B.`);
+  if (!(Number.isSafeInteger(partSize) && partSize >= MIN_PART) || Math.ceil(size / partSize) > MAX_PARTS) {
+    throw configurationError(`uploadMultipart needs a partSize of at least 5 MiB (${MIN_PART} B), and at most ${MAX_PARTS} parts: this body is ${size} B.`);
   }
-  if (body.size <= partSize) return putObject(folder, name, body, { contentType, onProgress, signal });
+  if (size <= partSize) return putObject(folder, name, body, { contentType, onProgress, signal });
   const url = objectUrl(folder, name);
   const type = contentType ?? (body.type || 'application/octet-stream');
   if (signal?.aborted) throw abortedError(signal);
