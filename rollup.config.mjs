@@ -70,12 +70,12 @@ export default [
       { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'chunks/[name]-[hash].d.cts' },
     ],
   },
-  scriptTag('src/umd.ts', 'dist/auth0-aws-delegation.umd.min.js', 'umd'),
-  scriptTag('src/global-v7.ts', 'dist/auth0-aws-delegation.v7.min.js', 'iife'),
+  scriptTag('src/entries/umd.ts', 'dist/auth0-aws-delegation.umd.min.js', 'umd'),
+  scriptTag('src/entries/global-v7.ts', 'dist/auth0-aws-delegation.v7.min.js', 'iife'),
   {
     // The AWS SDK's browser build: CommonJS pieces, a JSON import of its own package.json, and a `false`
     // browser mapping that leaves an export missing (shimmed: never called in browsers).
-    input: 'src/s3-umd.ts',
+    input: 'src/entries/s3-umd.ts',
     plugins: [nodeResolve({ browser: true, preferBuiltins: false }), commonjs(), json(), ts(), minify()],
     shimMissingExports: true,
     onwarn(warning, warn) {

@@ -1,11 +1,11 @@
-import { SingleFlightCache, cacheLimits } from './cache';
-import type { CredentialCache, Loaded } from './cache';
-import { toCachedEntry } from './cached-delegation';
-import type { CachedDelegation } from './cached-delegation';
+import { SingleFlightCache, cacheLimits } from './cache/single-flight';
+import type { CredentialCache, Loaded } from './cache/single-flight';
+import { toCachedEntry } from './cache/cached-delegation';
+import type { CachedDelegation } from './cache/cached-delegation';
 import { parseAwsResponse, timing } from './credentials';
 import type { AwsCredentials, DelegationResult } from './credentials';
-import { checkToken, prepareRequest } from './delegation-request';
-import type { DelegationExtras, DelegationTokenOptions, PreparedRequest } from './delegation-request';
+import { checkToken, prepareRequest } from './exchanges/delegation-request';
+import type { DelegationExtras, DelegationTokenOptions, PreparedRequest } from './exchanges/delegation-request';
 import { isPlainObject } from './guards';
 import { assertNotExpired, createIdTokenReader } from './id-token';
 import type { IdTokenIdentity } from './id-token';

@@ -1,7 +1,7 @@
 // What the exchanges built on the AWS SDK's credential providers (fromWebToken, fromCognitoIdentityPool)
 // share: their client settings, the client's retries, an abort that ends the wait, their errors in this
 // SDK's codes, and the answer in `/delegation`'s shape.
-import { abortedError } from '../cache';
+import { abortedError } from '../cache/single-flight';
 import type { DelegationResult } from '../credentials';
 import { DelegationError } from '../errors';
 import { redact } from '../redact';

@@ -1,4 +1,4 @@
-import { abortedError } from '../cache';
+import { abortedError } from '../cache/single-flight';
 import { MAX_BODY_BYTES, invalidResponse } from '../credentials';
 import { DelegationError } from '../errors';
 import { isPlainObject } from '../guards';

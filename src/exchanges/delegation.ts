@@ -1,4 +1,4 @@
-import { formBody } from '../form-body';
+import { formBody } from './form-body';
 import { postDelegation } from './delegation-post';
 import type { Exchange } from './exchange';
 

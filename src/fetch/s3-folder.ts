@@ -1,4 +1,4 @@
-import { abortedError } from '../cache';
+import { abortedError } from '../cache/single-flight';
 import { DelegationError, configurationError } from '../errors';
 import { errorCode } from './refusal';
 import type { SignedFetch, SignedRequestInit } from './signed-fetch';

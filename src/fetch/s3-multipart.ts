@@ -1,4 +1,4 @@
-import { abortedError } from '../cache';
+import { abortedError } from '../cache/single-flight';
 import { DelegationError, configurationError } from '../errors';
 import { errorCode } from './refusal';
 import { objectUrl, readText, s3Call } from './s3-folder';

@@ -1,9 +1,9 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { fromDelegation } from '../aws';
-import type { FromDelegationInit } from '../aws';
+import { fromDelegation } from '../aws/from-delegation';
+import type { FromDelegationInit } from '../aws/from-delegation';
 import { configurationError } from '../errors';
 import { isPlainObject, rejectUnknownKeys } from '../guards';
-import type { DelegationClient } from '../tab-sharing-client';
+import type { DelegationClient } from '../tabs/sharing-client';
 import { refusalOf } from './refusal';
 import { signRequest } from './sign';
 import type { Outgoing } from './sign';

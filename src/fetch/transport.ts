@@ -1,4 +1,4 @@
-import { abortedError } from '../cache';
+import { abortedError } from '../cache/single-flight';
 import { DelegationError } from '../errors';
 import type { Outgoing } from './sign';
 

@@ -11,7 +11,7 @@ import { useWorker, worker } from './worker';
 
 useWorker();
 
-type Sdk = typeof import('../../src/s3-umd');
+type Sdk = typeof import('../../src/entries/s3-umd');
 const { url: s3Url, pool, expired } = inject('s3');
 const BUCKET = 'uploads';
 const MINUTE = 60_000;

@@ -1,5 +1,6 @@
 // The layers of src/ import one way: no file reaches itself through its imports (type imports
-// included), and the main entry reaches no optional package and no other exchange.
+// included), no folder imports a folder above it, and the main entry reaches no optional package and no
+// other exchange.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +38,30 @@ function reach(graph: Map<string, string[]>, file: string, seen = new Set<string
   return seen;
 }
 
+/**
+ * The layers of src/, top to bottom: a file may import its own layer or any below, never above.
+ * entries/ (what a script tag or an import path gets) > index.ts > fetch/ > aws/ > v7/ > tabs/ >
+ * client.ts, options.ts > exchanges/ > cache/ > the ground floor (the other files at the root).
+ */
+const LAYERS: [number, (file: string) => boolean][] = [
+  [9, (file) => file.startsWith('entries/')],
+  [8, (file) => file === 'index.ts'],
+  [7, (file) => file.startsWith('fetch/')],
+  [6, (file) => file.startsWith('aws/')],
+  [5, (file) => file.startsWith('v7/')],
+  [4, (file) => file.startsWith('tabs/')],
+  [3, (file) => file === 'client.ts' || file === 'options.ts'],
+  [2, (file) => file.startsWith('exchanges/')],
+  [1, (file) => file.startsWith('cache/')],
+  [0, (file) => !file.includes('/')],
+];
+const layerOf = (file: string): number => LAYERS.find(([, holds]) => holds(file))?.[0] ?? Number.NaN;
+
+/** Each import that runs from a lower layer to a higher one, as `from -> to`. */
+function upwardImports(edges: Map<string, string[]>, nameOf: (file: string) => string): string[] {
+  return [...edges.entries()].flatMap(([file, imports]) => imports.filter((target) => !(layerOf(nameOf(target)) <= layerOf(nameOf(file)))).map((target) => `${nameOf(file)} -> ${nameOf(target)}`));
+}
+
 const graph = new Map(sourceFiles().map((file) => [file, importsOf(file)]));
 const name = (file: string) => relative(SRC, file);
 
@@ -54,15 +79,28 @@ describe('imports among the files of src/', () => {
     expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual([['a', 'b', 'c', 'a']]);
   });
 
+  it('every file belongs to a layer', () => {
+    expect([...graph.keys()].map(name).filter((file) => Number.isNaN(layerOf(file)))).toEqual([]);
+  });
+
+  it('never run from a lower folder to a higher one', () => {
+    expect(upwardImports(graph, name)).toEqual([]);
+  });
+
+  it('negative control: an upward import is found', () => {
+    const edges = new Map([['cache/single-flight.ts', ['tabs/tab-cache.ts']], ['tabs/tab-cache.ts', ['cache/single-flight.ts', 'errors.ts']], ['errors.ts', []]]);
+    expect(upwardImports(edges, (file) => file)).toEqual(['cache/single-flight.ts -> tabs/tab-cache.ts']);
+  });
+
   it('the main entry and the core script entry reach no other exchange, no tab sharing from the core', () => {
     const main = [...reach(graph, join(SRC, 'index.ts'))].map(name);
-    const core = [...reach(graph, join(SRC, 'umd.ts'))].map(name);
+    const core = [...reach(graph, join(SRC, 'entries/umd.ts'))].map(name);
     for (const file of ['exchanges/web-identity.ts', 'exchanges/cognito.ts', 'exchanges/aws-provider.ts']) {
       expect(main).not.toContain(file);
       expect(core).not.toContain(file);
     }
-    expect(core).not.toContain('tabs.ts');
-    expect(main).toContain('tabs.ts');
+    expect(core).not.toContain('tabs/tab-cache.ts');
+    expect(main).toContain('tabs/tab-cache.ts');
     // The signed fetch lives behind its own entry.
     expect([...main, ...core].filter((file) => file.startsWith('fetch/'))).toEqual([]);
     expect([...reach(graph, join(SRC, 'entries/fetch.ts'))].map(name)).toContain('fetch/sign.ts');

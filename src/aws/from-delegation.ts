@@ -1,0 +1,220 @@
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { PROVIDER_VIEW } from '../client';
+import type { ProviderView } from '../client';
+import type { DelegationClient } from '../tabs/sharing-client';
+import type { AwsCredentials } from '../credentials';
+import type { DelegationExtras } from '../exchanges/delegation-request';
+import { DelegationError, configurationError } from '../errors';
+import { isPlainObject, rejectUnknownKeys } from '../guards';
+import { decodeIdToken } from '../id-token';
+
+/** Options of `fromDelegation(client, init)`. */
+export interface FromDelegationInit extends DelegationExtras {
+  /**
+   * The signed-in user's ID token, or a function returning it (or a promise of it), called on every
+   * credential request so a renewed token is used. A function that throws fails that request with
+   * `missing_token` (its error as `cause`); one that has not answered within the client's `timeoutMs`
+   * fails it with `timeout`.
+   */
+  idToken: string | (() => string | Promise<string>);
+  /**
+   * Called when a refresh failed for a passing reason (network, timeout, 429, 5xx) while the previous
+   * credentials were still valid, so they were served instead of failing the AWS request. Called once
+   * per failed refresh; the next attempt follows 10 seconds later.
+   */
+  onRefreshError?: (error: DelegationError) => void;
+}
+
+/** What the AWS SDK passes a provider; `rejectedAccessKeyId` comes from `getExpiredTokenRecoveryPlugin`. */
+export interface DelegationProviderOptions {
+  /** Set by the AWS SDK when it wants new credentials; the cache decides (it refreshes at `refreshAt`). */
+  forceRefresh?: boolean;
+  /** Credentials S3 answered `ExpiredToken`/`InvalidToken` for: never served again. */
+  rejectedAccessKeyId?: string;
+}
+
+/** The AWS SDK asks its provider again once less than this remains (smithy's EXPIRATION_MS). */
+const AWS_SDK_REFRESH_WINDOW_MS = 300_000;
+/** Stale credentials are served only while they have at least this long left. */
+const STALE_MARGIN_MS = 30_000;
+/** After a failed refresh, stale credentials are served this long before the next attempt. */
+const STALE_RETRY_MS = 10_000;
+const INIT_KEYS = ['idToken', 'role', 'principal', 'scope', 'targetClientId', 'onRefreshError'];
+
+/** What a provider remembers of its last success: served again at once while current, and the stale fallback. */
+interface LastCredentials {
+  readonly token: string;
+  /** The client's clear count then: a `clearCache()` since ends the fallback. */
+  readonly clears: number;
+  /** The cache's generation then: any clear since (another tab's, a refused key's) ends the fast path. */
+  readonly generation: number;
+  /** Served without asking the client until then (client clock): the refresh time, or the token's expiry if sooner. */
+  readonly until: number;
+  readonly credentials: AwsCredentials;
+}
+
+/**
+ * A credential provider for the AWS SDK v3 backed by a `DelegationClient`: every S3Client (or other
+ * client) built with it shares the client's cache and its single request. The client refreshes at
+ * `refreshAt`, well before the AWS SDK's own 5-minute window; if that refresh fails for a passing reason
+ * (network, timeout, 429, 5xx), the previous credentials of the same token keep being served while they
+ * are valid (see `onRefreshError`).
+ *
+ * A user switch: call `client.clearCache()` before the next user's token is handed out. A credential
+ * request that was waiting (for the `idToken` function or the endpoint) when `clearCache()` ran then
+ * fails with `cache_cleared` instead of answering with either user's keys; the AWS SDK shares one
+ * provider call between the requests of a client, so all of them fail together, and the next ones ask
+ * again.
+ *
+ * @throws {DelegationError} `invalid_configuration` (at once) for a missing `idToken` or an unknown
+ *   option; later, from the provider, `missing_token` or `timeout` from the `idToken` function,
+ *   `cache_cleared`, or whatever `getCredentials` throws.
+ * @example
+ * const s3 = new S3Client({
+ *   region: 'us-east-1',
+ *   credentials: fromDelegation(client, { idToken: () => auth.currentIdToken() }),
+ * });
+ */
+export function fromDelegation(client: DelegationClient, init: FromDelegationInit): AwsCredentialIdentityProvider {
+  if (!isPlainObject(init) || !['string', 'function'].includes(typeof init.idToken)) {
+    throw configurationError('fromDelegation needs { idToken }: the ID token, or a function returning it.');
+  }
+  rejectUnknownKeys(init, INIT_KEYS, 'fromDelegation');
+  const { idToken, onRefreshError, ...extras } = init;
+  let last: LastCredentials | undefined;
+  let retryAt = 0;
+  // Concurrent callers of one failed refresh share its error object: report it once.
+  let reported: unknown;
+
+  /** The remembered credentials, if the client would answer this request with them: no await, no request built. */
+  const current = (token: string, view: ProviderView, rejected: string | undefined): AwsCredentials | undefined => {
+    if (last === undefined || last.token !== token || last.generation !== view.generation) return undefined;
+    return last.credentials.accessKeyId !== rejected && view.now() < last.until ? last.credentials : undefined;
+  };
+
+  const ask = async (token: string, view: ProviderView, clears: number, rejected: string | undefined): Promise<AwsCredentialIdentity> => {
+    // The generation the answer belongs to: read before asking, so a clear while it was asked for ends its fast path.
+    let generation = view.generation;
+    const now = view.now();
+    const stale = staleFallback(last, token, clears, rejected, now);
+    if (stale && now < retryAt) return toIdentity(stale);
+    try {
+      let credentials = await client.getCredentials({ ...extras, idToken: token });
+      if (credentials.accessKeyId === rejected) {
+        // S3 refused these before their time: drop them (in every tab) and ask again. Not a sign-out:
+        // other requests waiting for credentials carry on.
+        view.drop();
+        generation = view.generation;
+        credentials = await client.getCredentials({ ...extras, idToken: token });
+      }
+      assertNotCleared(client, clears);
+      last = { token, clears, generation, until: Math.min(+credentials.refreshAt, tokenExpiryMs(token)), credentials };
+      retryAt = 0;
+      return toIdentity(credentials);
+    } catch (error) {
+      if (!stale || !isPassing(error)) throw error;
+      assertNotCleared(client, clears);
+      retryAt = view.now() + STALE_RETRY_MS;
+      if (error !== reported) onRefreshError?.(error);
+      reported = error;
+      return toIdentity(stale);
+    }
+  };
+
+  return (options?: DelegationProviderOptions): Promise<AwsCredentialIdentity> => {
+    // Read before anything is awaited: this request's user is the one current now.
+    const view = viewOf(client);
+    const { clears } = view;
+    const rejected = options?.rejectedAccessKeyId;
+    let produced: unknown;
+    try {
+      produced = typeof idToken === 'function' ? idToken() : idToken;
+    } catch (error) {
+      return Promise.reject(tokenFailed(error));
+    }
+    // The common case, on every AWS request: the same token, nothing cleared, before `refreshAt`.
+    const known = typeof produced === 'string' ? current(produced, view, rejected) : undefined;
+    if (known === undefined) return readToken(produced, view.timeoutMs).then((token) => ask(token, view, clears, rejected));
+    // Answered a microtask later, as an awaited answer would be: a clearCache() in the same tick (after
+    // this call, before the AWS SDK reads the answer) still fails it with cache_cleared.
+    return Promise.resolve().then(() => {
+      assertNotCleared(client, clears);
+      return toIdentity(known);
+    });
+  };
+}
+
+/** What the provider needs of its client; a client of another copy of this SDK has no view: no check. */
+function viewOf(client: DelegationClient): ProviderView {
+  return (client as Partial<Pick<DelegationClient, typeof PROVIDER_VIEW>>)[PROVIDER_VIEW]?.() ?? { clears: 0, generation: Number.NaN, timeoutMs: 10_000, now: Date.now, drop: () => client.clearCache() };
+}
+
+/**
+ * @throws {DelegationError} `cache_cleared` when `clearCache()` ran since `clears` was read: the user may
+ *   have switched while this request waited, and its credentials may be either user's.
+ */
+function assertNotCleared(client: DelegationClient, clears: number): void {
+  if (viewOf(client).clears === clears) return;
+  throw new DelegationError({ code: 'cache_cleared', message: 'clearCache() ran while this request waited for credentials (sign-out or user switch): send it again.' });
+}
+
+/**
+ * The ID token the value or the function produced, once it settles within `timeoutMs`.
+ * @throws {DelegationError} `missing_token` (the function's error as `cause`), `timeout`.
+ */
+async function readToken(produced: unknown, timeoutMs: number): Promise<string> {
+  if (typeof produced === 'string') return produced;
+  const late = new DelegationError({ code: 'timeout', message: `The idToken function did not answer within ${timeoutMs} ms (the client's timeoutMs).` });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return (await Promise.race([
+      produced,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(late), timeoutMs))),
+    ])) as string;
+  } catch (error) {
+    if (error === late) throw late;
+    throw tokenFailed(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The error for an `idToken` function that threw or rejected. */
+function tokenFailed(error: unknown): DelegationError {
+  return new DelegationError({ code: 'missing_token', message: 'The idToken function failed: see cause. Nothing was sent.', cause: error });
+}
+
+/** When a token (already accepted by the client) expires, in ms: its `exp` read as the client reads it; none: never; unreadable: already. */
+function tokenExpiryMs(token: string): number {
+  try {
+    const { exp } = decodeIdToken(token);
+    return exp === undefined ? Number.POSITIVE_INFINITY : exp * 1000;
+  } catch {
+    return Number.NEGATIVE_INFINITY;
+  }
+}
+
+/** The previous credentials, if a failed refresh may fall back to them: same token, no clear since, due, not refused, valid. */
+function staleFallback(last: LastCredentials | undefined, token: string, clears: number, rejected: string | undefined, now: number): AwsCredentials | undefined {
+  if (last === undefined || last.token !== token || last.clears !== clears) return undefined;
+  const { credentials } = last;
+  const usable = credentials.accessKeyId !== rejected && +credentials.refreshAt <= now && now < +credentials.expiration - STALE_MARGIN_MS;
+  return usable ? credentials : undefined;
+}
+/** Failures that say nothing about the user's right to credentials: worth riding out on stale ones. */
+function isPassing(error: unknown): error is DelegationError {
+  const { code, status } = Object(error) as { code?: unknown; status?: unknown };
+  return ['network_error', 'timeout', 'rate_limited', 'server_error'].includes(code as string) || status === 408 || status === 429 || (typeof status === 'number' && status >= 500);
+}
+
+/**
+ * The AWS SDK's view. The expiration is reported inside the AWS SDK's own 5-minute refresh window on
+ * purpose: the AWS SDK then asks this provider before each request (one call per client for concurrent
+ * requests), and the client's in-memory cache decides. That is what makes a refresh happen at
+ * `refreshAt`, a user switch or `clearCache()` take effect on the next request, and one request serve
+ * every S3Client (the AWS SDK alone caches per client until 5 minutes before expiry).
+ */
+function toIdentity(credentials: AwsCredentials): AwsCredentialIdentity {
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = credentials;
+  return { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(Math.min(+expiration, Date.now() + AWS_SDK_REFRESH_WINDOW_MS - 60_000)) };
+}

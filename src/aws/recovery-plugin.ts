@@ -1,0 +1,58 @@
+import type { AwsCredentialIdentity, HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer, Pluggable } from '@smithy/types';
+import { smithyContextOf, untilAborted } from './abort';
+import type { DelegationProviderOptions } from './from-delegation';
+
+/** The part of an AWS SDK client's resolved config the plugin needs: its memoized credential provider. */
+export interface RecoveryClientConfig {
+  /** The client's credential provider, as the AWS SDK resolved it from `fromDelegation`. */
+  credentials: (options?: DelegationProviderOptions) => Promise<AwsCredentialIdentity>;
+}
+
+/** S3's answers for credentials it no longer (or never) accepts. */
+const TOKEN_ERRORS = ['ExpiredToken', 'InvalidToken', 'TokenRefreshRequired'];
+
+/**
+ * A plugin for an AWS SDK v3 client whose credentials come from `fromDelegation`: when the service answers
+ * `ExpiredToken` or `InvalidToken` (credentials revoked, or a clock far off), it drops those credentials,
+ * has the provider fetch new ones and sends that request once more. The AWS SDK alone never refreshes on
+ * that error. A request whose body cannot be sent again (a stream) gets the original error instead, as
+ * with the AWS SDK's own retries; the refused credentials are dropped all the same. The plugin also lets
+ * a request's `abortSignal` end its wait for credentials (the AWS SDK does not pass it to a provider).
+ *
+ * @example
+ * const s3 = new S3Client({ region, credentials: fromDelegation(client, { idToken }) });
+ * s3.middlewareStack.use(getExpiredTokenRecoveryPlugin(s3.config));
+ */
+export function getExpiredTokenRecoveryPlugin(config: RecoveryClientConfig): Pluggable<object, MetadataBearer> {
+  return {
+    applyToStack(stack) {
+      stack.add(
+        (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => (args: InitializeHandlerArguments<object>) =>
+          untilAborted(sendRecovering(config, next, args, context), context),
+        { step: 'initialize', name: 'delegationExpiredTokenRecovery', override: true },
+      );
+    },
+  };
+}
+
+async function sendRecovering(config: RecoveryClientConfig, next: InitializeHandler<object, MetadataBearer>, args: InitializeHandlerArguments<object>, context: HandlerExecutionContext) {
+  try {
+    return await next(args);
+  } catch (error) {
+    if (!TOKEN_ERRORS.includes((error as { name?: string }).name ?? '')) throw error;
+    const rejectedAccessKeyId = smithyContextOf(context).selectedHttpAuthScheme?.identity?.accessKeyId;
+    const refreshed = config.credentials({ forceRefresh: true, rejectedAccessKeyId });
+    if (!isReplayable((args.input as { Body?: unknown }).Body)) {
+      // The first attempt read the stream: a second would send nothing. The caller gets S3's answer.
+      await refreshed.catch(() => undefined);
+      throw error;
+    }
+    await refreshed;
+    return next(args);
+  }
+}
+
+/** No body, or one that can be read again: a string, bytes or a Blob (not a stream or an iterable). */
+function isReplayable(body: unknown): boolean {
+  return body == null || typeof body === 'string' || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || (typeof Blob === 'function' && body instanceof Blob);
+}
