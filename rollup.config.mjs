@@ -13,10 +13,11 @@ import { dts } from 'rollup-plugin-dts';
 
 /** The package's entries: `.`, and the optional exchanges, each behind its own subpath. */
 const ENTRIES = { index: 'src/index.ts', 'web-identity': 'src/entries/web-identity.ts', cognito: 'src/entries/cognito.ts', fetch: 'src/entries/fetch.ts' };
-// No runtime dependency; the AWS SDK providers are optional peers, imported lazily by their exchanges only.
-// aws4fetch (MIT, 2 KB gzip) is bundled into the fetch entry's chunk, its licence kept (see DESIGN.md).
+// ky and jwt-decode are dependencies, left to the app's bundler (one copy per app); the AWS SDK providers
+// are optional peers, imported lazily by their exchanges only. aws4fetch (MIT, 2 KB gzip) is bundled into
+// the fetch entry's chunk, its licence kept (see DESIGN.md). The script-tag builds bundle everything.
 const bundled = () => nodeResolve({ resolveOnly: ['aws4fetch'] });
-const external = ['@aws-sdk/credential-provider-web-identity', '@aws-sdk/credential-provider-cognito-identity'];
+const external = ['ky', 'jwt-decode', '@aws-sdk/credential-provider-web-identity', '@aws-sdk/credential-provider-cognito-identity'];
 // Types for the script-tag globals, as dist/globals.d.ts and dist/globals-v7.d.ts next to the bundled
 // declarations they import (src/globals/ is kept out of tsconfig: the two declare the same global).
 const scriptGlobals = {

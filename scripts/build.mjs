@@ -13,7 +13,7 @@
 // bundling. An input saved during its target's build counts as changed. The one blind spot, as in make:
 // a file rewritten with its size and modification time kept is taken as unchanged.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
@@ -107,6 +107,7 @@ export async function build(target, builtThisRun = new Set()) {
   try {
     for (const output of [target.output].flat()) {
       const folder = output.dir === undefined ? dirname(resolve(ROOT, output.file ?? '')) : resolve(ROOT, output.dir);
+      removeOldChunks(folder, output);
       const { output: files } = await bundle.write(output);
       written.push(...files.map((file) => relative(ROOT, join(folder, file.fileName))));
     }
@@ -119,6 +120,24 @@ export async function build(target, builtThisRun = new Set()) {
     if (print.mtimeMs >= startedMs - MTIME_SLACK_MS && !builtThisRun.has(file)) inputs[file] = SAVED_DURING_BUILD;
   }
   return { inputs, outputs: fingerprints([...new Set(written)]) };
+}
+
+/**
+ * Removes the chunks an output wrote before (their names carry a content hash, so a changed chunk is a
+ * new file): without this, dist/chunks/ would keep every past build's chunks and `npm pack` would ship them.
+ * @param {string} folder @param {import('rollup').OutputOptions} output
+ */
+function removeOldChunks(folder, output) {
+  const pattern = typeof output.chunkFileNames === 'string' ? output.chunkFileNames : undefined;
+  const match = pattern === undefined ? undefined : /^(.*)\/\[name\]-\[hash\](\..+)$/.exec(pattern);
+  if (match === null || match === undefined) return;
+  const subfolder = String(match[1]);
+  const extension = String(match[2]);
+  const chunks = join(folder, subfolder);
+  if (!existsSync(chunks)) return;
+  for (const file of readdirSync(chunks)) {
+    if (file.endsWith(extension) || file.endsWith(`${extension}.map`)) rmSync(join(chunks, file));
+  }
 }
 
 /** @typedef {{ targets?: string[], stamps: Record<string, Stamp> }} Recorded */

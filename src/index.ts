@@ -2,6 +2,7 @@ export { fromDelegation } from './aws/from-delegation';
 export type { DelegationProviderOptions, FromDelegationInit } from './aws/from-delegation';
 export { getExpiredTokenRecoveryPlugin } from './aws/recovery-plugin';
 export type { RecoveryClientConfig } from './aws/recovery-plugin';
+export type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, InitializeStack, Pluggable } from './aws/sdk-types';
 export { DelegationClient } from './tabs/sharing-client';
 export type { CredentialsOptions } from './client';
 export { delegation } from './exchanges/delegation';

@@ -1,4 +1,4 @@
-import type { HandlerExecutionContext } from '@smithy/types';
+import type { HandlerExecutionContext } from './sdk-types';
 import { abortedError } from '../cache/single-flight';
 
 /** Where smithy keeps a request's context of its own (`SMITHY_CONTEXT_KEY` of @smithy/types). */
@@ -14,7 +14,7 @@ interface SmithyContext {
 
 /** A request's smithy context (empty when there is none). */
 export function smithyContextOf(context: HandlerExecutionContext): SmithyContext {
-  return ((context as Record<string, unknown>)[SMITHY_CONTEXT_KEY] ?? {}) as SmithyContext;
+  return (context[SMITHY_CONTEXT_KEY] ?? {}) as SmithyContext;
 }
 
 /**

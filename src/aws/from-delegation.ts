@@ -1,4 +1,4 @@
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from './sdk-types';
 import { PROVIDER_VIEW } from '../client';
 import type { ProviderView } from '../client';
 import type { DelegationClient } from '../tabs/sharing-client';

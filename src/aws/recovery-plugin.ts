@@ -1,4 +1,4 @@
-import type { AwsCredentialIdentity, HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, MetadataBearer, Pluggable } from '@smithy/types';
+import type { AwsCredentialIdentity, HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, Pluggable } from './sdk-types';
 import { smithyContextOf, untilAborted } from './abort';
 import type { DelegationProviderOptions } from './from-delegation';
 
@@ -23,11 +23,11 @@ const TOKEN_ERRORS = ['ExpiredToken', 'InvalidToken', 'TokenRefreshRequired'];
  * const s3 = new S3Client({ region, credentials: fromDelegation(client, { idToken }) });
  * s3.middlewareStack.use(getExpiredTokenRecoveryPlugin(s3.config));
  */
-export function getExpiredTokenRecoveryPlugin(config: RecoveryClientConfig): Pluggable<object, MetadataBearer> {
+export function getExpiredTokenRecoveryPlugin(config: RecoveryClientConfig): Pluggable {
   return {
     applyToStack(stack) {
       stack.add(
-        (next: InitializeHandler<object, MetadataBearer>, context: HandlerExecutionContext) => (args: InitializeHandlerArguments<object>) =>
+        (next: InitializeHandler, context: HandlerExecutionContext) => (args: InitializeHandlerArguments) =>
           untilAborted(sendRecovering(config, next, args, context), context),
         { step: 'initialize', name: 'delegationExpiredTokenRecovery', override: true },
       );
@@ -35,7 +35,7 @@ export function getExpiredTokenRecoveryPlugin(config: RecoveryClientConfig): Plu
   };
 }
 
-async function sendRecovering(config: RecoveryClientConfig, next: InitializeHandler<object, MetadataBearer>, args: InitializeHandlerArguments<object>, context: HandlerExecutionContext) {
+async function sendRecovering(config: RecoveryClientConfig, next: InitializeHandler, args: InitializeHandlerArguments, context: HandlerExecutionContext) {
   try {
     return await next(args);
   } catch (error) {

@@ -1,6 +1,6 @@
 import { configurationError } from '../errors';
 import { isPlainObject, rejectUnknownKeys } from '../guards';
-import { decodePayload } from '../id-token';
+import { decodeIdToken } from '../id-token';
 import { checkTokenUrl } from '../urls';
 import { REGION, clientConfig, delegationShaped, serviceError, withRetries } from './aws-provider';
 import type { ErrorCodes } from './aws-provider';
@@ -95,6 +95,6 @@ async function credentialsForIdentity(settings: CognitoIdentityPoolOptions & { r
   })();
   const toError = (error: unknown) => serviceError('Cognito Identity', error, COGNITO_ERRORS, secrets);
   const credentials = await withRetries(provide, context, signal, toError, ['idp_communication_error']);
-  const { sub } = decodePayload(idToken) as { sub: string };
+  const { sub } = decodeIdToken(idToken);
   return delegationShaped(credentials, { IdentityId: credentials.identityId, Subject: sub }, context);
 }

@@ -1,7 +1,10 @@
-// The one HTTP call's transport: a POST with a timeout per attempt (the body read included), retries
-// after passing failures with backoff, jitter and `Retry-After`, and a bounded body. It does for this SDK
-// what ky 1.7.5 did, with the same rules, in a tenth of its bytes: ky was 2.8 KB of the 7 KB core script
-// build, for hooks, JSON helpers, search params and progress events this SDK never used (README "Bundles").
+// The transport of every request this SDK sends to Auth0: ky's `post` with its timeout and its retries
+// (POST included, `Retry-After` honoured up to a bound, exponential backoff with jitter). What ky leaves
+// to its caller is added here as hooks around it, each small: the body is read inside the attempt, under
+// a size cap and within the attempt's time; a `Retry-After` that names no usable wait falls back to the
+// backoff; an abort ends the call at once even when a `fetch` ignores its signal.
+import ky, { HTTPError, TimeoutError } from 'ky';
+import type { Hooks, RetryOptions } from 'ky';
 
 /** An answer, its body read within the attempt's time. */
 export interface Answer {
@@ -32,81 +35,135 @@ export class StatusError extends Error {
 export class AttemptTimeoutError extends Error {}
 
 /** 408, 429 and every 5xx: the statuses a retry can cure. */
-const RETRY_STATUS = (status: number) => status === 408 || status === 429 || (status >= 500 && status < 600);
-/** Where the server says when to come back: only on 429 and 503. */
-const WAIT_HEADERS = ['retry-after', 'ratelimit-reset', 'x-ratelimit-reset', 'x-rate-limit-reset'];
+const RETRY_STATUS = [408, 429, ...Array.from({ length: 100 }, (_, index) => 500 + index)];
+/** The statuses whose wait the server may name (ky reads `Retry-After`, `RateLimit-Reset`, `X-RateLimit-Reset`, ...). */
+const WAIT_STATUS = [429, 503];
+const WAIT_HEADERS = ['retry-after', 'ratelimit-reset', 'x-ratelimit-retry-after', 'x-ratelimit-reset', 'x-rate-limit-reset'];
 const BASE_DELAY_MS = 500;
 const MAX_BACKOFF_MS = 5_000;
-/** Epoch seconds after this are a time, not a wait (as ky judged `X-RateLimit-Reset`). */
+/** Epoch seconds after this are a time, not a wait (ky's own threshold). */
 const EPOCH_THRESHOLD_MS = Date.parse('2024-01-01');
 
 /**
- * POSTs `init` to `url`: each attempt bounded by `timeoutMs`, up to `retries` retries after network
- * errors, 408, 429 and 5xx, exponential backoff with 50-100 % jitter (500 ms, 1 s, ... at most 5 s), or the
- * wait a 429/503 names (`Retry-After`, `X-RateLimit-Reset`), at most `maxRetryAfterMs`.
+ * POSTs `init` to `url` through ky: each attempt (headers and body) bounded by `timeoutMs`, up to
+ * `retries` retries after network errors, 408, 429 and 5xx, exponential backoff with 50-100 % jitter
+ * (500 ms, 1 s, ... at most 5 s), or the wait a 429/503 names (`Retry-After`, `X-RateLimit-Reset`), at
+ * most `maxRetryAfterMs`. Timeouts and aborts are not retried.
  * @throws {StatusError} for the last non-2xx answer; {AttemptTimeoutError}; the fetch's own error (a
- *   network failure, or an abort by `signal`).
+ *   network failure), or `signal`'s reason once it aborts.
  */
 export async function post(url: string, init: RequestInit, settings: PostSettings): Promise<Answer> {
-  for (let attempt = 1; ; attempt++) {
-    let failure: unknown;
-    try {
-      const answer = await attemptOnce(url, init, settings);
-      if (answer.response.ok) return answer;
-      failure = new StatusError(answer);
-    } catch (error) {
-      if (error instanceof AttemptTimeoutError || settings.signal.aborted) throw error;
-      failure = error;
-    }
-    const wait = retryDelay(failure, attempt, settings);
-    if (wait === undefined || attempt > settings.retries) throw failure;
-    await sleep(wait, settings.signal);
+  const body = new BodyReader(settings);
+  const ended = abortion(settings.signal);
+  try {
+    const call = ky.post(url, { ...init, fetch: settings.fetch, signal: settings.signal, timeout: settings.timeoutMs, retry: retryOptions(settings), hooks: body.hooks });
+    const response = await Promise.race([settled(call), ended.promise]);
+    return { response, text: body.text };
+  } catch (error) {
+    throw settings.signal.aborted ? settings.signal.reason : transportError(error, body);
+  } finally {
+    ended.stop();
   }
 }
 
-/** How long to wait before attempt `attempt + 1`, or `undefined` when the failure is not passing. */
-function retryDelay(failure: unknown, attempt: number, settings: PostSettings): number | undefined {
-  if (failure instanceof StatusError) {
-    const { status, headers } = failure.answer.response;
-    if (!RETRY_STATUS(status)) return undefined;
-    const named = status === 429 || status === 503 ? WAIT_HEADERS.map((name) => headers.get(name)).find((value) => value) : undefined;
-    if (named) return Math.min(namedWait(named), settings.maxRetryAfterMs);
-  }
-  // Exponential, with 50-100 % jitter: spreads clients apart without ever retrying at once.
-  return Math.min(MAX_BACKOFF_MS, BASE_DELAY_MS * 2 ** (attempt - 1) * (0.5 + Math.random() * 0.5));
+/** ky's retry settings for the client's `retries` and `maxRetryAfterMs`. */
+function retryOptions(settings: PostSettings): RetryOptions {
+  return {
+    limit: settings.retries,
+    methods: ['post'],
+    statusCodes: RETRY_STATUS,
+    afterStatusCodes: WAIT_STATUS,
+    maxRetryAfter: settings.maxRetryAfterMs,
+    delay: (attempt) => BASE_DELAY_MS * 2 ** (attempt - 1),
+    // 50-100 % of the backoff: spreads clients apart without ever retrying at once.
+    jitter: (delay) => delay * (0.5 + Math.random() * 0.5),
+    backoffLimit: MAX_BACKOFF_MS,
+    shouldRetry: ({ error }) => (error instanceof AttemptTimeoutError ? false : hasUnusableWait(error) ? true : undefined),
+  };
 }
 
-/** Seconds, an HTTP date, or epoch seconds, as a wait in milliseconds. */
+/**
+ * A 429/503 whose wait header is there but names no wait still to come (garbage, or a time already
+ * past): ky would wait `maxRetryAfter` for garbage and not at all for the past. The backoff is used
+ * instead (`true`: ky retries after its jittered delay).
+ */
+function hasUnusableWait(error: Error): boolean {
+  if (!(error instanceof HTTPError) || !WAIT_STATUS.includes(error.response.status)) return false;
+  const named = WAIT_HEADERS.map((name) => error.response.headers.get(name)).find((value) => value);
+  return named !== undefined && named !== null && !(namedWait(named) > 0);
+}
+
+/** Seconds, an HTTP date, or epoch seconds, as a wait in milliseconds (as ky reads them); NaN for anything else. */
 function namedWait(value: string): number {
   const seconds = Number(value) * 1000;
   if (Number.isNaN(seconds)) return Date.parse(value) - Date.now();
   return seconds >= EPOCH_THRESHOLD_MS ? seconds - Date.now() : seconds;
 }
 
+/** ky's errors in this transport's terms: a status, a timeout, or the fetch's own error as it was. */
+function transportError(error: unknown, body: BodyReader): unknown {
+  if (error instanceof HTTPError) {
+    void error.response.body?.cancel().catch(() => undefined);
+    return new StatusError({ response: error.response, text: body.text });
+  }
+  return error instanceof TimeoutError ? new AttemptTimeoutError(error.message) : error;
+}
+
 /**
- * One attempt: the request and its body, within `timeoutMs`, ended at once by `signal`. The attempt
- * races its own abort: a body that stalls (or a `fetch` that ignores the signal) cannot hold it longer.
+ * Reads each attempt's body inside the attempt (an `afterResponse` hook runs before ky decides on a
+ * retry), under `maxBodyBytes` and within what is left of the attempt's `timeoutMs` (ky's own timeout
+ * ends with the headers). The text of the last attempt is `text`.
  */
-async function attemptOnce(url: string, init: RequestInit, settings: PostSettings): Promise<Answer> {
-  const controller = new AbortController();
-  const timedOut = new AttemptTimeoutError(`POST ${url} timed out`);
-  const onAbort = () => controller.abort(settings.signal.reason);
-  settings.signal.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(timedOut), settings.timeoutMs);
-  const ended = new Promise<never>((_resolve, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
-  try {
-    return await Promise.race([answerOf(url, init, settings, controller.signal), ended]);
-  } catch (error) {
-    throw controller.signal.reason === timedOut ? timedOut : error;
-  } finally {
-    clearTimeout(timer);
-    settings.signal.removeEventListener('abort', onAbort);
+class BodyReader {
+  text: string | undefined;
+  #startedAt = 0;
+  readonly hooks: Hooks;
+
+  constructor(private readonly settings: PostSettings) {
+    this.hooks = {
+      beforeRequest: [() => void (this.#startedAt = Date.now())],
+      afterResponse: [async (_request, _options, response) => void (this.text = await this.#read(response))],
+    };
+  }
+
+  async #read(response: Response): Promise<string | undefined> {
+    const left = this.#startedAt + this.settings.timeoutMs - Date.now();
+    const timer = abortion(this.settings.signal, left, () => new AttemptTimeoutError('the body took too long'));
+    try {
+      return await Promise.race([settled(readBounded(response, this.settings.maxBodyBytes, timer.signal)), timer.promise]);
+    } finally {
+      timer.stop();
+    }
   }
 }
 
-async function answerOf(url: string, init: RequestInit, settings: PostSettings, signal: AbortSignal): Promise<Answer> {
-  const response = await (settings.fetch ?? globalThis.fetch)(url, { ...init, signal });
-  return { response, text: await readBounded(response, settings.maxBodyBytes, signal) };
+/**
+ * A promise that rejects once `signal` aborts (with its reason), or after `ms` (with `timedOut()`),
+ * and the signal of either; `stop()` ends both.
+ */
+function abortion(signal: AbortSignal, ms?: number, timedOut?: () => Error) {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  const timer = ms === undefined ? undefined : setTimeout(() => controller.abort(timedOut?.()), Math.max(0, ms));
+  if (signal.aborted) onAbort();
+  const promise = new Promise<never>((_resolve, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+  // Nobody may be listening when it is stopped: never an unhandled rejection.
+  promise.catch(() => undefined);
+  return {
+    promise,
+    signal: controller.signal,
+    stop() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** `promise`, handled: when it loses a race its later rejection is not an unhandled one. */
+function settled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** The body as text, read until its end or past `limit` bytes (then cancelled: `undefined`); `signal` cancels it. */
@@ -126,18 +183,4 @@ async function readBounded(response: Response, limit: number, signal: AbortSigna
   const bytes = new Uint8Array(size);
   chunks.reduce((offset, chunk) => (bytes.set(chunk, offset), offset + chunk.byteLength), 0);
   return new TextDecoder().decode(bytes);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

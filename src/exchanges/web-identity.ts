@@ -1,6 +1,6 @@
 import { DelegationError, configurationError } from '../errors';
 import { isPlainObject, rejectUnknownKeys } from '../guards';
-import { decodePayload } from '../id-token';
+import { decodeIdToken } from '../id-token';
 import { checkTokenUrl } from '../urls';
 import { REGION, clientConfig, delegationShaped, serviceError, withRetries } from './aws-provider';
 import type { ErrorCodes } from './aws-provider';
@@ -102,7 +102,7 @@ async function assumeRole(settings: WebIdentityOptions, request: ExchangeRequest
 
 /** The client decoded this token before: it has a string `sub`. */
 function subOf(idToken: string): string {
-  const { sub } = decodePayload(idToken) as { sub: string };
+  const { sub } = decodeIdToken(idToken);
   return sub;
 }
 

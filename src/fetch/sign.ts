@@ -1,5 +1,5 @@
 import { AwsV4Signer } from 'aws4fetch';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsCredentialIdentity } from '../aws/sdk-types';
 
 /** A request ready to go out: what is signed and what is sent. */
 export interface Outgoing {

@@ -1,4 +1,4 @@
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsCredentialIdentity } from '../aws/sdk-types';
 import { fromDelegation } from '../aws/from-delegation';
 import type { FromDelegationInit } from '../aws/from-delegation';
 import { configurationError } from '../errors';

@@ -24,6 +24,11 @@ export interface AppResult {
 
 const IMPORTS = `import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DelegationClient, fromDelegation, isDelegationError } from 'auth0-aws-delegation';`;
+/** The typed app with the AWS SDK: also the recovery plugin, and the provider as smithy's own type. */
+const TYPED_S3_IMPORTS = `import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, isDelegationError } from 'auth0-aws-delegation';`;
 
 /** The browser entry: reads its config from the page's query, writes the result to window.__result. */
 export function browserApp(exchange: 'delegation' | 'web-identity'): string {
@@ -59,11 +64,16 @@ run(JSON.parse(new URLSearchParams(location.search).get('config'))).then(
  * `untyped` swaps in `any` on purpose: the negative control that tsc does catch that.
  */
 export function typedApp(options: { s3: boolean; untyped?: boolean }): string {
-  const imports = options.s3 ? IMPORTS : "import { DelegationClient, fromDelegation, isDelegationError } from 'auth0-aws-delegation';";
+  const imports = options.s3 ? TYPED_S3_IMPORTS : "import { DelegationClient, fromDelegation, isDelegationError } from 'auth0-aws-delegation';";
   const any = options.untyped ? '\nconst anyFromDelegation: any = fromDelegation;' : '';
   const from = options.untyped ? 'anyFromDelegation' : 'fromDelegation';
   const body = options.s3
-    ? `const s3 = new S3Client({ region: config.region, endpoint: config.endpoint, forcePathStyle: true, credentials: provider });
+    ? `// The package's own structural types are the AWS SDK's where it takes them.
+  const asSmithy: AwsCredentialIdentityProvider = provider;
+  const asS3Option: S3ClientConfig['credentials'] = provider;
+  void [asSmithy, asS3Option];
+  const s3 = new S3Client({ region: config.region, endpoint: config.endpoint, forcePathStyle: true, credentials: provider });
+  s3.middlewareStack.use(getExpiredTokenRecoveryPlugin(s3.config));
   const put = (key: string): Promise<string> => s3.send(new PutObjectCommand({ Bucket: config.bucket, Key: key, Body: 'from a consumer build' }))
     .then(() => 'ok', (error: unknown) => (isDelegationError(error) ? \`delegation:\${error.code}\` : error instanceof Error ? error.name : 'unknown'));
   return { exchange: 'delegation', own: await put(\`\${config.sub}/consumer.txt\`), other: await put('auth0|someone-else/consumer.txt') };`

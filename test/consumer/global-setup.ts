@@ -7,7 +7,8 @@
 //                 chain requires it lazily) even without the peer: it is removed too, so that a reference
 //                 to it from the main entry would fail these builds
 //   alone         the tarball + @types/node only: no AWS SDK, so whatever the types need must come
-//                 with the package itself (@smithy/types)
+//                 with the package itself (its dependencies ky and jwt-decode; the AWS SDK's shapes are
+//                 written out structurally). The browser-only app there sees no @types/node either
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

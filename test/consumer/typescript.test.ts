@@ -37,15 +37,19 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-/** Writes the app with its tsconfig and package.json ("type") into `<project>/<name>/`. */
-function makeApp(project: string, name: string, resolution: Resolution, source: string): string {
+/**
+ * Writes the app with its tsconfig and package.json ("type") into `<project>/<name>/`. `types` are the
+ * global type packages it sees: ['node'] for a Node app, none for a browser-only one.
+ */
+function makeApp(project: string, name: string, resolution: Resolution, source: string, { types = ['node'], extraFiles = {} }: { types?: string[]; extraFiles?: Record<string, string> } = {}): string {
   const dir = join(project, name);
   mkdirSync(dir, { recursive: true });
   const { type, compilerOptions } = MATRIX[resolution];
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type }));
   writeFileSync(join(dir, 'app.ts'), source);
-  const options = { ...compilerOptions, strict: true, skipLibCheck: false, target: 'ES2022', lib: ['ES2022', 'DOM'], types: ['node'], outDir: 'out', rootDir: '.', noEmitOnError: true };
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, files: ['app.ts'] }, null, 2));
+  for (const [file, text] of Object.entries(extraFiles)) writeFileSync(join(dir, file), text);
+  const options = { ...compilerOptions, strict: true, skipLibCheck: false, target: 'ES2022', lib: ['ES2022', 'DOM', 'DOM.Iterable'], types, outDir: 'out', rootDir: '.', noEmitOnError: true };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, files: ['app.ts', ...Object.keys(extraFiles)] }, null, 2));
   return dir;
 }
 
@@ -88,14 +92,38 @@ describe.concurrent.each(Object.keys(MATRIX) as Resolution[])('tsc strict, skipL
   });
 });
 
-// The package alone (no AWS SDK installed): what its declarations import must come with it (@smithy/types).
-// One resolution is enough here: each reads the same `import ... from '@smithy/types'`.
+// The package alone (no AWS SDK installed): its declarations need nothing but themselves and their
+// dependencies (no @smithy/types: the AWS SDK's shapes are written out structurally).
 it.concurrent('type-checks the package alone (no AWS SDK installed), and runs', async () => {
   const dir = makeApp(projects.alone, 'ts-alone', 'node16-cjs', typedApp({ s3: false }));
   expect(await tsc(dir)).toBe('');
   const result = await runInNode(dir, 'node16-cjs');
   report('typescript', { resolution: 'node16-cjs', project: 'alone', tsc: 'pass', run: JSON.stringify(result) });
   expect(result).toEqual({ exchange: 'delegation', own: 'ok', other: 'not tried' });
+});
+
+// A browser-only app (issue 22): DelegationClient and fromDelegation, strict, skipLibCheck false, and no
+// @types/node: nothing in the declarations may name node:stream, node:http or Buffer.
+const BROWSER_APP = `import { DelegationClient, fromDelegation } from 'auth0-aws-delegation';
+export async function run(idToken: string): Promise<string> {
+  const client = new DelegationClient({ clientID: 'id', domain: 'tenant.auth0.com' });
+  const provider = fromDelegation(client, { idToken });
+  const { expiration } = await provider();
+  return expiration instanceof Date ? expiration.toISOString() : 'none';
+}
+`;
+
+it.concurrent('type-checks a browser-only app (strict, skipLibCheck false, no @types/node)', async () => {
+  const dir = makeApp(projects.alone, 'ts-browser-only', 'bundler', BROWSER_APP, { types: [] });
+  expect(await tsc(dir)).toBe('');
+});
+
+it.concurrent('negative control: the browser-only setup does catch a declaration that needs Node\'s types (TS2307, TS2580/TS2591)', async () => {
+  const nodeTyped = "import type { Readable } from 'node:stream';\nexport type Body = Readable | Buffer;\n";
+  const dir = makeApp(projects.alone, 'ts-browser-control', 'bundler', BROWSER_APP, { types: [], extraFiles: { 'node-typed.d.ts': nodeTyped } });
+  const diagnostics = await tsc(dir);
+  expect(diagnostics).toMatch(/error TS2307: Cannot find module 'node:stream'/);
+  expect(diagnostics).toMatch(/error TS25(80|91): Cannot find name 'Buffer'/);
 });
 
 it.concurrent('negative control: with fromDelegation cast to any, the @ts-expect-error line fails the check (TS2578)', async () => {

@@ -1,8 +1,15 @@
+import { jwtDecode } from 'jwt-decode';
 import { describe, expect, it, vi } from 'vitest';
 import { DelegationClient } from '../../src/index';
 import { CLIENT_ID, DOMAIN, delegationEndpoint } from '../support/delegation-endpoint';
 import { makeIdToken, makeRawToken } from '../support/tokens';
 import { server } from './setup';
+
+// The real jwt-decode, watched: the SDK reads claims with it, not with a decoder of its own.
+vi.mock('jwt-decode', async (importOriginal) => {
+  const original = await importOriginal<typeof import('jwt-decode')>();
+  return { ...original, jwtDecode: vi.fn(original.jwtDecode) };
+});
 
 function setup() {
   const endpoint = delegationEndpoint();
@@ -37,6 +44,19 @@ describe('the ID token pre-check (its payload decoded, not verified), before any
     const { endpoint, client } = setup();
     await client.getCredentials({ idToken: token });
     expect(endpoint.requests).toHaveLength(1);
+  });
+
+  it('reads the claims with jwt-decode, and its InvalidTokenError is malformed_id_token', async () => {
+    const { client } = setup();
+    vi.mocked(jwtDecode).mockClear();
+    const token = makeIdToken({ sub: 'auth0|read-by-jwt-decode' });
+    await client.getCredentials({ idToken: token });
+    expect(vi.mocked(jwtDecode)).toHaveBeenCalledWith(token);
+    vi.mocked(jwtDecode).mockClear();
+    const error = await client.getCredentials({ idToken: 'only.two' }).catch((caught: unknown) => caught);
+    expect(vi.mocked(jwtDecode)).toHaveBeenCalledOnce();
+    expect(vi.mocked(jwtDecode).mock.results[0]).toMatchObject({ type: 'throw', value: { name: 'InvalidTokenError' } });
+    expect(error).toMatchObject({ name: 'DelegationError', code: 'malformed_id_token' });
   });
 
   it('does not quote the decoded payload in its message', async () => {

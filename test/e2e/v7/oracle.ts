@@ -1,30 +1,13 @@
-// The oracle: auth0.js 7.6.1 as its standalone build put it on `window.Auth0` (npm ships no build: it is
-// bundled here from the package's own standalone.js, sloppy mode kept, `global` = window as browserify
-// did), next to this SDK's v7 script build, each on a page of a loopback site of its own. Both pages
+// The oracle: auth0.js 7.6.1 as its standalone build put it on `window.Auth0` (test/support/
+// auth0-v7-bundle.mjs), next to this SDK's v7 script build, each on a page of a loopback site of its own. Both pages
 // load page-runner.js and call the same code against the same (intercepted) Auth0 tenant.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import commonjs from '@rollup/plugin-commonjs';
-import json from '@rollup/plugin-json';
-import nodeResolve from '@rollup/plugin-node-resolve';
-import { rollup } from 'rollup';
+import { bundleAuth0V7 } from '../../support/auth0-v7-bundle.mjs';
 
 const ROOT = join(__dirname, '../../..');
-
-/** auth0-js@7.6.1's standalone.js, bundled for the browser. */
-export async function bundleAuth0V7(): Promise<string> {
-  const bundle = await rollup({
-    input: join(ROOT, 'node_modules/auth0-js/standalone.js'),
-    plugins: [nodeResolve({ browser: true, preferBuiltins: false }), commonjs(), json()],
-    // reqwest and json-fallback use eval for old browsers: theirs, not ours.
-    onwarn: () => undefined,
-  });
-  const { output } = await bundle.generate({ format: 'iife', strict: false, intro: 'var global = window;' });
-  await bundle.close();
-  return output[0].code;
-}
 
 export type Implementation = 'auth0.js 7.6.1' | 'this SDK';
 export const IMPLEMENTATIONS: Implementation[] = ['auth0.js 7.6.1', 'this SDK'];

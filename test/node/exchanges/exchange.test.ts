@@ -100,6 +100,26 @@ describe('retries', () => {
     expect(Date.now() - start).toBeGreaterThanOrEqual(19_000);
   });
 
+  // A wait header that names no wait still to come: the backoff, neither at once nor maxRetryAfterMs
+  // (ky alone retries a past date at once and waits maxRetryAfter for garbage). Control: the valid
+  // Retry-After above is waited in full.
+  it.each([
+    ['garbage', () => 'soon-ish'],
+    ['an HTTP date in the past', () => new Date(Date.now() - 60_000).toUTCString()],
+    ['epoch seconds in the past', () => String(Math.floor(Date.now() / 1000) - 60)],
+    ['zero', () => '0'],
+    ['a negative number', () => '-5'],
+  ])('a 429 whose Retry-After is %s is retried after the backoff, not at once', async (_name, value) => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { client, endpoint } = setup((_request, attempt) => (attempt === 1 ? new HttpResponse(null, { status: 429, headers: { 'retry-after': value() } }) : ok()));
+    const outcome = client.getCredentials({ idToken });
+    await vi.advanceTimersByTimeAsync(249);
+    expect(endpoint.requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(outcome).resolves.toMatchObject({ subject: 'auth0|alice' });
+    expect(endpoint.requests).toHaveLength(2);
+  });
+
   it('caps a long Retry-After at maxRetryAfterMs', async () => {
     const { client, endpoint } = setup((_request, attempt) => (attempt === 1 ? new HttpResponse(null, { status: 503, headers: { 'retry-after': '3600' } }) : ok()), { maxRetryAfterMs: 5_000 });
     const outcome = client.getCredentials({ idToken });
