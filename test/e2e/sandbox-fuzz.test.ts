@@ -131,7 +131,7 @@ describe('the sandbox process under malformed requests (fast-check)', () => {
   });
 
   it(`app: ${RUNS.app} cases`, async () => {
-    const shape = { methods: ['GET', 'HEAD'], paths: ['/', '/s3-uploader/', '/spa/', '/s3-uploader/config.js', '/spa/config.js', '/dist/auth0-aws-delegation.s3.umd.min.js', '/s3-uploader/uploader.mjs'], routes: ['s3-uploader', 'spa', 'dist', 'config.js', 'index.html', 'uploader.mjs', 'auth0-aws-delegation.s3.umd.min.js', '..', 'examples', 'package.json'], queryNames: ['x', 'v'], headerSamples: [sandbox.appOrigin], bodies: [], host: `127.0.0.1:${sandbox.appPort}` };
+    const shape = { methods: ['GET', 'HEAD'], paths: ['/', '/s3-uploader/', '/spa/', '/s3-uploader/config.js', '/spa/config.js', '/dist/auth0-aws-delegation.s3.umd.min.js', '/s3-uploader/uploader.mjs', '/vendor/auth0-spa-js.production.js'], routes: ['s3-uploader', 'spa', 'dist', 'vendor', 'config.js', 'index.html', 'uploader.mjs', 'auth0-aws-delegation.s3.umd.min.js', 'auth0-spa-js.production.js', '..', 'examples', 'node_modules', 'package.json'], queryNames: ['x', 'v'], headerSamples: [sandbox.appOrigin], bodies: [], host: `127.0.0.1:${sandbox.appPort}` };
     const answered = await fuzzListener('app', sandbox.appPort, shape, 12_001, RUNS.app);
     expect(answered).toBeGreaterThan(RUNS.app / 2);
     await expectAllAnswer();

@@ -3,10 +3,13 @@
 // verifier, the implicit and hybrid response types and unregistered redirect URIs are refused; refresh
 // tokens rotate (an old one is refused); the ID token lifetime follows the sandbox option; /oauth/token
 // answers CORS for the Allowed Web Origins only; /v2/logout ends the tenant's session.
-import { SignJWT, decodeJwt, generateKeyPair } from 'jose';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
 import { authorizeUrl, browserLike, pkcePair, redirectOf, signInOverHttp } from '../../sandbox/sign-in-flow.mjs';
+import { signedByAnotherKey } from '../support/another-key';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 const WEB_ORIGIN = 'http://127.0.0.1:1';
@@ -80,8 +83,7 @@ describe('Authorization Code with PKCE', () => {
   });
 
   it('refuses an ID token signed by another key with the same kid (control of the above)', async () => {
-    const { privateKey } = await generateKeyPair('RS256');
-    const forged = await new SignJWT({ ...decodeJwt((await signIn('auth0|forged')).id_token) }).setProtectedHeader({ alg: 'RS256', kid: 'sandbox-rs256-1' }).sign(privateKey);
+    const forged = await signedByAnotherKey((await signIn('auth0|forged')).id_token);
     await expect(sandbox.identity.verify(forged)).rejects.toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
   });
 
@@ -292,6 +294,19 @@ describe('the login step', () => {
     expect(await elsewhere.text()).toContain('expired or did not start in this browser');
     const { browser } = await loginStep();
     expect((await browser.go(url)).status).toBe(400);
+  });
+});
+
+describe("the app's copy of auth0-spa-js (the script-tag page loads it; no CDN)", () => {
+  it("serves @auth0/auth0-spa-js's own browser file, byte for byte, and nothing else of node_modules (control)", async () => {
+    const served = await fetch(`${appOrigin()}/vendor/auth0-spa-js.production.js`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toContain('text/javascript');
+    const file = readFileSync(join(__dirname, '../../node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js'));
+    expect(Buffer.from(await served.arrayBuffer()).equals(file)).toBe(true);
+    for (const path of ['/vendor/auth0-spa-js.development.js', '/vendor/', '/vendor/../package.json', '/node_modules/@auth0/auth0-spa-js/package.json']) {
+      expect((await fetch(`${appOrigin()}${path}`)).status, path).toBe(404);
+    }
   });
 });
 
