@@ -26,7 +26,7 @@ try {
 
   Open the uploader:  ${sandbox.appUrl}
   (the same app as an SPA bundled by rollup: ${sandbox.spaUrl}; without the AWS SDK: ${sandbox.leanUrl})
-  An ID token for Node snippets:  npm run --silent token -- alice
+  An ID token for Node snippets:  npm run token --silent -- alice
 
   Ctrl-C to stop.`);
   let stopping = false;

@@ -17,10 +17,10 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox?.stop());
 
-/** `npm run --silent token -- ...args` with the sandbox's app port: exit code and output. */
+/** `npm run token --silent -- ...args` with the sandbox's app port: exit code and output. */
 function npmToken(appPort: number, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'token', '--', ...args], { cwd: ROOT, env: { ...process.env, SANDBOX_APP_PORT: String(appPort) } });
+    const child = spawn('npm', ['run', 'token', '--silent', '--', ...args], { cwd: ROOT, env: { ...process.env, SANDBOX_APP_PORT: String(appPort) } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -72,6 +72,6 @@ describe('npm run token', () => {
   });
 
   it('is what `npm start` tells a user to run', () => {
-    expect(sandbox.stdout()).toContain('npm run --silent token -- alice');
+    expect(sandbox.stdout()).toContain('npm run token --silent -- alice');
   });
 });
