@@ -35,11 +35,11 @@ const oidcProvider = await (async () => {
  * @property {string[]} redirectUris the app's pages (Allowed Callback URLs); the first is where `issue` signs in
  * @property {string[]} webOrigins Allowed Web Origins (CORS of /oauth/token)
  * @property {number} [idTokenLifetimeSec] default 3600
- * @property {string} [clientName] default 'the example uploader'
+ * @property {string} clientName the application's name, shown at the login step
  */
 
 /** @param {TenantOptions} options */
-export async function createIdentityProvider({ issuer, clientID, redirectUris, webOrigins, idTokenLifetimeSec = 3600, clientName = 'the example uploader' }) {
+export async function createIdentityProvider({ issuer, clientID, redirectUris, webOrigins, idTokenLifetimeSec = 3600, clientName }) {
   const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
   const header = { alg: 'RS256', use: 'sig', kid: KEY_ID };
   const jwks = { keys: [{ ...(await exportJWK(publicKey)), ...header }] };

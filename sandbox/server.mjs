@@ -22,6 +22,8 @@ const HOST = '127.0.0.1';
 export const APP_PAGES = ['/s3-uploader/', '/spa/', '/lean/'];
 /** Files of packages the pages load with a script tag, served by the app (no CDN): URL path -> file. */
 const VENDOR = { '/vendor/auth0-spa-js.production.js': join(ROOT, 'node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js') };
+/** What the tenant's login step says the user continues to (Auth0 shows the application's name). */
+const CLIENT_NAME = 'the example uploader';
 /** The Auth0 stand-in's routes that are the sandbox's own (the rest are the OpenID provider's). */
 const OWN_ROUTES = new Set(['/delegation', '/sts', '/sts/', '/cognito', '/cognito/']);
 
@@ -81,8 +83,8 @@ export async function startSandbox(options = {}) {
   const authOrigin = auth.origin;
   const corsOrigins = [app.origin, ...(options.webOrigins ?? [])];
   const pages = APP_PAGES.map((path) => `${app.origin}${path}`);
-  const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID, redirectUris: pages, webOrigins: corsOrigins, ...(options.idTokenLifetimeSec ? { idTokenLifetimeSec: options.idTokenLifetimeSec } : {}) });
-  const login = createLoginRoutes({ provider: identity.provider, clientID, clientName: 'the example uploader', logoutUrls: pages });
+  const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID, clientName: CLIENT_NAME, redirectUris: pages, webOrigins: corsOrigins, ...(options.idTokenLifetimeSec ? { idTokenLifetimeSec: options.idTokenLifetimeSec } : {}) });
+  const login = createLoginRoutes({ provider: identity.provider, clientID, clientName: CLIENT_NAME, logoutUrls: pages });
   const roleArn = 'arn:aws:iam::123456789012:role/auth0-s3-per-user';
   const identityPoolId = `${region}:00000000-0000-4000-8000-000000000001`;
   // The templates of deploy/ "deployed" with the sandbox's values: S3 enforces their role policies.
