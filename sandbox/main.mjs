@@ -14,17 +14,19 @@ try {
     authPort: port('SANDBOX_AUTH_PORT', 4001),
     s3Port: port('SANDBOX_S3_PORT', 4002),
     credentialLifetimeSec: port('SANDBOX_CREDENTIAL_LIFETIME', 3600),
+    idTokenLifetimeSec: port('SANDBOX_ID_TOKEN_LIFETIME', 3600),
     exchange,
   });
   console.log(`
   Sandbox running (loopback only):
-    Auth0 stand-in  ${sandbox.authUrl}   (sign-in, /delegation, JWKS)
+    Auth0 stand-in  ${sandbox.authUrl}   (OpenID provider: code + PKCE sign-in, /oauth/token, JWKS; /delegation)
     S3              ${sandbox.s3Url}   (bucket "${sandbox.config.bucket}", per-user IAM policy)
     Exchange        ${EXCHANGE_NAMES[exchange]} (SANDBOX_EXCHANGE=delegation|web-identity|cognito)
     Policy          deploy/${exchange}.yaml's role policy, as that template deploys it
 
   Open the uploader:  ${sandbox.appUrl}
   (the same app as an SPA bundled by rollup: ${sandbox.spaUrl}; without the AWS SDK: ${sandbox.leanUrl})
+  An ID token for Node snippets:  npm run token --silent -- alice
 
   Ctrl-C to stop.`);
   let stopping = false;

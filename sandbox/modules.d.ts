@@ -30,3 +30,9 @@ declare module 'pbac' {
     evaluate(options: { action: string; resource: string; context?: object }): boolean;
   }
 }
+
+// oidc-provider's own in-memory store (lib/ of the pinned version; @types/oidc-provider does not describe it).
+declare module 'oidc-provider/lib/adapters/memory_adapter.js' {
+  import type { AdapterFactory } from 'oidc-provider';
+  export function createMemoryAdapter(clockTolerance?: number): AdapterFactory;
+}

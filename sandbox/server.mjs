@@ -1,9 +1,9 @@
 // @ts-check
-// The local sandbox in one process, on loopback only: an Auth0 stand-in (sign-in page, JWKS,
-// /delegation), S3 (s3rver behind the verifying gate, with the per-user IAM policy), and the example
+// The local sandbox in one process, on loopback only: an Auth0 stand-in (an OpenID provider as the app's
+// tenant: /authorize with its login step, /oauth/token, JWKS, /v2/logout; and /delegation), S3 (s3rver behind the verifying gate, with the per-user IAM policy), and the example
 // uploader's static files. Every port is configurable; 0 picks a free one (the tests do).
 import { createServer } from 'node:http';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDelegationEndpoint } from './delegation.mjs';
 import { cors, guarded, readBody, requestUrl, sendFile, sendHtml, sendJson } from './http.mjs';
@@ -11,15 +11,21 @@ import { createIdentityProvider } from './identity.mjs';
 import { policyAuthorizer } from './policy.mjs';
 import { sandboxPolicies } from './template-policy.mjs';
 import { startS3Gate } from './s3-gate.mjs';
-import { signInPage } from './sign-in-page.mjs';
+import { createLoginRoutes } from './login.mjs';
 import { createCognitoEndpoint } from './cognito.mjs';
 import { createStsEndpoint } from './sts.mjs';
 import { issueKey } from './issue.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
-/** What a sign-in page accepts as a user id: an Auth0-style sub, no IAM wildcards. */
-const USER_ID = /^[A-Za-z0-9|_.@+=,-]{2,64}$/;
+/** The example apps' pages: the tenant's Allowed Callback URLs and Allowed Logout URLs, on the app's origin. */
+export const APP_PAGES = ['/s3-uploader/', '/spa/', '/lean/'];
+/** Files of packages the pages load with a script tag, served by the app (no CDN): URL path -> file. */
+const VENDOR = { '/vendor/auth0-spa-js.production.js': join(ROOT, 'node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js') };
+/** What the tenant's login step says the user continues to (Auth0 shows the application's name). */
+const CLIENT_NAME = 'the example uploader';
+/** The Auth0 stand-in's routes that are the sandbox's own (the rest are the OpenID provider's). */
+const OWN_ROUTES = new Set(['/delegation', '/sts', '/sts/', '/cognito', '/cognito/']);
 
 /**
  * @typedef {object} SandboxOptions
@@ -36,6 +42,8 @@ const USER_ID = /^[A-Za-z0-9|_.@+=,-]{2,64}$/;
  *   'delegation'); all three stand-ins answer whatever the config says
  * @property {string[]} [webOrigins] more origins allowed to call the Auth0 stand-in and S3 (CORS), like
  *   Auth0's "Allowed Web Origins" and a bucket's CORS rules (default: only the example app's)
+ * @property {number} [idTokenLifetimeSec] how long the tenant's ID tokens (and access tokens) last
+ *   (default 3600; renewal tests shorten it)
  * @property {() => number} [now] the clock of the AWS stand-ins: key lifetimes, request times,
  *   presigned URL expiry, the rate limit (default: Date.now; tests inject one instead of sleeping)
  * @property {import('./s3-gate.mjs').GateOptions['hold']} [holdS3] awaited before S3 reads a request
@@ -73,10 +81,12 @@ export async function startSandbox(options = {}) {
   // A port in use must not leave the ports already taken behind.
   const auth = await reserve(authPort).catch((error) => closeAll([app.server], error));
   const authOrigin = auth.origin;
-  const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID });
+  const corsOrigins = [app.origin, ...(options.webOrigins ?? [])];
+  const pages = APP_PAGES.map((path) => `${app.origin}${path}`);
+  const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID, clientName: CLIENT_NAME, redirectUris: pages, webOrigins: corsOrigins, ...(options.idTokenLifetimeSec ? { idTokenLifetimeSec: options.idTokenLifetimeSec } : {}) });
+  const login = createLoginRoutes({ provider: identity.provider, clientID, clientName: CLIENT_NAME, logoutUrls: pages });
   const roleArn = 'arn:aws:iam::123456789012:role/auth0-s3-per-user';
   const identityPoolId = `${region}:00000000-0000-4000-8000-000000000001`;
-  const corsOrigins = [app.origin, ...(options.webOrigins ?? [])];
   // The templates of deploy/ "deployed" with the sandbox's values: S3 enforces their role policies.
   let policies;
   try {
@@ -117,7 +127,7 @@ export async function startSandbox(options = {}) {
   // What the page's config.js says: the uploader makes the exchange value from it (see uploader.mjs).
   const config = { domain: authOrigin, clientID, bucket, region, s3Endpoint: gate.url, stsEndpoint, roleArn, ...(exchanges[options.exchange ?? 'delegation'] ? { exchange: exchanges[options.exchange ?? 'delegation'] } : {}) };
 
-  const authContext = { appOrigin: app.origin, webOrigins: [app.origin, ...(options.webOrigins ?? [])], clientID, identity, delegation, sts, cognito };
+  const authContext = { webOrigins: corsOrigins, tenant: identity.provider.callback(), login, delegation, sts, cognito };
   /** What the Auth0 stand-in's /delegation saw, by method: a preflight (OPTIONS) costs a page a round trip. */
   const authStats = { delegationPosts: 0, delegationPreflights: 0 };
   auth.server.on('request', guarded((req, res) => {
@@ -169,18 +179,25 @@ function serveApp(req, res, config) {
   }
   if (path === '/') return void res.writeHead(302, { location: '/s3-uploader/' }).end();
   if (path.startsWith('/dist/')) return sendFile(res, join(ROOT, 'dist'), path.slice('/dist/'.length));
+  const vendor = VENDOR[/** @type {keyof typeof VENDOR} */ (path)];
+  if (vendor) return sendFile(res, dirname(vendor), basename(vendor));
   return sendFile(res, join(ROOT, 'examples'), path.endsWith('/') ? `${path.slice(1)}index.html` : path.slice(1));
 }
 
 /**
+ * The Auth0 stand-in: the sandbox's own routes (/delegation, STS, Cognito, with their CORS), the tenant's
+ * login step and /v2/logout, and everything else for the OpenID provider.
  * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
- * @param {{ appOrigin: string, webOrigins: string[], clientID: string, identity: Awaited<ReturnType<typeof createIdentityProvider>>, delegation: ReturnType<typeof createDelegationEndpoint>, sts: ReturnType<typeof createStsEndpoint>, cognito: ReturnType<typeof createCognitoEndpoint> }} context
+ * @param {{ webOrigins: string[], tenant: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => unknown, login: ReturnType<typeof createLoginRoutes>, delegation: ReturnType<typeof createDelegationEndpoint>, sts: ReturnType<typeof createStsEndpoint>, cognito: ReturnType<typeof createCognitoEndpoint> }} context
  */
-async function handleAuth(req, res, { appOrigin, webOrigins, clientID, identity, delegation, sts, cognito }) {
-  if (cors(req, res, webOrigins)) return;
+async function handleAuth(req, res, { webOrigins, tenant, login, delegation, sts, cognito }) {
   const url = requestUrl(req);
   if (url === undefined) return sendJson(res, 400, { error: 'invalid_request', error_description: 'The request target is not a URL path.' });
-  if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') return sendJson(res, 200, identity.jwks);
+  if (!OWN_ROUTES.has(url.pathname)) {
+    if (!(await login.handle(req, res, url))) await tenant(req, res);
+    return;
+  }
+  if (cors(req, res, webOrigins)) return;
   if (req.method === 'POST' && url.pathname === '/delegation') {
     const text = await readBody(req);
     if (text === undefined) return sendJson(res, 413, { error: 'invalid_request', error_description: 'The body is larger than 64 KB.' });
@@ -199,37 +216,7 @@ async function handleAuth(req, res, { appOrigin, webOrigins, clientID, identity,
     const answer = text === undefined ? { status: 413, body: { __type: 'RequestEntityTooLarge', message: 'The body is larger than 64 KB.' } } : await cognito.handle(typeof target === 'string' ? target : undefined, text);
     return sendJson(res, answer.status, answer.body, { 'content-type': 'application/x-amz-json-1.1', ...('headers' in answer ? answer.headers : {}) });
   }
-  if (url.pathname === '/authorize') {
-    const params = req.method === 'POST' ? new URLSearchParams((await readBody(req)) ?? '') : url.searchParams;
-    const redirectUri = params.get('redirect_uri') ?? '';
-    const page = { clientID: params.get('client_id') ?? '', redirectUri, state: params.get('state') ?? '', nonce: params.get('nonce') ?? '' };
-    const callback = allowedCallback(redirectUri, appOrigin);
-    if (page.clientID !== clientID || callback === undefined) {
-      return sendHtml(res, 400, '<!doctype html><title>Sign-in error</title><p>Unknown client_id or a redirect_uri that is not an allowed callback URL.</p>');
-    }
-    if (req.method === 'GET') return sendHtml(res, 200, signInPage(page));
-    const user = (params.get('user') ?? '').trim();
-    if (!USER_ID.test(user)) return sendHtml(res, 400, signInPage({ ...page, error: 'A user id is 2 to 64 letters, digits or | _ . @ + = , -' }));
-    const idToken = await identity.issue(user, page.nonce ? { nonce: page.nonce } : {});
-    const fragment = new URLSearchParams({ id_token: idToken, token_type: 'Bearer', state: page.state });
-    res.writeHead(302, { location: `${callback}#${fragment}`, 'cache-control': 'no-store' }).end();
-    return;
-  }
   sendJson(res, 404, { error: 'not_found', error_description: `No route for ${req.method} ${url.pathname}.` });
-}
-
-/**
- * The redirect_uri as a URL of the app's origin (the only allowed callback), or undefined.
- * @param {string} redirectUri @param {string} appOrigin
- */
-function allowedCallback(redirectUri, appOrigin) {
-  if (!(redirectUri === appOrigin || redirectUri.startsWith(`${appOrigin}/`))) return undefined;
-  try {
-    const url = new URL(redirectUri);
-    return url.origin === appOrigin && url.hash === '' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

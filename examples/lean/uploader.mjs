@@ -2,10 +2,10 @@
 // STS, or Cognito), and upload, list, download and delete files under `{sub}/` in the bucket, without
 // the AWS SDK (the `fetch` entry, through storage-fetch.mjs). It is the basic flow only: the full
 // uploader (examples/s3-uploader/: pause, resume after a reload, cancel, retries, share links, paging)
-// needs multipart and presigned URLs, which the fetch entry does not offer. The ID token is kept in
-// memory only.
+// needs multipart and presigned URLs, which the fetch entry does not offer. Signing in is auth0-spa-js's,
+// which keeps the tokens in memory only.
 
-import { exchangeFrom, signIn, takeTokenFromUrl } from '../s3-uploader/sign-in.mjs';
+import { auth0Client, exchangeFrom, idTokenOf } from '../s3-uploader/sign-in.mjs';
 
 const MARKUP = `
   <header>
@@ -44,8 +44,8 @@ const MARKUP = `
 
 /**
  * Renders the uploader into `root` and wires it to `sdk`.
- * @param {object} sdk DelegationClient, and webIdentity / cognitoIdentityPool when config.exchange asks
- *   for them; what `storage` needs (the AWS SDK's S3Client and commands, or the fetch entry's functions)
+ * @param {object} sdk DelegationClient, auth0-spa-js's createAuth0Client, and webIdentity /
+ *   cognitoIdentityPool when config.exchange asks for them; what `storage` needs (the AWS SDK's S3Client and commands, or the fetch entry's functions)
  * @param {{ domain: string, clientID: string, bucket: string, region: string, s3Endpoint?: string, exchange?: object }} config
  * @param {HTMLElement} root
  * @param {Function} storage how files are stored: `fetchStorage` (storage-fetch.mjs),
@@ -54,31 +54,34 @@ const MARKUP = `
 export function startUploader(sdk, config, root, storage) {
   root.innerHTML = MARKUP;
   var $ = function (id) { return document.getElementById(id); };
-  var session = null; // { idToken, sub, exp, folder }
+  var session = null; // { sub, folder }
   var lastCredentials = null;
 
+  var auth = auth0Client(sdk.createAuth0Client, config, showMessage);
+  var idToken = function () { return auth.then(idTokenOf); };
   var exchange = exchangeFrom(sdk, config.exchange);
   var client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain }, exchange ? { exchange: exchange } : {}));
   var files = storage(sdk, client, config, {
-    idToken: function () { return session ? session.idToken : ''; },
+    idToken: idToken,
     onRefreshError: function () { showMessage('Could not renew your storage access; still using the current one.', 'info'); },
   });
 
   // The user's folder: `{sub}/`, or with a Cognito identity pool `private/{identityId}/` (Amplify's layout),
   // which only the credentials tell.
   function findFolder() {
-    return client.getCredentials({ idToken: session.idToken }).then(function (credentials) {
+    return idToken().then(function (token) { return client.getCredentials({ idToken: token }); }).then(function (credentials) {
       lastCredentials = credentials;
       session.folder = credentials.identityId ? 'private/' + credentials.identityId + '/' : session.sub + '/';
     });
   }
 
+  // Drops the credentials, then signs out of Auth0 (which comes back to this page).
   function signOut() {
     client.clearCache();
     session = null;
     lastCredentials = null;
     $('uploads').textContent = '';
-    render();
+    return auth.then(function (auth0) { return auth0.logout({ logoutParams: { returnTo: location.origin + location.pathname } }); });
   }
 
   // ---- listing ----
@@ -162,7 +165,7 @@ export function startUploader(sdk, config, root, storage) {
 
   // ---- status, errors in words ----
   function showCredentials() {
-    client.getCredentials({ idToken: session.idToken }).then(function (credentials) { lastCredentials = credentials; tick(); }, function () {});
+    idToken().then(function (token) { return client.getCredentials({ idToken: token }); }).then(function (credentials) { lastCredentials = credentials; tick(); }, function () {});
   }
 
   function tick() {
@@ -217,7 +220,7 @@ export function startUploader(sdk, config, root, storage) {
   }
 
   // ---- wiring ----
-  $('sign-in').addEventListener('click', function () { signIn(config); });
+  $('sign-in').addEventListener('click', function () { auth.then(function (auth0) { return auth0.loginWithRedirect(); }).catch(showError); });
   $('sign-out').addEventListener('click', signOut);
   $('refresh').addEventListener('click', function () { refreshList(); });
   $('files').addEventListener('change', function (event) { uploadAll(event.target.files); event.target.value = ''; });
@@ -234,6 +237,9 @@ export function startUploader(sdk, config, root, storage) {
   drop.addEventListener('drop', function (event) { event.preventDefault(); uploadAll(event.dataTransfer.files); });
   setInterval(tick, 30000);
 
-  session = takeTokenFromUrl(showMessage);
   render();
+  auth.then(function (auth0) { return auth0.getIdTokenClaims(); }).then(function (claims) {
+    session = claims ? { sub: claims.sub } : null;
+    render();
+  }, showError);
 }

@@ -1,6 +1,6 @@
-// Signing in, for both uploaders (this folder's and examples/lean/): Auth0's implicit flow, where the ID
-// token comes back in the URL fragment, and the exchange the page's config names. The token is kept in
-// memory by the caller; only the sign-in's `state` passes through sessionStorage.
+// Signing in, for both uploaders (this folder's and examples/lean/): Auth0's SPA SDK, @auth0/auth0-spa-js
+// (Authorization Code with PKCE; its tokens kept in memory and renewed with a rotating refresh token),
+// and the exchange the page's config names.
 
 /**
  * The exchange `config.exchange` names, made by the SDK's factory: leave it out for Auth0's /delegation;
@@ -19,49 +19,30 @@ export function exchangeFrom(sdk, settings) {
 }
 
 /**
- * Sends the browser to the tenant's /authorize, remembering a random `state` to check on the way back.
+ * The page's Auth0 client, once it has finished a sign-in that brought the browser back here (`code` and
+ * `state` in the query); a sign-in this page did not start, or that failed, is refused (`onRefused` says
+ * so in words) and the user stays signed out.
+ * @param {Function} createAuth0Client auth0-spa-js's: the script tag's `auth0.createAuth0Client` or the npm import
  * @param {{ domain: string, clientID: string }} config
- */
-export function signIn(config) {
-  const origin = /^https?:\/\//.test(config.domain) ? config.domain : 'https://' + config.domain;
-  const state = randomId();
-  sessionStorage.setItem('uploader.state', state);
-  const query = new URLSearchParams({ client_id: config.clientID, response_type: 'id_token', scope: 'openid profile', redirect_uri: location.origin + location.pathname, state, nonce: randomId() });
-  location.assign(origin + '/authorize?' + query);
-}
-
-/**
- * The session the URL fragment brings back, `{ idToken, sub, exp }`, or null; a token whose `state` is
- * not the one this page sent is refused (`onRefused` says so in words).
  * @param {(text: string) => void} onRefused
  */
-export function takeTokenFromUrl(onRefused) {
-  const fragment = new URLSearchParams(location.hash.slice(1));
-  const idToken = fragment.get('id_token');
-  if (!idToken) return null;
-  history.replaceState(null, '', location.pathname);
-  const expected = sessionStorage.getItem('uploader.state');
-  sessionStorage.removeItem('uploader.state');
-  if (!expected || fragment.get('state') !== expected) {
-    onRefused('That sign-in did not start here. Please sign in again.');
-    return null;
+export async function auth0Client(createAuth0Client, config, onRefused) {
+  const page = location.origin + location.pathname;
+  const auth0 = await createAuth0Client({ domain: config.domain, clientId: config.clientID, authorizationParams: { redirect_uri: page }, useRefreshTokens: true, cacheLocation: 'memory' });
+  const query = new URLSearchParams(location.search);
+  if (query.has('state') && (query.has('code') || query.has('error'))) {
+    try {
+      await auth0.handleRedirectCallback();
+    } catch {
+      onRefused('That sign-in did not complete here. Please sign in again.');
+    }
+    history.replaceState(null, '', location.pathname);
   }
-  const claims = decodeClaims(idToken);
-  return claims && claims.sub ? { idToken, sub: claims.sub, exp: claims.exp } : null;
+  return auth0;
 }
 
-/** The token's claims, read (not verified: the exchange's server verifies it), or null. */
-function decodeClaims(token) {
-  try {
-    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    const bytes = Uint8Array.from(atob(part), (char) => char.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return null;
-  }
-}
-
-function randomId() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+/** The signed-in user's ID token as auth0-spa-js holds it, or '' when nobody is signed in. */
+export async function idTokenOf(auth0) {
+  const claims = await auth0.getIdTokenClaims();
+  return claims ? claims.__raw : '';
 }

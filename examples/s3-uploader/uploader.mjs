@@ -1,19 +1,19 @@
 // The per-user S3 folder uploader: sign in with Auth0 (or the sandbox), get AWS credentials through
 // /delegation (or STS, or Cognito), and upload, list, share, download and delete files under the
 // user's folder in the bucket, straight from the browser. One module serves both examples: the
-// script-tag page passes the S3 bundle's global, the SPA passes what it imported from npm. The ID token
-// is kept in memory only. The pieces, one job each:
+// script-tag page passes the S3 bundle's global, the SPA passes what it imported from npm. Signing in is
+// auth0-spa-js's, which keeps the tokens in memory only. The pieces, one job each:
 //   upload-job.mjs    one file's upload: PutObject, or multipart with pause, resume, cancel and retry
 //   resume-store.mjs  what is remembered (IndexedDB) to continue an upload after a reload
 //   retry.mjs         backoff for an upload request; messages.mjs  errors in words
 //   upload-row.mjs    an upload's row; file-list.mjs  the folder's listing; share-panel.mjs + share.mjs  links
-//   sign-in.mjs       Auth0 sign-in (implicit flow) and the exchange config.js names (shared with examples/lean/)
+//   sign-in.mjs       Auth0 sign-in (auth0-spa-js) and the exchange config.js names (shared with examples/lean/)
 
 import { fileList } from './file-list.mjs';
 import { explain } from './messages.mjs';
 import { resumeStore, uploadId } from './resume-store.mjs';
 import { sharePanel } from './share-panel.mjs';
-import { exchangeFrom, signIn, takeTokenFromUrl } from './sign-in.mjs';
+import { auth0Client, exchangeFrom, idTokenOf } from './sign-in.mjs';
 import { uploadJob } from './upload-job.mjs';
 import { uploadRow } from './upload-row.mjs';
 
@@ -86,19 +86,21 @@ const MARKUP = `
  * Renders the uploader into `root` and wires it to `sdk`.
  * @param {object} sdk DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, S3Client, getSignedUrl,
  *   the S3 commands (ListObjectsV2, GetObject, PutObject, DeleteObject, DeleteObjects, CreateMultipartUpload,
- *   UploadPart, CompleteMultipartUpload, AbortMultipartUpload, ListParts), and webIdentity /
- *   cognitoIdentityPool when config.exchange asks for them
+ *   UploadPart, CompleteMultipartUpload, AbortMultipartUpload, ListParts), webIdentity /
+ *   cognitoIdentityPool when config.exchange asks for them, and auth0-spa-js's createAuth0Client
  * @param {{ domain: string, clientID: string, bucket: string, region: string, s3Endpoint?: string, exchange?: object }} config
  * @param {HTMLElement} root
  */
 export function startUploader(sdk, config, root) {
   root.innerHTML = MARKUP;
   const $ = (id) => document.getElementById(id);
-  let session = null; // { idToken, sub, exp, folder }
+  let session = null; // { sub, folder }
   let lastCredentials = null;
   const jobs = new Map(); // upload id -> job, this page's uploads
   const store = resumeStore();
 
+  const auth = auth0Client(sdk.createAuth0Client, config, showMessage);
+  const idToken = () => auth.then(idTokenOf);
   const exchange = exchangeFrom(sdk, config.exchange);
   const client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain }, exchange ? { exchange } : {}));
   const s3 = new sdk.S3Client({
@@ -109,7 +111,7 @@ export function startUploader(sdk, config, root) {
     endpoint: config.s3Endpoint,
     forcePathStyle: Boolean(config.s3Endpoint),
     credentials: sdk.fromDelegation(client, {
-      idToken: () => (session ? session.idToken : ''),
+      idToken,
       onRefreshError: () => showMessage('Could not renew your storage access; still using the current one.', 'info'),
     }),
   });
@@ -120,7 +122,7 @@ export function startUploader(sdk, config, root) {
   const share = sharePanel({ sdk, s3, bucket: config.bucket, ui, credentials: currentCredentials });
 
   async function currentCredentials() {
-    lastCredentials = await client.getCredentials({ idToken: session.idToken });
+    lastCredentials = await client.getCredentials({ idToken: await idToken() });
     tick();
     return lastCredentials;
   }
@@ -133,7 +135,7 @@ export function startUploader(sdk, config, root) {
   }
 
   // Signing out stops this page's uploads, aborts the unfinished ones on S3 (no parts left behind) and
-  // forgets them, then drops the credentials.
+  // forgets them, drops the credentials, then signs out of Auth0 (which comes back to this page).
   async function signOut() {
     $('sign-out').disabled = true;
     for (const job of jobs.values()) job.pause();
@@ -147,8 +149,7 @@ export function startUploader(sdk, config, root) {
     files.clear();
     share.close();
     $('uploads').textContent = '';
-    $('sign-out').disabled = false;
-    render();
+    await (await auth).logout({ logoutParams: { returnTo: location.origin + location.pathname } });
   }
 
   // ---- uploads, each with its own row ----
@@ -261,7 +262,7 @@ export function startUploader(sdk, config, root) {
   }
 
   // ---- wiring ----
-  $('sign-in').addEventListener('click', () => signIn(config));
+  $('sign-in').addEventListener('click', () => auth.then((auth0) => auth0.loginWithRedirect()).catch(showError));
   $('sign-out').addEventListener('click', signOut);
   $('refresh').addEventListener('click', refreshList);
   $('files').addEventListener('change', (event) => { uploadAll([...event.target.files]); event.target.value = ''; });
@@ -271,6 +272,9 @@ export function startUploader(sdk, config, root) {
   drop.addEventListener('drop', (event) => { event.preventDefault(); uploadAll([...event.dataTransfer.files]); });
   setInterval(tick, 30000);
 
-  session = takeTokenFromUrl(showMessage);
   render();
+  auth.then((auth0) => auth0.getIdTokenClaims()).then((claims) => {
+    session = claims ? { sub: claims.sub } : null;
+    render();
+  }, showError);
 }

@@ -14,6 +14,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createAuth0Client } from '@auth0/auth0-spa-js';
 import { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin } from 'auth0-aws-delegation';
 import { cognitoIdentityPool } from 'auth0-aws-delegation/cognito';
 import { webIdentity } from 'auth0-aws-delegation/web-identity';
@@ -21,7 +22,7 @@ import { startUploader } from '../s3-uploader/uploader.mjs';
 
 // An app that uses one exchange imports only that one; this example runs in all three (config.js says which).
 const sdk = {
-  DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, webIdentity, cognitoIdentityPool, S3Client, getSignedUrl,
+  createAuth0Client, DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, webIdentity, cognitoIdentityPool, S3Client, getSignedUrl,
   ListObjectsV2Command, GetObjectCommand, PutObjectCommand, DeleteObjectCommand, DeleteObjectsCommand,
   CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, AbortMultipartUploadCommand, ListPartsCommand,
 };

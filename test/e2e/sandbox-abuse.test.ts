@@ -5,6 +5,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
+import { signedByAnotherKey } from '../support/another-key';
 import { s3Client } from '../support/s3';
 
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
@@ -46,6 +47,7 @@ describe('the Auth0 stand-in under bad input', () => {
       const { privateKey } = await generateKeyPair('RS256');
       return new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'sandbox-rs256-1' }).setIssuer(`${sandbox.authUrl}/`).setAudience(sandbox.config.clientID).setSubject('auth0|alice').setExpirationTime('1h').sign(privateKey);
     }],
+    ['a token of the tenant signed by another key', async () => signedByAnotherKey(await sandbox.identity.issue('auth0|alice'))],
     ['unsigned (alg: none)', async () => {
       const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
       return `${part({ alg: 'none' })}.${part({ iss: `${sandbox.authUrl}/`, aud: sandbox.config.clientID, sub: 'auth0|alice', exp: Math.floor(Date.now() / 1000) + 3600 })}.`;

@@ -4,6 +4,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
+import { signedByAnotherKey } from '../support/another-key';
 import { s3Client } from '../support/s3';
 
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
@@ -57,6 +58,7 @@ describe('POST /cognito GetId and GetCredentialsForIdentity', () => {
     ['a token for another audience', async () => ['GetId', { IdentityPoolId: pool.identityPoolId, Logins: { [provider]: await sandbox.identity.issue('auth0|c3', { audience: 'other' }) } }], 'NotAuthorizedException'],
     ['an expired token', async () => ['GetId', { IdentityPoolId: pool.identityPoolId, Logins: { [provider]: await sandbox.identity.issue('auth0|c4', { expiresInSec: -5 }) } }], 'NotAuthorizedException'],
     ['a forged token', async () => ['GetId', { IdentityPoolId: pool.identityPoolId, Logins: { [provider]: `${(await sandbox.identity.issue('auth0|c5')).split('.').slice(0, 2).join('.')}.${'A'.repeat(342)}` } }], 'NotAuthorizedException'],
+    ['a token of the tenant signed by another key', async () => ['GetId', { IdentityPoolId: pool.identityPoolId, Logins: { [provider]: await signedByAnotherKey(await sandbox.identity.issue('auth0|c5b')) } }], 'NotAuthorizedException'],
     ['another user\'s identity ID', async () => {
       const bob = await credentialsFor('auth0|c6-bob');
       return ['GetCredentialsForIdentity', { IdentityId: bob.identityId, Logins: { [provider]: await sandbox.identity.issue('auth0|c6-alice') } }];

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cognitoIdentityPool } from '../../src/entries/cognito';
 import { webIdentity } from '../../src/entries/web-identity';
 import { DelegationClient } from '../../src/index';
+import { signInOverHttp } from '../../sandbox/sign-in-flow.mjs';
 import { spawnSandbox } from '../support/sandbox-process';
 import type { SandboxProcess } from '../support/sandbox-process';
 import { BUCKET, s3Client } from '../support/s3';
@@ -26,12 +27,9 @@ async function pageConfig(appOrigin: string): Promise<PageConfig> {
   return JSON.parse(/window\.UPLOADER_CONFIG = ([\s\S]*);\s*$/.exec(text)![1]!) as PageConfig;
 }
 
-/** Signs in at the sandbox's sign-in page, as the page's redirect does: the ID token from the fragment. */
+/** Signs in at the sandbox's tenant as the page does (code + PKCE, the login step): its ID token. */
 async function signIn(appOrigin: string, config: PageConfig, user: string): Promise<string> {
-  const form = new URLSearchParams({ client_id: config.clientID, redirect_uri: `${appOrigin}/s3-uploader/`, state: 's', nonce: 'n', user });
-  const response = await fetch(`${config.domain}/authorize`, { method: 'POST', body: form, redirect: 'manual' });
-  expect(response.status).toBe(302);
-  return new URLSearchParams(new URL(response.headers.get('location')!).hash.slice(1)).get('id_token')!;
+  return (await signInOverHttp({ domain: config.domain, clientID: config.clientID, redirectUri: `${appOrigin}/s3-uploader/`, user })).id_token;
 }
 
 function clientFor(config: PageConfig) {

@@ -11,6 +11,7 @@ import type { FuzzRequest, ListenerShape } from '../support/fuzz-http';
 import { signedS3Request } from '../support/fuzz-s3';
 import { rawRequest, requestBytes } from '../support/raw-http';
 import type { RawAnswer } from '../support/raw-http';
+import { signInOverHttp } from '../../sandbox/sign-in-flow.mjs';
 import { spawnSandbox } from '../support/sandbox-process';
 import type { SandboxProcess } from '../support/sandbox-process';
 import { sendSigned } from '../support/signed-raw';
@@ -35,11 +36,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => sandbox?.stop());
 
-/** Sign-in page -> ID token -> /delegation -> keys, as the example app does it. */
+/** Sign-in (code + PKCE) -> ID token -> /delegation -> keys, as the example app does it. */
 async function signIn(user: string): Promise<Credentials> {
-  const form = new URLSearchParams({ client_id: 'sandbox-client', redirect_uri: `${sandbox.appOrigin}/s3-uploader/`, state: 's', nonce: 'n', user });
-  const signedIn = await fetch(`http://127.0.0.1:${sandbox.authPort}/authorize`, { method: 'POST', body: form, redirect: 'manual' });
-  const idToken = new URLSearchParams(new URL(signedIn.headers.get('location')!).hash.slice(1)).get('id_token')!;
+  const { id_token: idToken } = await signInOverHttp({ domain: `http://127.0.0.1:${sandbox.authPort}`, clientID: 'sandbox-client', redirectUri: `${sandbox.appOrigin}/s3-uploader/`, user });
   const delegation = await fetch(`http://127.0.0.1:${sandbox.authPort}/delegation`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -132,17 +131,17 @@ describe('the sandbox process under malformed requests (fast-check)', () => {
   });
 
   it(`app: ${RUNS.app} cases`, async () => {
-    const shape = { methods: ['GET', 'HEAD'], paths: ['/', '/s3-uploader/', '/spa/', '/s3-uploader/config.js', '/spa/config.js', '/dist/auth0-aws-delegation.s3.umd.min.js', '/s3-uploader/uploader.mjs'], routes: ['s3-uploader', 'spa', 'dist', 'config.js', 'index.html', 'uploader.mjs', 'auth0-aws-delegation.s3.umd.min.js', '..', 'examples', 'package.json'], queryNames: ['x', 'v'], headerSamples: [sandbox.appOrigin], bodies: [], host: `127.0.0.1:${sandbox.appPort}` };
+    const shape = { methods: ['GET', 'HEAD'], paths: ['/', '/s3-uploader/', '/spa/', '/s3-uploader/config.js', '/spa/config.js', '/dist/auth0-aws-delegation.s3.umd.min.js', '/s3-uploader/uploader.mjs', '/vendor/auth0-spa-js.production.js'], routes: ['s3-uploader', 'spa', 'dist', 'vendor', 'config.js', 'index.html', 'uploader.mjs', 'auth0-aws-delegation.s3.umd.min.js', 'auth0-spa-js.production.js', '..', 'examples', 'node_modules', 'package.json'], queryNames: ['x', 'v'], headerSamples: [sandbox.appOrigin], bodies: [], host: `127.0.0.1:${sandbox.appPort}` };
     const answered = await fuzzListener('app', sandbox.appPort, shape, 12_001, RUNS.app);
     expect(answered).toBeGreaterThan(RUNS.app / 2);
     await expectAllAnswer();
   }, TEST_TIMEOUT_MS);
 
   it(`Auth0 and STS stand-in: ${RUNS.auth} cases`, async () => {
-    const fields = ['client_id', 'grant_type', 'target', 'api_type', 'id_token', 'redirect_uri', 'user', 'state', 'nonce', 'Action', 'Version', 'RoleArn', 'RoleSessionName', 'WebIdentityToken', 'DurationSeconds'];
-    const values = ['sandbox-client', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'aws', `${sandbox.appOrigin}/s3-uploader/`, `${sandbox.appOrigin}/%0D%0ASet-Cookie:%20x=1`, 'auth0|alice', 'AssumeRoleWithWebIdentity', '2011-06-15', 'arn:aws:iam::123456789012:role/auth0-s3-per-user', '900', 'eyJhbGciOiJub25lIn0.e30.'];
+    const fields = ['client_id', 'grant_type', 'target', 'api_type', 'id_token', 'redirect_uri', 'user', 'state', 'nonce', 'response_type', 'scope', 'code', 'code_challenge', 'code_challenge_method', 'code_verifier', 'refresh_token', 'returnTo', 'prompt', 'Action', 'Version', 'RoleArn', 'RoleSessionName', 'WebIdentityToken', 'DurationSeconds'];
+    const values = ['sandbox-client', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'authorization_code', 'refresh_token', 'aws', `${sandbox.appOrigin}/s3-uploader/`, `${sandbox.appOrigin}/%0D%0ASet-Cookie:%20x=1`, 'auth0|alice', 'code', 'id_token', 'openid profile offline_access', 'S256', 'plain', 'none', 'AssumeRoleWithWebIdentity', '2011-06-15', 'arn:aws:iam::123456789012:role/auth0-s3-per-user', '900', 'eyJhbGciOiJub25lIn0.e30.'];
     const delegationJson = fc.record({ client_id: fc.constantFrom('sandbox-client', 'x'), grant_type: fc.constantFrom('urn:ietf:params:oauth:grant-type:jwt-bearer', 'password'), target: fc.constantFrom('sandbox-client', ''), api_type: fc.constantFrom('aws', 'firebase'), id_token: fc.oneof(fc.string(), fc.constant('eyJhbGciOiJub25lIn0.e30.')) }, { requiredKeys: [] }).map((body) => Buffer.from(JSON.stringify(body)));
-    const shape = { methods: ['POST', 'GET', 'OPTIONS'], paths: ['/delegation', '/sts', '/sts/', '/authorize', '/.well-known/jwks.json'], routes: ['delegation', 'sts', 'authorize', '.well-known', 'jwks.json', 'userinfo'], queryNames: fields, headerSamples: [sandbox.appOrigin, 'null'], bodies: [jsonBody, formBody(fields, values), delegationJson], host: `127.0.0.1:${sandbox.authPort}` };
+    const shape = { methods: ['POST', 'GET', 'OPTIONS'], paths: ['/delegation', '/sts', '/sts/', '/cognito', '/authorize', '/oauth/token', '/oauth/revoke', '/userinfo', '/v2/logout', '/u/login/x', '/.well-known/jwks.json', '/.well-known/openid-configuration'], routes: ['delegation', 'sts', 'cognito', 'authorize', 'oauth', 'token', 'u', 'login', 'v2', 'logout', '.well-known', 'jwks.json', 'userinfo'], queryNames: fields, headerSamples: [sandbox.appOrigin, 'null'], bodies: [jsonBody, formBody(fields, values), delegationJson], host: `127.0.0.1:${sandbox.authPort}` };
     const answered = await fuzzListener('auth', sandbox.authPort, shape, 12_002, RUNS.auth);
     expect(answered).toBeGreaterThan(RUNS.auth / 2);
     await expectAllAnswer();

@@ -3,6 +3,7 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
+import { signedByAnotherKey } from '../support/another-key';
 import { s3Client } from '../support/s3';
 
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
@@ -42,6 +43,7 @@ describe('POST /sts Action=AssumeRoleWithWebIdentity', () => {
     ['a token for another audience', async () => ({ WebIdentityToken: await sandbox.identity.issue('auth0|a', { audience: 'other' }) }), 400, 'InvalidIdentityToken'],
     ['an expired token', async () => ({ WebIdentityToken: await sandbox.identity.issue('auth0|a', { expiresInSec: -5 }) }), 400, 'ExpiredTokenException'],
     ['a forged token', async () => ({ WebIdentityToken: `${(await sandbox.identity.issue('auth0|a')).split('.').slice(0, 2).join('.')}.${'A'.repeat(342)}` }), 400, 'InvalidIdentityToken'],
+    ['a token of the tenant signed by another key', async () => ({ WebIdentityToken: await signedByAnotherKey(await sandbox.identity.issue('auth0|a')) }), 400, 'InvalidIdentityToken'],
     ['another role', async () => ({ RoleArn: 'arn:aws:iam::123456789012:role/admin', WebIdentityToken: await sandbox.identity.issue('auth0|a') }), 403, 'AccessDenied'],
   ])('refuses %s with %i %s', async (_name, make, status, code) => {
     const answer = await assume(await make());

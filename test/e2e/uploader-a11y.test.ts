@@ -12,7 +12,7 @@ import type { Engine, Key, Tab } from '../engines/engine';
 import { waitUntil } from '../engines/engine';
 import { enginesToRun, launchEngine } from '../engines/launch';
 import { requestHolds } from './hold';
-import { checkState, dropStale, focused, isPart, makeFile, partsDone, reaches, s3Requests, shows, showsNoError } from './uploader-steps';
+import { checkState, dropStale, focused, isPart, makeFile, onLoginStep, partsDone, reaches, s3Requests, shows, showsNoError } from './uploader-steps';
 
 const PART = 5 * 1024 * 1024;
 const holds = requestHolds();
@@ -61,7 +61,7 @@ describe.each(enginesToRun())('the uploader with the keyboard only in %s', (engi
       await checkState(tab, engineName, 'signed-out');
       await tabTo(tab, 'Sign in');
       await tab.press('Enter');
-      await waitUntil(tab, () => location.pathname.endsWith('/authorize') && document.querySelector('#user') !== null);
+      await onLoginStep(tab);
       await tab.type('#user', user, { enter: true });
       await shows(tab, `Signed in as ${user}`);
       await shows(tab, 'No files yet.');

@@ -24,7 +24,7 @@ afterAll(async () => {
 
 async function signIn(page: Page, user: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/authorize\?/);
+  await page.waitForURL(/\/u\/login\//);
   await page.getByLabel('User id').fill(user);
   await page.getByLabel('User id').press('Enter');
   await page.getByText(`Signed in as ${user}`).waitFor();
