@@ -42,6 +42,8 @@ const OWN_ROUTES = new Set(['/delegation', '/sts', '/sts/', '/cognito', '/cognit
  *   'delegation'); all three stand-ins answer whatever the config says
  * @property {string[]} [webOrigins] more origins allowed to call the Auth0 stand-in and S3 (CORS), like
  *   Auth0's "Allowed Web Origins" and a bucket's CORS rules (default: only the example app's)
+ * @property {string[]} [callbackUrls] more Allowed Callback (and Logout) URLs than the example pages, like
+ *   Auth0's application settings: test pages on their own origins sign in with them (default: none)
  * @property {number} [idTokenLifetimeSec] how long the tenant's ID tokens (and access tokens) last
  *   (default 3600; renewal tests shorten it)
  * @property {() => number} [now] the clock of the AWS stand-ins: key lifetimes, request times,
@@ -82,7 +84,7 @@ export async function startSandbox(options = {}) {
   const auth = await reserve(authPort).catch((error) => closeAll([app.server], error));
   const authOrigin = auth.origin;
   const corsOrigins = [app.origin, ...(options.webOrigins ?? [])];
-  const pages = APP_PAGES.map((path) => `${app.origin}${path}`);
+  const pages = [...APP_PAGES.map((path) => `${app.origin}${path}`), ...(options.callbackUrls ?? [])];
   const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID, clientName: CLIENT_NAME, redirectUris: pages, webOrigins: corsOrigins, ...(options.idTokenLifetimeSec ? { idTokenLifetimeSec: options.idTokenLifetimeSec } : {}) });
   const login = createLoginRoutes({ provider: identity.provider, clientID, clientName: CLIENT_NAME, logoutUrls: pages });
   const roleArn = 'arn:aws:iam::123456789012:role/auth0-s3-per-user';
@@ -128,13 +130,15 @@ export async function startSandbox(options = {}) {
   const config = { domain: authOrigin, clientID, bucket, region, s3Endpoint: gate.url, stsEndpoint, roleArn, ...(exchanges[options.exchange ?? 'delegation'] ? { exchange: exchanges[options.exchange ?? 'delegation'] } : {}) };
 
   const authContext = { webOrigins: corsOrigins, tenant: identity.provider.callback(), login, delegation, sts, cognito };
-  /** What the Auth0 stand-in's /delegation saw, by method: a preflight (OPTIONS) costs a page a round trip. */
-  const authStats = { delegationPosts: 0, delegationPreflights: 0 };
+  /** What the Auth0 stand-in saw: /delegation by method (a preflight costs a page a round trip), and token requests (sign-ins and renewals). */
+  const authStats = { delegationPosts: 0, delegationPreflights: 0, tokenPosts: 0 };
   auth.server.on('request', guarded((req, res) => {
-    if ((req.url ?? '').split('?')[0] === '/delegation') {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/delegation') {
       if (req.method === 'OPTIONS') authStats.delegationPreflights++;
       else if (req.method === 'POST') authStats.delegationPosts++;
     }
+    if (path === '/oauth/token' && req.method === 'POST') authStats.tokenPosts++;
     // The Date header on the clock the Expiration fields are written with (Node's is always the real one).
     res.setHeader('date', new Date(now()).toUTCString());
     return handleAuth(req, res, authContext);
