@@ -52,10 +52,12 @@ const INIT_KEYS = ['idToken', 'role', 'principal', 'scope', 'targetClientId', 'o
  * time and sends once more. A body that cannot be sent twice (a stream) gets the first answer.
  *
  * S3's answers come back as they are, as `fetch` does (check `response.ok`); credential failures reject
- * with the client's `DelegationError` codes, a request that gets no answer with `network_error`.
+ * with the client's `DelegationError` codes, a request that gets no answer with `network_error`. A
+ * redirect is never followed (the session token would go along): `redirect_refused`.
  *
  * @throws {DelegationError} `invalid_configuration` (at once) for a missing `idToken` or `region`, or an
- *   unknown option; from a call, what `fromDelegation`'s provider throws, `network_error`, `aborted`.
+ *   unknown option; from a call, what `fromDelegation`'s provider throws, `network_error`, `aborted`,
+ *   `redirect_refused`.
  * @example
  * const s3fetch = signedFetch(client, { idToken: () => auth.idToken, region: 'us-east-1' });
  * const response = await s3fetch('https://my-bucket.s3.us-east-1.amazonaws.com/auth0%7Calice/notes.txt');
