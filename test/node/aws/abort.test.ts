@@ -4,7 +4,8 @@
 // `timeout` with it). Without the plugin nothing can see the signal: what happens is pinned down here,
 // as the README says it. Against the verifying S3, counting what reaches it.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
+import type { SerializeMiddleware } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startS3Gate } from '../../../sandbox/s3-gate.mjs';
 import { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin } from '../../../src/index';
@@ -40,7 +41,8 @@ function setup({ plugin, timeoutMs = 600_000 }: { plugin: boolean; timeoutMs?: n
   const s3 = s3Client(gate.url, fromDelegation(client, { idToken: () => (++calls === 1 ? hung : alice) }));
   if (plugin) s3.middlewareStack.use(getExpiredTokenRecoveryPlugin(s3.config));
   let asking = 0;
-  s3.middlewareStack.addRelativeTo((next: (args: unknown) => Promise<unknown>) => (args: unknown) => (asking++, next(args)), { relation: 'before', toMiddleware: 'httpAuthSchemeMiddleware', name: 'countAsking' });
+  const counting: SerializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => (args) => (asking++, next(args));
+  s3.middlewareStack.addRelativeTo(counting, { relation: 'before', toMiddleware: 'httpAuthSchemeMiddleware', name: 'countAsking' });
   return { s3, calls: () => calls, asking: () => asking, finish };
 }
 
