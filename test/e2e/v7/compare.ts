@@ -80,7 +80,7 @@ const loginErrorWithoutBody = (status: number): Serialized => ({ $isError: true,
  * LoginError v7 made for a body it could not read, without that body.
  */
 function withoutBody(testCase: Case, error: Serialized): Serialized {
-  const raws = new Map((testCase.answers ?? []).flatMap((answer) => ('raw' in answer && answer.raw ? [[answer.raw, answer.status] as const] : [])));
+  const raws = new Map((testCase.answers ?? []).flatMap((answer) => ('raw' in answer && answer.raw !== undefined ? [[answer.raw, answer.status] as const] : [])));
   if (!(testCase.intended ?? []).includes(INTENDED.bodyNotKept) || raws.size === 0) return error;
   for (const answer of testCase.answers ?? []) {
     if (!('raw' in answer) || answer.raw === undefined || isObject(parsed(answer.raw)) || parsed(answer.raw) === undefined) continue;
