@@ -108,6 +108,16 @@ describe('the bucket name follows S3\'s naming rules', () => {
 });
 
 describe('the endpoint gets the rule `domain` has (the session token goes there)', () => {
+  it('signedFetch itself sends to no http URL but a loopback one: invalid_configuration, nothing sent (control: the local S3)', async () => {
+    const { s3fetch, sent } = setup();
+    for (const url of ['http://s3.example.com/uploads/auth0%7Calice/x', 'https://user:pw@s3.example.com/x', 'not a url']) {
+      expect(await s3fetch(url).then(() => 'ok', (error: { code?: string }) => error.code)).toBe('invalid_configuration');
+    }
+    expect(sent).toEqual([]);
+    expect((await s3fetch(`${gate.url}/uploads/auth0%7Calice/missing.txt`)).status).toBe(404);
+  });
+
+
   it.each(['http://s3.example.com', 'http://10.0.0.5:9000', 'ftp://127.0.0.1', 'https://user:secret@s3.example.com', 'https://s3.example.com/?x=1', 'https://s3.example.com/?', 'https://s3.example.com/#x', 'not a url'])('refused: %s', (endpoint) => {
     const { s3fetch } = setup();
     expect(() => s3Folder(s3fetch, { bucket: 'uploads', folder: 'auth0|alice/', endpoint })).toThrow(expect.objectContaining({ code: 'invalid_configuration', message: expect.stringContaining('endpoint') }));
