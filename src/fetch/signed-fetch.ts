@@ -3,6 +3,7 @@ import { fromDelegation } from '../aws/from-delegation';
 import type { FromDelegationInit } from '../aws/from-delegation';
 import { configurationError } from '../errors';
 import { isPlainObject, rejectUnknownKeys } from '../guards';
+import { isTrustedUrl, tryParseUrl } from '../urls';
 import type { DelegationClient } from '../tabs/sharing-client';
 import { refusalOf } from './refusal';
 import { signRequest } from './sign';
@@ -52,10 +53,13 @@ const INIT_KEYS = ['idToken', 'role', 'principal', 'scope', 'targetClientId', 'o
  * time and sends once more. A body that cannot be sent twice (a stream) gets the first answer.
  *
  * S3's answers come back as they are, as `fetch` does (check `response.ok`); credential failures reject
- * with the client's `DelegationError` codes, a request that gets no answer with `network_error`.
+ * with the client's `DelegationError` codes, a request that gets no answer with `network_error`. A
+ * redirect is never followed (the session token would go along): `redirect_refused`.
  *
  * @throws {DelegationError} `invalid_configuration` (at once) for a missing `idToken` or `region`, or an
- *   unknown option; from a call, what `fromDelegation`'s provider throws, `network_error`, `aborted`.
+ *   unknown option; from a call, `invalid_configuration` for a URL that is not https (http on a loopback
+ *   host only: the session token goes along; nothing sent), what `fromDelegation`'s provider throws,
+ *   `network_error`, `aborted`, `redirect_refused`.
  * @example
  * const s3fetch = signedFetch(client, { idToken: () => auth.idToken, region: 'us-east-1' });
  * const response = await s3fetch('https://my-bucket.s3.us-east-1.amazonaws.com/auth0%7Calice/notes.txt');
@@ -79,6 +83,8 @@ export function signedFetch(client: DelegationClient, init: SignedFetchInit): Si
   };
 
   const signed = async (url: string | URL, options: SignedRequestInit = {}): Promise<Response> => {
+    // The session token goes with every request: never in clear text to another machine.
+    if (!isTrustedUrl(tryParseUrl(String(url)))) throw configurationError('signedFetch sends to https URLs only (http on localhost, 127.0.0.0/8 or [::1]), with no user name or password.');
     const request: Outgoing = { method: (options.method ?? 'GET').toUpperCase(), url: String(url), headers: new Headers(options.headers), body: options.body };
     const first = await attempt(request, options);
     const refusal = await refusalOf(first.response);
