@@ -1,4 +1,4 @@
-import { boundedText } from './bounded-text';
+import { boundedText } from '../bounded-text';
 
 /** What a refused request says about what would make it pass: new credentials, or the server's clock. */
 export interface Refusal {

@@ -1,6 +1,6 @@
 import { abortedError } from '../cache/single-flight';
 import { DelegationError, configurationError } from '../errors';
-import { boundedText } from './bounded-text';
+import { boundedText } from '../bounded-text';
 import { MAX_ERROR_BYTES, errorCode } from './refusal';
 import { bucketUrlOf, checkBucket, checkKey } from './s3-names';
 import type { SignedFetch, SignedRequestInit } from './signed-fetch';

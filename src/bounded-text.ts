@@ -1,11 +1,13 @@
 /**
  * A response's body as UTF-8 text, read until its end or until it passes `maxBytes`: then the rest is
  * cancelled and the answer is `undefined`, so that an endless or huge answer costs at most `maxBytes`
- * of memory. A body that fails while it is read rejects with that error.
+ * of memory. A body that fails while it is read rejects with that error; `signal` cancels the read.
+ * Used for every answer the SDK reads: Auth0's (exchanges/http.ts) and S3's (fetch/).
  */
-export async function boundedText(response: Response, maxBytes: number): Promise<string | undefined> {
+export async function boundedText(response: Response, maxBytes: number, signal?: AbortSignal): Promise<string | undefined> {
   const reader = response.body?.getReader();
   if (reader === undefined) return '';
+  signal?.addEventListener('abort', () => void reader.cancel().catch(() => undefined), { once: true });
   const decoder = new TextDecoder();
   let text = '';
   let size = 0;
