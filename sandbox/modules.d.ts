@@ -23,10 +23,3 @@ declare module 's3rver' {
     }>;
   }
 }
-
-declare module 'pbac' {
-  export default class PBAC {
-    constructor(policies: object[], options?: object);
-    evaluate(options: { action: string; resource: string; context?: object }): boolean;
-  }
-}
