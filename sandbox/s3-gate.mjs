@@ -161,7 +161,7 @@ export async function startS3Gate(options = {}) {
     refuseRepeatedHeaders(req);
     const method = req.method ?? 'GET';
     const { path, query } = readTarget(req.url ?? '/');
-    const { accessKeyId, issued } = await verifySigV4({ method, path, query, header: (name) => header(req, name) }, { keys, now: now(), region, maxSkewMs });
+    const { accessKeyId, issued } = await verifySigV4({ method, path, query, header: (name) => header(req, name), headerNames: Object.keys(req.headers) }, { keys, now: now(), region, maxSkewMs });
     const { target, source, headers, overrides } = readAsked(req, path, query);
     const uploadId = query.find(([name]) => name === 'uploadId')?.[1];
     if (uploadId !== undefined && target.key !== '' && !(await uploadIsFor(directory, target.bucket, uploadId, target.key))) throw noSuchUpload();

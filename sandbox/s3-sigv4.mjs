@@ -23,6 +23,7 @@ export const QUERY_AUTH = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 
  * @property {string} path the path as received, still percent-encoded (S3 signs it so)
  * @property {[string, string][]} query the query string's pairs, decoded, in order
  * @property {(name: string) => string | undefined} header a header's value by lower-case name
+ * @property {string[]} headerNames the lower-case names of the headers sent
  */
 
 /**
@@ -71,6 +72,7 @@ async function verifyHeader(request, { keys, now, region, maxSkewMs = MAX_SKEW_M
   const token = request.header('x-amz-security-token');
   if (!signedHeaders.includes('x-amz-security-token')) throw invalidToken();
   checkIssued(issued, token, now);
+  checkAmzHeadersSigned(request, signedHeaders);
   const signer = signerFor({ accessKeyId, secretAccessKey: issued.secretAccessKey }, region);
   const signed = await signer.sign(requestToSign(request, request.query, signedValues(request, signedHeaders)), { signingDate: date, signableHeaders: new Set(signedHeaders) });
   compareSignature(signature, /Signature=([0-9a-f]{64})/.exec(String(signed.headers['authorization']))?.[1]);
@@ -101,6 +103,7 @@ async function verifyQuery(request, { keys, now, region, maxSkewMs = MAX_SKEW_MS
     throw s3Error(403, 'AccessDenied', 'Request has expired', { 'X-Amz-Expires': String(expires), Expires: isoSeconds(date.getTime() + expires * 1000), ServerTime: isoSeconds(now) });
   }
   checkIssued(issued, token, now);
+  checkAmzHeadersSigned(request, signedHeaders);
   const signer = signerFor({ accessKeyId, secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken }, region);
   // The presigner signs the payload as UNSIGNED-PAYLOAD; it stays out of the signed headers unless the URL signed it.
   const headers = { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...signedValues(request, signedHeaders) };
@@ -183,6 +186,17 @@ function scopeProblem(scope, region) {
 function checkIssued(issued, token, now) {
   if (token === undefined || !sameText(token, issued.sessionToken)) throw invalidToken();
   if (now >= issued.expiresAt) throw s3Error(400, 'ExpiredToken', 'The provided token has expired.');
+}
+
+/**
+ * Every x-amz-* header sent must be one the signature covers, with the Authorization header and with a
+ * presigned URL alike: what is not signed could have been added by anyone who saw the request or holds
+ * the URL (an x-amz-copy-source on a presigned PUT would copy the signer's files).
+ * @param {Received} request @param {string[]} signedHeaders
+ */
+function checkAmzHeadersSigned(request, signedHeaders) {
+  const unsigned = request.headerNames.filter((name) => name.startsWith('x-amz-') && !signedHeaders.includes(name));
+  if (unsigned.length > 0) throw s3Error(403, 'AccessDenied', 'There were headers present in the request which were not signed', { HeadersNotSigned: unsigned.join(', ') });
 }
 
 const invalidToken = () => s3Error(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');
