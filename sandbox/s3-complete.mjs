@@ -52,12 +52,14 @@ export function checkParts(listed, uploaded, uploadId) {
     if (index > 0 && part.number <= (listed[index - 1]?.number ?? 0)) throw s3Error(400, 'InvalidPartOrder', 'The list of parts was not in ascending order. Parts must be ordered by part number.', { UploadId: uploadId });
   });
   const byNumber = new Map(uploaded.map((part) => [part.number, part]));
-  listed.forEach((part, index) => {
-    const found = byNumber.get(part.number);
-    if (found === undefined || found.etag.replace(/"/g, '') !== part.etag) throw invalidPart(uploadId, part);
-    if (index < listed.length - 1 && found.size < MIN_PART_BYTES) {
-      throw s3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', { ProposedSize: String(found.size), MinSizeAllowed: String(MIN_PART_BYTES), PartNumber: String(part.number), ETag: found.etag });
-    }
+  // Every part must be there with its ETag before sizes are looked at.
+  const found = listed.map((part) => {
+    const match = byNumber.get(part.number);
+    if (match === undefined || match.etag.replace(/"/g, '') !== part.etag) throw invalidPart(uploadId, part);
+    return match;
+  });
+  found.slice(0, -1).forEach((part) => {
+    if (part.size < MIN_PART_BYTES) throw s3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', { ProposedSize: String(part.size), MinSizeAllowed: String(MIN_PART_BYTES), PartNumber: String(part.number), ETag: part.etag });
   });
   return listed;
 }
