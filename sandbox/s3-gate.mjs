@@ -17,6 +17,7 @@ import { uploadIsFor } from './s3rver-uploads.mjs';
 import { extraOperation, extraOperations } from './s3-extras.mjs';
 import { multipartCompletion } from './s3-complete.mjs';
 import { receiveBody } from './s3-payload.mjs';
+import { isObjectWrite, objectWriteHeaders } from './s3-object-headers.mjs';
 
 /**
  * @typedef {object} IssuedKey
@@ -180,6 +181,11 @@ export async function startS3Gate(options = {}) {
     // DeleteObjects asks s3:DeleteObject of each key (s3-extras.mjs); a copy reads its source:
     // s3:GetObject on it, as well as the write on the target.
     if (extra !== 'DeleteObjects' && (!allowed(method, target, query) || (source && !allowed('GET', source, [])))) throw s3Error(403, 'AccessDenied', 'Access Denied');
+    // An object write's headers: tags need s3:PutObjectTagging as well; ACLs are off on the bucket.
+    if (isObjectWrite(method, target, new URLSearchParams(query))) {
+      const { tags } = objectWriteHeaders((name) => headers.get(name) ?? header(req, name));
+      if (tags && !allowed('PUT', target, [['tagging', '']])) throw s3Error(403, 'AccessDenied', 'Access Denied');
+    }
     return { accessKeyId, url: forwardUrl(target, query), headers, overrides, target, extra, deleteOne, uploadId, prefix: new URLSearchParams(query).get('prefix') ?? '', query: new URLSearchParams(query), payload };
   }
 
