@@ -137,7 +137,7 @@ function refuseRepeatedHeaders(/** @type {import('node:http').IncomingMessage} *
  */
 function readAsked(req, path, query) {
   const target = readObject(path);
-  checkMultipart(query);
+  checkMultipart(req.method ?? 'GET', query);
   const headers = amzQueryHeaders(query);
   const copyHeader = headers.get('x-amz-copy-source') ?? header(req, 'x-amz-copy-source');
   const source = copyHeader === undefined ? undefined : readCopySource(copyHeader);
