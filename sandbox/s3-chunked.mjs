@@ -48,6 +48,7 @@ export class ChunkedDecoder {
     this.previous = signing?.seed ?? '';
     /** 'header' | 'data' | 'data-end' | 'trailer' | 'done' */
     this.state = 'header';
+    /** @type {Buffer} bytes read but not yet taken (a partial line) */
     this.pending = Buffer.alloc(0);
     this.remaining = 0;
     /** @type {string | undefined} */

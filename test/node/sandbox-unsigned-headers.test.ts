@@ -64,7 +64,7 @@ describe("a presigned PUT link for Alice's shared key", () => {
   });
 
   it('with any other x-amz-* header added is refused too (x-amz-meta-*, x-amz-tagging)', async () => {
-    for (const [name, value] of [['x-amz-meta-owner', 'mallory'], ['x-amz-tagging', 'a=b']]) {
+    for (const [name, value] of [['x-amz-meta-owner', 'mallory'], ['x-amz-tagging', 'a=b']] as const) {
       const answer = await fetch(await presignedPut(), { method: 'PUT', headers: { [name]: value }, body: 'x' });
       expect([answer.status, s3Element(await answer.text(), 'HeadersNotSigned')], name).toEqual([403, name]);
     }
