@@ -1,10 +1,12 @@
 // @ts-check
 // A local S3 that checks requests the way S3 does. s3rver stores the objects; this gate in front of it
-// verifies SigV4 (s3-sigv4.mjs: header or presigned URL, scope, clock, session token), reads the bucket
-// and key strictly (s3-target.mjs), asks an optional `authorize` hook (the IAM policy) about the request
-// and, for a copy, about reading its source, and handles CORS. Only then does s3rver get the request,
-// rewritten to exactly the bucket, key and headers that were allowed. s3rver alone accepts any
-// signature, ignores session tokens and joins unchecked paths onto its data folder.
+// verifies SigV4 (s3-sigv4.mjs: header or presigned URL, scope, clock, session token, every x-amz-*
+// header signed), reads the bucket and key strictly (s3-target.mjs), asks an optional `authorize` hook
+// (the IAM policy) about the request, about reading a copy's source and about tags (s3-object-headers.mjs),
+// handles CORS, and receives the body, checked against what was signed and declared (s3-payload.mjs).
+// Only then does s3rver get the request, rewritten to exactly the bucket, key, headers and body that
+// were allowed, or the gate answers it itself (s3-extras.mjs, s3-complete.mjs). s3rver alone accepts
+// any signature and any body, ignores session tokens and joins unchecked paths onto its data folder.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
