@@ -54,6 +54,9 @@ const OWN_ROUTES = new Set(['/delegation', '/sts', '/sts/', '/cognito', '/cognit
  *   one per exchange (default: deploy/)
  * @property {import('./s3-gate.mjs').GateOptions['fault']} [faultS3] asked after holdS3: drop a request or
  *   answer it 500 (tests make parts fail with it; default: none)
+ * @property {(listening: { appOrigin: string, authOrigin: string }) => Promise<void> | void} [beforeReady]
+ *   awaited once the app and Auth0 ports listen, before they serve (they answer 503 meanwhile): a test
+ *   looks at a port mid-start with it (default: none)
  */
 
 /** A port-in-use error in words, with the way out; other errors as they are. */
@@ -69,11 +72,23 @@ function listen(/** @type {import('node:http').Server} */ server, port) {
   });
 }
 
-/** Reserves the app's port first: its origin is what the Auth0 stand-in and S3 allow. */
+/**
+ * Reserves a port before its handler exists (the app's origin is what the Auth0 stand-in and S3 allow):
+ * until `serve` hands it the handler, every request is answered 503, so a connection made while the
+ * sandbox starts gets an answer instead of hanging until Node's request timeout.
+ */
 async function reserve(/** @type {number} */ port) {
-  const server = createServer();
+  /** @type {import('node:http').RequestListener | undefined} */
+  let handler;
+  const server = createServer((req, res) => (handler ? handler(req, res) : starting(req, res)));
   const actual = /** @type {number} */ (await listen(server, port));
-  return { server, origin: `http://${HOST}:${actual}` };
+  return { server, origin: `http://${HOST}:${actual}`, serve: (/** @type {import('node:http').RequestListener} */ listener) => void (handler = listener) };
+}
+
+/** @type {import('node:http').RequestListener} */
+function starting(req, res) {
+  req.resume();
+  res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1', 'cache-control': 'no-store' }).end('The sandbox is starting.');
 }
 
 /** @param {SandboxOptions} [options] */
@@ -132,7 +147,11 @@ export async function startSandbox(options = {}) {
   const authContext = { webOrigins: corsOrigins, tenant: identity.provider.callback(), login, delegation, sts, cognito };
   /** What the Auth0 stand-in saw: /delegation by method (a preflight costs a page a round trip), and token requests (sign-ins and renewals). */
   const authStats = { delegationPosts: 0, delegationPreflights: 0, tokenPosts: 0 };
-  auth.server.on('request', guarded((req, res) => {
+  await Promise.resolve().then(() => options.beforeReady?.({ appOrigin: app.origin, authOrigin })).catch(async (error) => {
+    await gate.stop();
+    closeAll([app.server, auth.server], error);
+  });
+  auth.serve(guarded((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path === '/delegation') {
       if (req.method === 'OPTIONS') authStats.delegationPreflights++;
@@ -143,7 +162,7 @@ export async function startSandbox(options = {}) {
     res.setHeader('date', new Date(now()).toUTCString());
     return handleAuth(req, res, authContext);
   }, (res) => sendJson(res, 500, { error: 'server_error', error_description: 'The sandbox failed.' })));
-  app.server.on('request', guarded((req, res) => serveApp(req, res, config), (res) => sendHtml(res, 500, 'The sandbox failed.')));
+  app.serve(guarded((req, res) => serveApp(req, res, config), (res) => sendHtml(res, 500, 'The sandbox failed.')));
 
   return {
     appUrl: `${app.origin}/s3-uploader/`,
