@@ -49,9 +49,11 @@ export interface DelegationClientOptions {
   exchange?: Exchange;
   /**
    * Share credentials with this origin's other tabs (Web Locks and a BroadcastChannel; memory only).
-   * Every same-origin page can read what that channel carries: `false` keeps this client's cache to its
-   * own tab. The core script build never shares.
-   * @default true
+   * Every same-origin page can read and post on that channel: `false` keeps this client's cache to its
+   * own tab. By default a client shares in browsers only (a page, where `document` exists, or a web
+   * worker); elsewhere (Node 24 has Web Locks and BroadcastChannel too) only when `true` asks for it.
+   * The core script build never shares.
+   * @default true in a page or a web worker, false elsewhere
    */
   shareAcrossTabs?: boolean;
 }
@@ -72,7 +74,8 @@ export interface ResolvedOptions {
   readonly now: () => number;
   /** `delegation()` unless another was given. */
   readonly exchange: Exchange;
-  readonly shareAcrossTabs: boolean;
+  /** `undefined` when not given: then the cache shares in browsers only (tabs/environment.ts). */
+  readonly shareAcrossTabs: boolean | undefined;
 }
 
 /** Numeric options: [default, minimum, maximum, whole numbers only]. */
@@ -101,8 +104,8 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   for (const key of ['fetch', 'now']) {
     if (input[key] !== undefined && typeof input[key] !== 'function') throw configurationError(`"${key}" must be a function.`);
   }
-  const share = input['shareAcrossTabs'] ?? true;
-  if (typeof share !== 'boolean') throw configurationError('"shareAcrossTabs" must be true or false.');
+  const share = input['shareAcrossTabs'];
+  if (share !== undefined && typeof share !== 'boolean') throw configurationError('"shareAcrossTabs" must be true or false.');
   const origin = parseDomain(input['domain']);
   return Object.freeze({
     clientID,
