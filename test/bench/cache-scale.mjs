@@ -17,27 +17,35 @@ setFlagsFromString('--expose-gc');
 const gc = /** @type {() => void} */ (runInNewContext('gc'));
 const BATCH = 1_000;
 
-/** An endpoint that answers at once (no timer), so that the client's own costs are what is measured. */
-function instantFetch() {
+/**
+ * An endpoint that answers at once (no timer), so that the client's own costs are what is measured.
+ * `real`: an answer as long as Auth0's (a 1,000-character session token, the assumed role, Subject ...).
+ */
+function instantFetch(real = false) {
   let count = 0;
   const expiration = new Date(Date.now() + 3_600_000).toISOString();
   /** @type {typeof globalThis.fetch} */
   return async () => {
     count++;
-    const body = { Credentials: { AccessKeyId: `ASIA${String(count).padStart(16, '0')}`, SecretAccessKey: `secret-${count}-0123456789abcdefghij`, SessionToken: `session-${count}-${'x'.repeat(600)}`, Expiration: expiration } };
-    return new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json', date: new Date().toUTCString() } });
+    const credentials = { AccessKeyId: `ASIA${String(count).padStart(16, '0')}`, SecretAccessKey: `secret-${count}-0123456789abcdefghij`, SessionToken: `session-${count}-${'x'.repeat(real ? 1_000 : 600)}`, Expiration: expiration };
+    const extras = real ? { AssumedRoleUser: { AssumedRoleId: `AROAEXAMPLEEXAMPLE:user${count}`, Arn: `arn:aws:sts::123456789012:assumed-role/auth0-s3-per-user/user${count}` }, Subject: `auth0|${String(count).padStart(24, '0')}`, Issuer: 'urn:tenant.auth0.com', Audience: 'urn:amazon:webservices', NameQualifier: 'abcdefghijklmnopqrstuvwxyz0=', SAMLNameQualifier: 'abcdefghijklmnopqrstuvwxyz0=' } : {};
+    return new Response(JSON.stringify({ Credentials: credentials, ...extras }), { headers: { 'content-type': 'application/json', date: new Date().toUTCString() } });
   };
 }
 
 /** @param {number} maxEntries */
-const newClient = (maxEntries) => new DelegationClient({ clientID: 'bench', domain: 'tenant.auth0.com', fetch: instantFetch(), maxEntries, shareAcrossTabs: false });
-const tokens = (/** @type {number} */ from, /** @type {number} */ count) => Array.from({ length: count }, (_, index) => idTokenFor(`auth0|user${from + index}`));
+const newClient = (maxEntries, real = false) => new DelegationClient({ clientID: 'bench', domain: 'tenant.auth0.com', fetch: instantFetch(real), maxEntries, shareAcrossTabs: false });
+/** The bench's short test token (117 characters), or one as long as an Auth0 ID token with a profile (about 1,190). */
+const tokenOf = (/** @type {number} */ index, real = false) => idTokenFor(`auth0|user${index}`, real ? REAL_CLAIMS : {}, real ? 'x'.repeat(342) : undefined);
+const tokens = (/** @type {number} */ from, /** @type {number} */ count, real = false) => Array.from({ length: count }, (_, index) => tokenOf(from + index, real));
+/** What an Auth0 ID token carries besides `sub`, `aud` and `exp` (its RS256 signature is 342 characters). */
+const REAL_CLAIMS = { given_name: 'Alice', family_name: 'Example', nickname: 'alice', name: 'Alice Example', picture: 'https://s.gravatar.com/avatar/0123456789abcdef0123456789abcdef?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2Fal.png', updated_at: '2026-11-30T10:00:00.000Z', email: 'alice@example.com', email_verified: true, iss: 'https://tenant.auth0.com/', iat: 1_796_000_000, sid: 'abcdefghijklmnopqrstuvwxyz012345', nonce: 'bm9uY2Utbm9uY2Utbm9uY2Utbm9uY2U' };
 
 /** Adds `count` users in batches; answers microseconds per added user of each batch. @param {DelegationClient} client @param {number} from @param {number} count */
-async function addUsers(client, from, count) {
+async function addUsers(client, from, count, real = false) {
   const perUser = [];
   for (let start = from; start < from + count; start += BATCH) {
-    const batch = tokens(start, BATCH);
+    const batch = tokens(start, BATCH, real);
     const began = performance.now();
     await Promise.all(batch.map((idToken) => client.getCredentials({ idToken })));
     perUser.push(((performance.now() - began) * 1000) / BATCH);
@@ -59,6 +67,17 @@ const heapMiB = () => {
   gc();
   return process.memoryUsage().heapUsed / 1_048_576;
 };
+
+/** Heap per cached user with real-sized tokens and answers: the slope from 5,000 to 25,000 users. */
+async function realHeapPerUser() {
+  const client = newClient(1_000_000, true);
+  await addUsers(client, 0, 5_000, true);
+  const at5k = heapMiB();
+  await addUsers(client, 5_000, 20_000, true);
+  const bytes = ((heapMiB() - at5k) * 1_048_576) / 20_000;
+  client.clearCache();
+  return bytes;
+}
 
 /** Heap after N, 2N and 5N users with maxEntries N, and without a bound. @param {number} n */
 async function heapGrowth(n) {
@@ -171,6 +190,7 @@ export async function cacheScale() {
   const unbounded = growth[1]?.heap ?? [];
   // The slope from N to 5N users: what one more cached user costs, whatever the client's fixed cost.
   const bytesPerUser = (((unbounded[2] ?? 0) - (unbounded[0] ?? 0)) * 1_048_576) / (4 * n);
+  const realBytes = await realHeapPerUser();
   const busy = await busyUser();
   const busyJudged = busy.ratios.map((bySize) => bySize.map((values) => judged(values, 1.5)));
   const kindNames = ['a busy user (the same user again)', '1,000 users in turn'];
@@ -182,7 +202,8 @@ export async function cacheScale() {
     ...growth.map(({ label, heap }) => ({ measure: `heap MiB at ${n} / ${2 * n} / ${5 * n} users, ${label}`, value: heap.map((mib) => mib.toFixed(1)).join(' / '), ratio: ((heap[2] ?? 0) / (heap[0] ?? 1)).toFixed(2) })),
     { measure: 'lookup, the same user again, us', value: spread(sameUser, 3), ratio: '1.00' },
     { measure: 'lookup, 1,000 users in turn, us (ratio: median of interleaved batch pairs, 95% CI)', value: spread(alternating, 3), ratio: `${lookupRatio.toFixed(2)} (${lookupLow.toFixed(2)}-${lookupHigh.toFixed(2)})` },
-    { measure: `heap per cached user, bytes (slope from ${n} to ${5 * n} users, no bound; an ID token of ${tokens(0, 1)[0]?.length} characters)`, value: Math.round(bytesPerUser), ratio: '' },
+    { measure: `heap per cached user, bytes (slope from ${n} to ${5 * n} users, no bound; an ID token of ${tokenOf(0).length} characters)`, value: Math.round(bytesPerUser), ratio: '' },
+    { measure: `heap per cached user, bytes, an Auth0-sized ID token (${tokenOf(0, true).length} characters) and answer (slope from 5,000 to 25,000 users)`, value: Math.round(realBytes), ratio: '' },
     ...busy.micros.flatMap((bySize, kind) => bySize.map((values, sizeIndex) => ({
       measure: `lookup, ${kindNames[kind]}, in a client of ${SIZES[sizeIndex]?.toLocaleString('en-US')} users, us${sizeIndex === 0 ? '' : ' (ratio to 1,000: median of interleaved rounds, 95% CI)'}`,
       value: spread(values, 3),
