@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { uploadAppWeights } from './app-sizes.mjs';
 import { cacheHitCost } from './cache-cost.mjs';
 import { cacheScale } from './cache-scale.mjs';
+import { coldPage } from './cold-page.mjs';
 import { record } from './readme.mjs';
 import { firstS3Byte } from './first-byte.mjs';
 import { delegationRequests } from './requests.mjs';
@@ -23,6 +24,7 @@ const FIGURES = [
   ['6. A newcomer\'s first screen: npm install && npm start on a fresh clone, then npm start again (seconds)', startTimes],
   ['7. What a page ships to sign in, get credentials and upload into its folder (esbuild --bundle --minify, gzip -9 bytes)', uploadAppWeights],
   ['8. One client for many users: the cache as users grow (ratios from this run)', cacheScale],
+  ['9. A cold page in Chromium: what tab sharing costs before credentials, against the floor (ms from the app\'s first line, interleaved)', coldPage],
 ];
 
 const started = Date.now();
