@@ -57,6 +57,16 @@ export interface DelegationClientOptions {
    * @default true in a page or a web worker, false elsewhere
    */
   shareAcrossTabs?: boolean;
+  /**
+   * Called when another tab of this origin cleared the cache this client shares (`clearCache()` there:
+   * a sign-out or a user switch). This tab's credentials are gone already; sign the page out too, or its
+   * next request gets credentials again with the token it still holds (auth0-spa-js keeps its tokens per
+   * tab: `await auth0.logout({ openUrl: false })`). Only where tabs share (`shareAcrossTabs`). A callback
+   * that throws is reported (`reportError`), and the clear stands.
+   * @example
+   * new DelegationClient({ clientID, domain, onClearedInAnotherTab: () => auth0.logout({ openUrl: false }).then(showSignedOut) });
+   */
+  onClearedInAnotherTab?: () => void;
 }
 
 /** Options after validation: every field defaulted, frozen. */
@@ -77,6 +87,7 @@ export interface ResolvedOptions {
   readonly exchange: Exchange;
   /** `undefined` when not given: then the cache shares in browsers only (tabs/environment.ts). */
   readonly shareAcrossTabs: boolean | undefined;
+  readonly onClearedInAnotherTab: (() => void) | undefined;
 }
 
 /** Numeric options: [default, minimum, maximum, whole numbers only]. */
@@ -89,7 +100,7 @@ const NUMERIC: Readonly<Record<'refreshWindowMs' | 'timeoutMs' | 'maxEntries' | 
 };
 
 /** The keys `DelegationClientOptions` accepts. */
-export const CLIENT_OPTION_NAMES: readonly string[] = ['clientID', 'domain', 'fetch', 'now', 'shareAcrossTabs', 'exchange', ...Object.keys(NUMERIC)];
+export const CLIENT_OPTION_NAMES: readonly string[] = ['clientID', 'domain', 'fetch', 'now', 'shareAcrossTabs', 'onClearedInAnotherTab', 'exchange', ...Object.keys(NUMERIC)];
 
 /**
  * Validates `input` and returns the frozen, fully defaulted options.
@@ -102,7 +113,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   if (typeof clientID !== 'string' || clientID.trim() === '') {
     throw configurationError('"clientID" is required: your Auth0 application\'s client ID.');
   }
-  for (const key of ['fetch', 'now']) {
+  for (const key of ['fetch', 'now', 'onClearedInAnotherTab']) {
     if (input[key] !== undefined && typeof input[key] !== 'function') throw configurationError(`"${key}" must be a function.`);
   }
   const share = input['shareAcrossTabs'];
@@ -117,6 +128,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     now: (input['now'] as (() => number) | undefined) ?? (() => Date.now()),
     exchange: checkExchange(input['exchange']),
     shareAcrossTabs: share,
+    onClearedInAnotherTab: input['onClearedInAnotherTab'] as (() => void) | undefined,
   });
 }
 

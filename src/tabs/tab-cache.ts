@@ -1,3 +1,4 @@
+import { callSafely } from '../callbacks';
 import { SingleFlightCache, abortedError, cacheLimits } from '../cache/single-flight';
 import type { CredentialCache, Loaded } from '../cache/single-flight';
 import { fromShared, toShared } from '../cache/cached-delegation';
@@ -81,6 +82,7 @@ class TabCache implements CredentialCache<CachedDelegation> {
   /** Digests another tab said it holds a fresh answer for, until when: worth an ask instead of a request. */
   readonly #heldElsewhere = new Map<string, number>();
   readonly #now: () => number;
+  readonly #onClearedElsewhere: (() => void) | undefined;
   readonly #settings: string;
   readonly #locks: LockManager;
   /** Undefined where the channel could not be opened: this tab then hears and says nothing. */
@@ -92,6 +94,7 @@ class TabCache implements CredentialCache<CachedDelegation> {
 
   constructor(options: ResolvedOptions, locks: LockManager) {
     this.#now = options.now;
+    this.#onClearedElsewhere = options.onClearedInAnotherTab;
     this.#settings = settingsOf(options);
     this.#locks = locks;
     this.#cache = new SingleFlightCache(options.now, cacheLimits(options));
@@ -229,7 +232,7 @@ class TabCache implements CredentialCache<CachedDelegation> {
 
   #receive(message: TabMessage | undefined): void {
     if (message === undefined) return;
-    if (message.type === 'clear') return this.#forget();
+    if (message.type === 'clear') return this.#clearedElsewhere();
     if (message.type === 'loading') {
       // A request started before a clear this tab saw shares nothing: nothing to wait for.
       if (message.since > this.#clearedAt) this.#handover.announce(message.key);
@@ -259,6 +262,13 @@ class TabCache implements CredentialCache<CachedDelegation> {
       return;
     }
     this.#post({ type: 'entry', key: name, since: held.since, ...toShared(loaded) });
+  }
+
+  /** Another tab cleared: this tab forgets too, then the page hears of it (`onClearedInAnotherTab`). */
+  #clearedElsewhere(): void {
+    this.#forget();
+    // The page's callback failing must not undo the clear, nor go unseen.
+    if (this.#onClearedElsewhere) callSafely(this.#onClearedElsewhere);
   }
 
   #forget(): void {
