@@ -83,7 +83,7 @@ function sendWithProgress({ method, url, headers, body }: Outgoing, onUploadProg
  * Calls the caller's progress callback. Its exception is the caller's bug, not the request's: it is
  * reported (`reportError` in browsers, the console elsewhere) and the request goes on.
  */
-function report(callback: UploadProgress, loaded: number, total: number): void {
+export function report(callback: UploadProgress, loaded: number, total: number): void {
   try {
     callback(loaded, total);
   } catch (error) {
@@ -102,7 +102,7 @@ function toResponse(xhr: XMLHttpRequest): Response {
   return new Response(empty ? null : (xhr.response as Blob), { status: xhr.status, headers });
 }
 
-function bodySize(body: BodyInit | null | undefined): number {
+export function bodySize(body: BodyInit | null | undefined): number {
   if (body === null || body === undefined) return 0;
   if (typeof body === 'string') return new TextEncoder().encode(body).length;
   if (body instanceof Blob) return body.size;
