@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policyAuthorizer } from '../../../sandbox/policy.mjs';
 import { startS3Gate } from '../../../sandbox/s3-gate.mjs';
+import { signPolicy } from '../../../src/fetch/sign';
 import { MAX_POST_BYTES, getObject, postObject, putObject, s3Folder, signedFetch } from '../../../src/entries/fetch';
 import type { S3Folder } from '../../../src/entries/fetch';
 import { DelegationClient } from '../../../src/index';
@@ -10,6 +11,7 @@ import { CLIENT_ID, DOMAIN } from '../../support/delegation-endpoint';
 import { issuingEndpoint } from '../../support/issuer';
 import type { IssuerOptions } from '../../support/issuer';
 import { templatePolicies } from '../../support/policy-gate';
+import { AWS_EXAMPLE } from '../../support/post-policy-example';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
 
@@ -41,6 +43,15 @@ function recordingFetch() {
   };
   return { sent, fetch };
 }
+
+describe('signPolicy (aws4fetch\'s key derivation, the policy as the string to sign)', () => {
+  it('gives the S3 API Reference\'s example signature ("Browser-Based Upload using HTTP POST (Using AWS Signature Version 4)"), and another for another secret (control)', async () => {
+    const credentials = { accessKeyId: AWS_EXAMPLE.accessKeyId, secretAccessKey: AWS_EXAMPLE.secret };
+    const sign = (secretAccessKey: string) => signPolicy(AWS_EXAMPLE.policy, { ...credentials, secretAccessKey }, { region: 'us-east-1', service: 's3' }, '20151229T000000Z', 'https://sigv4examplebucket.s3.amazonaws.com/');
+    expect(await sign(AWS_EXAMPLE.secret)).toBe(AWS_EXAMPLE.signature);
+    expect(await sign('another-secret')).not.toBe(AWS_EXAMPLE.signature);
+  });
+});
 
 describe('postObject against the verifying S3', () => {
   it('stores the body in one POST with no header of its own, progress once at the end, and the ETag S3 sent', async () => {
