@@ -50,7 +50,7 @@ export async function postUpload(context, req, res, bucket) {
   const form = await readPostForm(req, { directory: context.directory });
   try {
     const field = (/** @type {string} */ name) => form.fields.get(name)?.value;
-    const { accessKeyId, issued, key } = await verified(context, field, { bucket, size: form.file.size, fields: form.fields, filename: form.filename });
+    const { accessKeyId, key } = await verified(context, field, { bucket, size: form.file.size, fields: form.fields, filename: form.filename });
     const { md5 } = await context.store.putObject(new S3Object(bucket, key, form.file.replay(), storedFields(form.fields)));
     answer(res, { bucket, key, etag: `"${md5}"`, location: `${context.url}${forwardUrl({ bucket, key }, [])}`, status: field('success_action_status'), redirect: field('success_action_redirect') ?? field('redirect') });
     return accessKeyId;
@@ -82,7 +82,7 @@ async function verified({ keys, region, now, authorize }, field, { bucket, size,
   const { tags } = objectWriteHeaders((name) => field(name === 'x-amz-acl' ? 'acl' : name === 'x-amz-tagging' ? 'tagging' : name));
   const allowed = (/** @type {[string, string][]} */ query) => authorize({ method: 'PUT', bucket, key, query: new URLSearchParams(query), accessKeyId, issued });
   if (!isObjectWrite('PUT', target, new URLSearchParams()) || !allowed([]) || (tags && !allowed([['tagging', '']]))) throw s3Error(403, 'AccessDenied', 'Access Denied');
-  return { accessKeyId, issued, key };
+  return { accessKeyId, key };
 }
 
 /** The object's stored headers and user metadata, from the form. @param {Map<string, { value: string }>} fields */
@@ -98,7 +98,7 @@ function storedFields(fields) {
 function answer(res, { bucket, key, etag, location, status, redirect }) {
   const target = redirect === undefined || !URL.canParse(redirect) ? undefined : new URL(redirect);
   if (target !== undefined) {
-    for (const [name, value] of [['bucket', bucket], ['key', key], ['etag', etag]]) target.searchParams.append(name, value);
+    for (const [name, value] of /** @type {[string, string][]} */ ([['bucket', bucket], ['key', key], ['etag', etag]])) target.searchParams.append(name, value);
     return void res.writeHead(303, { location: target.href, etag, 'content-length': '0' }).end();
   }
   if (status === '201') {

@@ -65,7 +65,8 @@ async function coldRun(browser, sandbox, site, front) {
   await page.waitForFunction(() => /** @type {any} */ (window).__firstByteMs !== undefined);
   const firstByteMs = await page.evaluate(() => /** @type {any} */ (window).__firstByteMs);
   await context.close();
-  const delta = (/** @type {Record<string, number>} */ now, /** @type {Record<string, number>} */ then) => Object.fromEntries(Object.entries(now).map(([name, count]) => [name, count - (then[name] ?? 0)]).filter(([, count]) => count > 0));
+  /** @param {Record<string, number>} now @param {Record<string, number>} then @returns {Record<string, number>} */
+  const delta = (now, then) => Object.fromEntries(Object.entries(now).map(([name, count]) => /** @type {[string, number]} */ ([name, count - (then[name] ?? 0)])).filter(([, count]) => count > 0));
   const auth = delta(front, before.auth);
   const s3 = delta(sandbox.stats.s3.methods, before.s3);
   return { firstByteMs, auth, s3, requests: [...Object.values(auth), ...Object.values(s3)].reduce((sum, count) => sum + count, 0) };
@@ -91,7 +92,9 @@ export async function firstS3Byte() {
   const browser = await launchBenchChromium();
   try {
     const setup = { host: front.host, s3Url: sandbox.s3Url, clientID: sandbox.config.clientID, idToken: await sandbox.identity.issue('auth0|bench') };
+    /** @type {Awaited<ReturnType<typeof coldRun>>[]} */
     const ours = [];
+    /** @type {Awaited<ReturnType<typeof coldRun>>[]} */
     const v7 = [];
     // Interleaved, so that both see the same machine.
     for (let run = 0; run < RUNS; run++) {

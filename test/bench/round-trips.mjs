@@ -33,10 +33,12 @@ export async function roundTripsPerUpload() {
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.goto(`${site.origin}/`);
-      await page.evaluate(uploadInPage, { ...base, how: 'warm', name: '' });
+      /** @param {import('../support/round-trip-page.mjs').UploadArgs} args */
+      const upload = (args) => page.evaluate(uploadInPage, args);
+      await upload({ ...base, how: 'warm', name: '' });
       for (const [how] of WAYS) {
         const before = { ...sandbox.stats.s3.methods };
-        const result = await page.evaluate(uploadInPage, { ...base, how, name: `${how}-${run}-${Date.now()}.txt` });
+        const result = await upload({ ...base, how, name: `${how}-${run}-${Date.now()}.txt` });
         const delta = Object.entries(sandbox.stats.s3.methods).map(([method, count]) => /** @type {[string, number]} */ ([method, count - (before[method] ?? 0)])).filter(([, count]) => count > 0);
         const entry = /** @type {(typeof seen)[string]} */ (seen[how]);
         if (result !== 'done') entry.failures.push(String(result));
