@@ -47,7 +47,7 @@ describe.each(enginesToRun())('%s', (engineName) => {
     return () => tab.evaluate(uploadInPage, args);
   };
 
-  it('postObject: 1 request at S3 (the POST, no preflight), with progress asked for; putObject: 2 (preflight + PUT)', async () => {
+  it('postObject: 1 request at S3 (the POST, no preflight), with progress asked for, its ETag read over CORS; putObject: 2 (preflight + PUT)', async () => {
     await counted(upload('warm', ''));
     const stamp = `${engineName}-${Date.now()}`;
     expect(await counted(upload('post', `post-${stamp}.txt`))).toEqual({ POST: 1 });

@@ -5,6 +5,7 @@
 // apart from the fetch entry's signer (test/node/fetch/post-object.test.ts covers that one).
 import { createHmac } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signingKey, verifyPostSignature } from '../../sandbox/s3-sigv4.mjs';
 import { AWS_EXAMPLE } from '../support/post-policy-example';
@@ -152,5 +153,27 @@ describe('POST uploads at the verifying S3', () => {
     await post(form({ key: 'auth0|alice/counted.txt' }));
     expect(s3.gate.stats.methods['POST']! - (before['POST'] ?? 0)).toBe(1);
     expect(s3.gate.stats.methods['OPTIONS'] ?? 0).toBe(before['OPTIONS'] ?? 0);
+  });
+
+  it('answers malformed and cut-off forms with S3\'s 4xx errors, never a 500 or a dropped gate; a good form still goes (control)', async () => {
+    const good = new Uint8Array(await new Response(form({ key: 'auth0|alice/fuzzed.txt' })).arrayBuffer());
+    const boundary = /^--([^\r]+)/.exec(new TextDecoder().decode(good.slice(0, 100)))![1]!;
+    const send = (body: Uint8Array, type = `multipart/form-data; boundary=${boundary}`) => fetch(`${s3.gate.url}/${BUCKET}`, { method: 'POST', body, headers: { 'content-type': type } }).then(async (response) => [response.status, s3Code(await response.text())] as const);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.integer({ min: 0, max: good.length - 1 }).map((end) => good.slice(0, end)),
+          fc.tuple(fc.integer({ min: 0, max: good.length - 1 }), fc.uint8Array({ minLength: 1, maxLength: 64 })).map(([at, bytes]) => new Uint8Array([...good.slice(0, at), ...bytes, ...good.slice(at)])),
+          fc.uint8Array({ maxLength: 512 }),
+        ),
+        async (body) => {
+          const [status] = await send(body);
+          expect(status === 204 || (status >= 400 && status < 500)).toBe(true);
+        },
+      ),
+      { numRuns: 60, seed: 26 },
+    );
+    expect((await send(good, 'multipart/form-data'))[0]).toBeGreaterThanOrEqual(400);
+    expect(await send(good)).toEqual([204, undefined]);
   });
 });

@@ -58,7 +58,12 @@ export function uploadInPage({ how, name, idToken, clientID, authUrl, s3Url, fol
   const upload = (credentials) => {
     if (how === 'warm') return Promise.resolve();
     // Progress asked for on the POST too: it must not cost a preflight.
-    if (how === 'post') return sdk.postObject(where, name, body, { onProgress: () => undefined });
+    if (how === 'post') {
+      return sdk.postObject(where, name, body, { onProgress: () => undefined }).then((/** @type {{ etag: string }} */ result) => {
+        // S3's answer read across origins: the bucket's CORS exposes ETag.
+        if (!/^"[0-9a-f]{32}"$/.test(result.etag)) throw new Error(`no ETag over CORS: ${result.etag}`);
+      });
+    }
     if (how === 'put') return sdk.putObject(where, name, body);
     if (how === 'aws4fetch') {
       const aws = new sdk.AwsClient({ accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken, service: 's3', region: 'us-east-1' });
