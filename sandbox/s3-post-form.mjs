@@ -33,6 +33,8 @@ export function readPostForm(req, { directory }) {
     const fields = new Map();
     const file = heldBody({ directory });
     let preData = 0;
+    /** Whether the file part has begun: the parser may close before the file is fully held. */
+    let fileSeen = false;
     let received = false;
     /** @param {unknown} error */
     const fail = (error) => {
@@ -50,15 +52,17 @@ export function readPostForm(req, { directory }) {
       return reject(malformed());
     }
     parser.on('field', (name, value, info) => {
-      if (received) return;
-      if (name.toLowerCase() === 'file') return void file.write(Buffer.from(value)).then(() => finish(''), fail);
+      // S3 reads no field after the file.
+      if (received || fileSeen) return;
+      if (name.toLowerCase() === 'file') return void ((fileSeen = true), file.write(Buffer.from(value)).then(() => finish(''), fail));
       preData += Buffer.byteLength(name) + Buffer.byteLength(value);
       if (preData > MAX_PRE_DATA_BYTES || info.valueTruncated) return fail(s3Error(400, 'MaxPostPreDataLengthExceededError', 'Your POST request fields preceding the upload file were too large.', { MaxPostPreDataLength: String(MAX_PRE_DATA_BYTES) }));
       if (fields.has(name.toLowerCase())) return fail(s3Error(400, 'InvalidArgument', `The form field ${name} appears more than once.`, { ArgumentName: name }));
       fields.set(name.toLowerCase(), { name, value });
     });
     parser.on('file', (name, stream, info) => {
-      if (received || name.toLowerCase() !== 'file') return void stream.resume();
+      if (received || fileSeen || name.toLowerCase() !== 'file') return void stream.resume();
+      fileSeen = true;
       stream.on('limit', () => fail(s3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', { MaxSizeAllowed: String(MAX_FILE_BYTES) })));
       (async () => {
         for await (const chunk of stream) await file.write(/** @type {Buffer} */ (chunk));
@@ -74,7 +78,7 @@ export function readPostForm(req, { directory }) {
       }, fail);
     };
     parser.on('error', () => fail(malformed()));
-    parser.on('close', () => fail(s3Error(400, 'InvalidArgument', 'POST requires exactly one file upload per request.', { ArgumentName: 'file', ArgumentValue: '0' })));
+    parser.on('close', () => fileSeen || fail(s3Error(400, 'InvalidArgument', 'POST requires exactly one file upload per request.', { ArgumentName: 'file', ArgumentValue: '0' })));
     req.on('error', fail);
     req.pipe(parser);
   });

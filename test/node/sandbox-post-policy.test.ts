@@ -97,6 +97,13 @@ describe('POST uploads at the verifying S3', () => {
     expect(await stored('auth0|alice/post.txt')).toBe('hello by form');
   });
 
+  it('holds a file over the gate\'s memory bound (9 MiB) on disk until it is allowed, then stores it whole', async () => {
+    const body = 'abcdefgh'.repeat(9 * 131_072);
+    const answer = await post(form({ key: 'auth0|alice/large.bin', body, conditions: (base) => base.map((condition) => (Array.isArray(condition) && condition[0] === 'content-length-range' ? ['content-length-range', 0, 10 * 1_048_576] : condition)) }));
+    expect(answer.status).toBe(204);
+    expect((await stored('auth0|alice/large.bin')) === body).toBe(true);
+  });
+
   it('answers 201 with a PostResponse, or 200, when success_action_status asks', async () => {
     const created = await post(form({ key: 'auth0|alice/201.txt', extra: { success_action_status: '201' } }));
     expect([created.status, /<Key>auth0\|alice\/201.txt<\/Key>/.test(created.text)]).toEqual([201, true]);
