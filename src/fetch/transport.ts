@@ -91,7 +91,7 @@ function toResponse(xhr: XMLHttpRequest): Response {
   return new Response(empty ? null : (xhr.response as Blob), { status: xhr.status, headers });
 }
 
-function bodySize(body: BodyInit | null | undefined): number {
+export function bodySize(body: BodyInit | null | undefined): number {
   if (body === null || body === undefined) return 0;
   if (typeof body === 'string') return new TextEncoder().encode(body).length;
   if (body instanceof Blob) return body.size;
