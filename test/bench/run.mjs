@@ -1,6 +1,6 @@
 // @ts-check
 // `npm run bench`: every figure next to its baseline from the same run, printed as tables, recorded in
-// docs/bench-results.json and rendered into the README (readme.mjs). Only budgets, counts and ratios can
+// docs/bench-results.json and rendered into docs/BENCHMARKS.md (readme.mjs). Only budgets, counts and ratios can
 // fail the run; absolute times are reported.
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,6 @@ results['notes'] = notes;
 results['seconds'] = Math.round((Date.now() - started) / 1000);
 // How busy the machine was: figures from a loaded machine read differently (times, not ratios).
 results['machine'] = `${cpus().length} cores, load average ${loadAtStart.toFixed(1)} at the start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end`;
-record(results, join(ROOT, 'docs/bench-results.json'), join(ROOT, 'README.md'));
-console.log(`\nWrote docs/bench-results.json and the README's tables in ${results['seconds']} s.`);
+record(results, join(ROOT, 'docs/bench-results.json'), join(ROOT, 'docs/BENCHMARKS.md'));
+console.log(`\nWrote docs/bench-results.json and docs/BENCHMARKS.md's tables in ${results['seconds']} s.`);
 process.exitCode = checks.every((check) => check.pass) ? 0 : 1;
