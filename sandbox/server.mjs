@@ -21,7 +21,12 @@ const HOST = '127.0.0.1';
 /** The example apps' pages: the tenant's Allowed Callback URLs and Allowed Logout URLs, on the app's origin. */
 export const APP_PAGES = ['/s3-uploader/', '/spa/', '/lean/'];
 /** Files of packages the pages load with a script tag, served by the app (no CDN): URL path -> file. */
-const VENDOR = { '/vendor/auth0-spa-js.production.js': join(ROOT, 'node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js') };
+const VENDOR = {
+  '/vendor/auth0-spa-js.production.js': join(ROOT, 'node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js'),
+  // Uppy's styles (core, then the Dashboard): the uploader's pages link them.
+  '/vendor/uppy-core.min.css': join(ROOT, 'node_modules/@uppy/core/dist/style.min.css'),
+  '/vendor/uppy-dashboard.min.css': join(ROOT, 'node_modules/@uppy/dashboard/dist/style.min.css'),
+};
 /** What the tenant's login step says the user continues to (Auth0 shows the application's name). */
 const CLIENT_NAME = 'the example uploader';
 /** The Auth0 stand-in's routes that are the sandbox's own (the rest are the OpenID provider's). */

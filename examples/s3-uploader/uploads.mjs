@@ -1,0 +1,100 @@
+// The upload half of the page, on Uppy 6: the Dashboard (pick or drop files, one row each with progress,
+// pause, resume, retry, cancel, and the status bar with bytes and time left), @uppy/aws-s3 signing in
+// the browser with the user's temporary credentials (`uppyCredentials` from this SDK) into the user's
+// folder, and @uppy/golden-retriever (after a reload, the same user's unfinished uploads are back and
+// continue without choosing the files again). One Uppy per signed-in user: its id, and so Golden
+// Retriever's records, belong to that user's folder, and a sign-out removes (and aborts at S3) only
+// those. What Uppy does not do is in the modules this one wires: name-conflicts.mjs (ask before
+// replacing a file), upload-guards.mjs (a warning before leaving, stalls, back online),
+// progress-summary.mjs (total, speed, time left), user-records.mjs (forgetting one user's records).
+
+import { nameConflicts } from './name-conflicts.mjs';
+import { progressSummary } from './progress-summary.mjs';
+import { uploadGuards } from './upload-guards.mjs';
+import { forgetRecords, userStoreId } from './user-records.mjs';
+
+/** S3's smallest part: files above it go in parts of this size, which pause and resume part by part. */
+export const PART_SIZE = 5 * 1024 * 1024;
+
+const STRINGS = {
+  // Said to people, not developers: no "Uppy", and the file's name on the row buttons where Uppy allows.
+  dashboardTitle: 'Upload files',
+  removeFile: 'Remove %{file} from this list',
+  dropPasteFiles: 'Drop files here or %{browseFiles}',
+  browseFiles: 'choose files',
+  recoveredAllFiles: 'Your unfinished uploads are back. Resume continues them.',
+  sessionRestored: 'Unfinished uploads',
+  done: 'Clear finished',
+};
+
+/**
+ * Starts the uploads of one signed-in user.
+ * @param {object} options
+ * @param {object} options.sdk Uppy, Dashboard, AwsS3, GoldenRetriever, uppyCredentials, AbortMultipartUploadCommand
+ * @param {object} options.client the DelegationClient
+ * @param {object} options.s3 an S3Client on the same client (sign-out aborts unfinished uploads with it)
+ * @param {{ bucket: string, region: string, s3Endpoint?: string, stallSeconds?: number }} options.config
+ * @param {string} options.folder the user's folder, `{sub}/` or `private/{identityId}/`
+ * @param {() => Promise<string>} options.idToken
+ * @param {{ has(name: string): boolean }} options.names the names already in the folder
+ * @param {{ status(text: string): void, showError(error: unknown): void }} options.ui
+ * @param {(key: string) => void} options.onUploaded a file is in the folder
+ */
+export async function startUploads({ sdk, client, s3, config, folder, idToken, names, ui, onUploaded }) {
+  const conflicts = nameConflicts({ names, add: (file) => uppy.addFile(file) });
+  const uppy = new sdk.Uppy({ id: await userStoreId(folder), autoProceed: true, onBeforeFileAdded: conflicts.check });
+  uppy.use(sdk.Dashboard, {
+    target: '#uploader',
+    inline: true,
+    width: '100%',
+    height: 340,
+    proudlyDisplayPoweredByUppy: false,
+    showRemoveButtonAfterComplete: true,
+    note: 'Large files go up in 5 MB parts: you can pause them, and if the page closes, they continue when you sign in again.',
+    locale: { strings: STRINGS },
+  });
+  uppy.use(sdk.AwsS3, {
+    s3Endpoint: bucketUrl(config),
+    getCredentials: sdk.uppyCredentials(client, { idToken, region: config.region }),
+    generateObjectKey: (file) => folder + file.name,
+    shouldUseMultipart: (file) => file.size > PART_SIZE,
+    getChunkSize: () => PART_SIZE,
+    limit: 3,
+  });
+  uppy.use(sdk.GoldenRetriever, { expires: 7 * 24 * 60 * 60 * 1000 });
+  uppy.on('upload-success', (file, response) => onUploaded(response.body?.key ?? folder + file.name));
+  uppy.on('upload-error', (_file, error) => ui.showError(error));
+  const guards = uploadGuards({ uppy, ui, stallMs: (config.stallSeconds ?? 30) * 1000 });
+  const summary = progressSummary({ uppy, element: document.getElementById('progress-summary') });
+
+  /** Rows of a file deleted from the folder since it was uploaded leave the list: they no longer say "complete". */
+  function forget(key) {
+    for (const file of uppy.getFiles()) {
+      if (file.progress.uploadComplete && (file.response?.body?.key ?? folder + file.name) === key) uppy.removeFile(file.id);
+    }
+  }
+
+  /**
+   * A sign-out: stops this user's uploads, aborts the unfinished ones at S3 (no parts left, billed, behind)
+   * while the credentials are still there, and forgets this user's records, no one else's.
+   */
+  async function signOut() {
+    guards.stop();
+    summary.stop();
+    conflicts.clear();
+    uppy.pauseAll();
+    const unfinished = uppy.getFiles().filter((file) => file.s3Multipart && !file.progress.uploadComplete);
+    await Promise.allSettled(unfinished.map(({ s3Multipart }) => s3.send(new sdk.AbortMultipartUploadCommand({ Bucket: config.bucket, Key: s3Multipart.key, UploadId: s3Multipart.uploadId }))));
+    uppy.cancelAll();
+    const id = uppy.getID();
+    uppy.destroy();
+    await forgetRecords(id);
+  }
+
+  return { uppy, forget, signOut };
+}
+
+/** The bucket's URL, path-style on a custom endpoint (the sandbox), virtual-hosted on AWS. */
+function bucketUrl({ bucket, region, s3Endpoint }) {
+  return s3Endpoint ? s3Endpoint.replace(/\/+$/, '') + '/' + bucket : 'https://' + bucket + '.s3.' + region + '.amazonaws.com';
+}
