@@ -56,6 +56,7 @@ export function startUploader(sdk, config, root, storage) {
   var $ = function (id) { return document.getElementById(id); };
   var session = null; // { sub, folder }
   var lastCredentials = null;
+  var running = new Set(); // this page's uploads: { controller, settled }
 
   var auth = auth0Client(sdk.createAuth0Client, config, showMessage);
   var idToken = function () { return auth.then(idTokenOf); };
@@ -75,8 +76,17 @@ export function startUploader(sdk, config, root, storage) {
     });
   }
 
-  // Drops the credentials, then signs out of Auth0 (which comes back to this page).
+  // Stops the uploads in progress and waits until each has settled (a multipart upload is aborted at S3,
+  // signed with the credentials, so before they are dropped: after clearCache() that cleanup could not be
+  // signed and the parts would stay on S3), then drops the credentials and signs out of Auth0 (which
+  // comes back to this page).
   function signOut() {
+    $('sign-out').disabled = true;
+    var stopping = Array.from(running, function (upload) { upload.controller.abort(); return upload.settled; });
+    return Promise.allSettled(stopping).then(finishSignOut);
+  }
+
+  function finishSignOut() {
     client.clearCache();
     session = null;
     lastCredentials = null;
@@ -141,7 +151,7 @@ export function startUploader(sdk, config, root, storage) {
     if (!session || files.length === 0) return;
     hideMessage();
     var jobs = Array.prototype.map.call(files, uploadOne);
-    Promise.allSettled(jobs).then(refreshList);
+    Promise.allSettled(jobs).then(function () { if (session) return refreshList(); });
   }
 
   function uploadOne(file) {
@@ -157,10 +167,18 @@ export function startUploader(sdk, config, root, storage) {
       bar.value = value;
       percent.textContent = value + '%';
     };
-    return files.upload(session.folder + file.name, file, onProgress).then(
+    var upload = { controller: new AbortController() };
+    upload.settled = files.upload(session.folder + file.name, file, onProgress, upload.controller.signal).then(
       function () { bar.value = 100; percent.textContent = '100%'; percent.className = 'percent done'; },
-      function (error) { percent.textContent = 'Failed'; percent.className = 'percent failed'; showError(error); throw error; },
-    );
+      function (error) {
+        percent.textContent = upload.controller.signal.aborted ? 'Stopped' : 'Failed';
+        percent.className = 'percent failed';
+        if (!upload.controller.signal.aborted) showError(error);
+        throw error;
+      },
+    ).finally(function () { running.delete(upload); });
+    running.add(upload);
+    return upload.settled;
   }
 
   // ---- status, errors in words ----
@@ -177,12 +195,12 @@ export function startUploader(sdk, config, root, storage) {
   function explain(error) {
     var code = (error && (error.code || error.name)) || '';
     if (code === 'id_token_expired' || code === 'unauthorized' || code === 'invalid_token' || code === 'not_authorized' || code === 'invalid_identity_token') return 'Your sign-in has expired. Please sign in again.';
-    if (code === 'network_error' || code === 'timeout') return 'Cannot reach the sign-in service. Is the sandbox (or your network) up?';
+    if (code === 'network_error' || code === 'timeout') return 'Cannot reach the sign-in service. Check your connection and try again.';
     if (code === 'rate_limited' || code === 'too_many_requests') return 'Too many sign-in requests just now. Wait a minute and try again.';
     if (code === 'AccessDenied') return 'You do not have permission for that file or folder.';
     if (code === 'NoSuchKey' || code === 'NotFound') return 'That file no longer exists.';
-    if (code === 'NoSuchBucket') return 'The storage bucket does not exist. Check config.js.';
-    if (error instanceof TypeError) return 'Cannot reach the storage service. Is the sandbox (or your network) up?';
+    if (code === 'NoSuchBucket') return 'The storage for this site is not set up. Please tell the site\'s owner.';
+    if (error instanceof TypeError) return 'Cannot reach the storage service. Check your connection and try again.';
     return 'Something went wrong' + (code ? ' (' + code + ')' : '') + '. Please try again.';
   }
 
