@@ -57,6 +57,8 @@ const OWN_ROUTES = new Set(['/delegation', '/sts', '/sts/', '/cognito', '/cognit
  *   one per exchange (default: deploy/)
  * @property {import('./s3-gate.mjs').GateOptions['fault']} [faultS3] asked after holdS3: drop a request or
  *   answer it 500 (tests make parts fail with it; default: none)
+ * @property {Record<string, unknown>} [pageSettings] more settings for the pages' config.js, e.g. the
+ *   uploader's `stallSeconds` (tests shorten it; default: none)
  */
 
 /** A port-in-use error in words, with the way out; other errors as they are. */
@@ -130,7 +132,7 @@ export async function startSandbox(options = {}) {
     cognito: { type: 'cognito', identityPoolId, region, endpoint: cognitoEndpoint },
   };
   // What the page's config.js says: the uploader makes the exchange value from it (see uploader.mjs).
-  const config = { domain: authOrigin, clientID, bucket, region, s3Endpoint: gate.url, stsEndpoint, roleArn, ...(exchanges[options.exchange ?? 'delegation'] ? { exchange: exchanges[options.exchange ?? 'delegation'] } : {}) };
+  const config = { domain: authOrigin, clientID, bucket, region, s3Endpoint: gate.url, stsEndpoint, roleArn, ...(exchanges[options.exchange ?? 'delegation'] ? { exchange: exchanges[options.exchange ?? 'delegation'] } : {}), ...options.pageSettings };
 
   const authContext = { webOrigins: corsOrigins, tenant: identity.provider.callback(), login, delegation, sts, cognito };
   /** What the Auth0 stand-in's /delegation saw, by method: a preflight (OPTIONS) costs a page a round trip. */
