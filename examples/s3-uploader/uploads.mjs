@@ -62,6 +62,7 @@ export async function startUploads({ sdk, client, s3, config, folder, idToken, n
     limit: 3,
   });
   uppy.use(sdk.GoldenRetriever, { expires: 7 * 24 * 60 * 60 * 1000 });
+  const listRole = keepListRole(document.getElementById('uploader'));
   uppy.on('upload-success', (file, response) => onUploaded(response.body?.key ?? folder + file.name));
   uppy.on('upload-error', (_file, error) => ui.showError(error));
   const guards = uploadGuards({ uppy, ui, stallMs: (config.stallSeconds ?? 30) * 1000 });
@@ -81,6 +82,7 @@ export async function startUploads({ sdk, client, s3, config, folder, idToken, n
   async function signOut() {
     guards.stop();
     summary.stop();
+    listRole.disconnect();
     conflicts.clear();
     uppy.pauseAll();
     const unfinished = uppy.getFiles().filter((file) => file.s3Multipart && !file.progress.uploadComplete);
@@ -92,6 +94,17 @@ export async function startUploads({ sdk, client, s3, config, folder, idToken, n
   }
 
   return { uppy, forget, signOut };
+}
+
+/**
+ * Dashboard 6.0.3 shows a single file's row (role=listitem) in a container without role=list (axe:
+ * aria-required-parent, critical); many files are in a list. Gives that container its role.
+ */
+function keepListRole(root) {
+  const fix = () => root.querySelectorAll('.uppy-Dashboard-files:not([role])').forEach((files) => files.setAttribute('role', 'list'));
+  const observer = new MutationObserver(fix);
+  observer.observe(root, { childList: true, subtree: true });
+  return observer;
 }
 
 /** The bucket's URL, path-style on a custom endpoint (the sandbox), virtual-hosted on AWS. */

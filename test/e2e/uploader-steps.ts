@@ -64,8 +64,14 @@ export function makeFile(folder: string, name: string, size: number, seed = 1): 
 
 /** The Dashboard's file input (hidden: "choose files" opens it). */
 export const PICK = 'input.uppy-Dashboard-input[type="file"]:not([webkitdirectory])';
-/** Picks files in the Dashboard, as the system's file dialog would. */
-export const pick = (tab: Tab, paths: string[]) => tab.setFiles(PICK, paths);
+/** Picks files in the Dashboard, as the system's file dialog would (after "Add more" when it lists files already). */
+export async function pick(tab: Tab, paths: string[]): Promise<void> {
+  if (!(await tab.evaluate((selector) => document.querySelector(selector) !== null, PICK))) {
+    await tab.click('.uppy-DashboardContent-addMore');
+    await waitUntil(tab, (selector) => document.querySelector(selector) !== null, PICK);
+  }
+  await tab.setFiles(PICK, paths);
+}
 
 /**
  * A file's row in Uppy's Dashboard as a user sees it: its state (`uploading`, `paused`, `failed`, `done`,
