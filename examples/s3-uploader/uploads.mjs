@@ -25,6 +25,7 @@ const STRINGS = {
   recoveredAllFiles: 'Your unfinished uploads are back. Resume continues them.',
   sessionRestored: 'Unfinished uploads',
   done: 'Clear finished',
+  uploadXFiles: { 0: 'Upload %{smart_count} file', 1: 'Upload %{smart_count} files' },
 };
 
 /**
@@ -61,7 +62,9 @@ export async function startUploads({ sdk, client, s3, config, folder, idToken, n
     getChunkSize: () => PART_SIZE,
     limit: 3,
   });
-  uppy.use(sdk.GoldenRetriever, { expires: 7 * 24 * 60 * 60 * 1000 });
+  // The files' bytes are kept (IndexedDB) up to 1 GB a file, 2 GB in all (Golden Retriever's own limits
+  // are 10 MB and 300 MB): a larger file comes back after a reload as one to choose again.
+  uppy.use(sdk.GoldenRetriever, { expires: 7 * 24 * 60 * 60 * 1000, indexedDB: { maxFileSize: 1024 * 1024 * 1024, maxTotalSize: 2 * 1024 * 1024 * 1024 } });
   const listRole = keepListRole(document.getElementById('uploader'));
   uppy.on('upload-success', (file, response) => onUploaded(response.body?.key ?? folder + file.name));
   uppy.on('upload-error', (_file, error) => ui.showError(error));
@@ -77,7 +80,9 @@ export async function startUploads({ sdk, client, s3, config, folder, idToken, n
 
   /**
    * A sign-out: stops this user's uploads, aborts the unfinished ones at S3 (no parts left, billed, behind)
-   * while the credentials are still there, and forgets this user's records, no one else's.
+   * while the credentials are still there, and forgets this user's records, no one else's. The rows are
+   * dropped from Uppy's state rather than removed one by one: a removal makes @uppy/aws-s3 send its own
+   * abort, unawaited, after this one (a 404 for an upload already gone).
    */
   async function signOut() {
     guards.stop();
@@ -87,10 +92,10 @@ export async function startUploads({ sdk, client, s3, config, folder, idToken, n
     uppy.pauseAll();
     const unfinished = uppy.getFiles().filter((file) => file.s3Multipart && !file.progress.uploadComplete);
     await Promise.allSettled(unfinished.map(({ s3Multipart }) => s3.send(new sdk.AbortMultipartUploadCommand({ Bucket: config.bucket, Key: s3Multipart.key, UploadId: s3Multipart.uploadId }))));
-    uppy.cancelAll();
-    const id = uppy.getID();
-    uppy.destroy();
-    await forgetRecords(id);
+    // Golden Retriever's last snapshot is then an empty one, whenever its throttled save runs.
+    uppy.setState({ files: {}, currentUploads: {} });
+    uppy.removePlugin(uppy.getPlugin('GoldenRetriever'));
+    await forgetRecords(uppy.getID());
   }
 
   return { uppy, forget, signOut };

@@ -26,7 +26,7 @@ const only = (exchange: Exchange, type: string) => {
 };
 const ACTION_LISTS = iamActions as unknown as Record<string, string[]>;
 /** How long the uploader keeps an unfinished upload to continue (Golden Retriever's `expires` in uploads.mjs), in days. */
-const UPLOADER_RESUME_DAYS = Number(/GoldenRetriever, \{ expires: (\d+) \* 24 \* 60 \* 60 \* 1000 \}/.exec(readFileSync(join(ROOT, 'examples/s3-uploader/uploads.mjs'), 'utf8'))?.[1]);
+const UPLOADER_RESUME_DAYS = Number(/GoldenRetriever, \{ expires: (\d+) \* 24 \* 60 \* 60 \* 1000,/.exec(readFileSync(join(ROOT, 'examples/s3-uploader/uploads.mjs'), 'utf8'))?.[1]);
 
 /** The bucket's enabled lifecycle rule that aborts incomplete multipart uploads, if it has one. */
 function abortRule(properties: Record<string, any>): Record<string, unknown> | undefined {
