@@ -22,7 +22,11 @@ const STRINGS = {
   removeFile: 'Remove %{file} from this list',
   dropPasteFiles: 'Drop files here or %{browseFiles}',
   browseFiles: 'choose files',
-  recoveredAllFiles: 'Your unfinished uploads are back. Resume continues them.',
+  recoveredAllFiles: 'Your unfinished uploads are back. Upload continues them.',
+  recoveredXFiles: {
+    0: 'Your unfinished upload is back, but this browser did not keep the file: choose it again to continue.',
+    1: 'Your unfinished uploads are back, but this browser did not keep %{smart_count} of the files: choose them again to continue.',
+  },
   sessionRestored: 'Unfinished uploads',
   done: 'Clear finished',
   uploadXFiles: { 0: 'Upload %{smart_count} file', 1: 'Upload %{smart_count} files' },
