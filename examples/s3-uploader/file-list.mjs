@@ -113,7 +113,7 @@ export function fileList({ sdk, s3, bucket, ui, onShare, onDeleted = () => undef
     question.firstChild.textContent = 'Delete ' + name + ' for good?';
     const [yes, keep] = question.querySelectorAll('button');
     yes.setAttribute('aria-label', 'Yes, delete ' + name);
-    keep.setAttribute('aria-label', 'Keep ' + name);
+    keep.setAttribute('aria-label', 'Keep it: ' + name);
     cell.append(question);
     yes.focus();
     keep.addEventListener('click', () => {
