@@ -89,15 +89,21 @@ describe.each(enginesToRun())('the uploader with the keyboard only in %s', (engi
         await expect.poll(() => holds.waiting(), { timeout: 60_000 }).toBeGreaterThan(0);
         await tabTo(tab, 'Pause upload');
         await tab.press('Enter');
+        // Firefox over WebDriver BiDi drops, about one time in three, the first key pressed on the
+        // Dashboard here (on its row buttons and its status bar alike; a key on any other button of the
+        // page works): there, and only there, a second press follows when the first did nothing in 5 s.
+        // See the report; Chromium and WebKit get one press.
+        if (engineName === 'firefox' && (await reaches(tab, name, 'paused', 5_000).then(() => false, () => true))) await tab.press('Enter');
         await reaches(tab, name, 'paused');
-        // The row's button stays where it was, now Resume.
-        expect((await focused(tab)).name).toBe('Resume upload');
+        // The focus is on a Resume: the same button, or the status bar's, where Uppy's Dashboard moves it
+        // when every upload is paused.
+        expect((await focused(tab)).name).toMatch(/^Resume( upload)?$/);
         await dropStale(requests, name, 2, release);
         released = true;
       } finally {
         if (!released) release();
       }
-      await tab.press('Space');
+      await tab.press('Enter');
       await reaches(tab, name, 'done');
 
       await waitUntil(tab, (wanted) => document.querySelector(`button[aria-label="Share ${wanted}"]`) !== null, name);
