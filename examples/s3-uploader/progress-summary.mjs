@@ -28,9 +28,9 @@ export function progressSummary({ uppy, element }) {
     element.textContent = formatSize(sent) + ' of ' + formatSize(total) + ' sent' + (speed > 0 ? ' \u00b7 ' + formatSize(speed) + '/s \u00b7 about ' + timeText(left) + ' left' : '');
   }
 
-  const events = ['upload-progress', 'upload-success', 'upload-error', 'file-removed', 'complete', 'upload'];
-  for (const name of events) uppy.on(name, render);
-  return { stop() { for (const name of events) uppy.off(name, render); } };
+  // Every change of Uppy's state: progress, a file done, failed, removed, the finished ones cleared.
+  uppy.on('state-update', render);
+  return { stop() { uppy.off('state-update', render); } };
 }
 
 function timeText(seconds) {
