@@ -60,6 +60,19 @@ describe('uppyCredentials(client, init)', () => {
     expect((await client.getCredentials({ idToken: alice })).accessKeyId).toBe('ASIAKEY2');
   });
 
+  it('control: the five-line alternative (the client\'s credentials in Uppy\'s shape) hands the refused key back', async () => {
+    const { client, endpoint } = setup();
+    const fiveLines = async () => {
+      const credentials = await client.getCredentials({ idToken: alice });
+      const { accessKeyId, secretAccessKey, sessionToken, expiration } = credentials;
+      return { credentials: { accessKeyId, secretAccessKey, sessionToken, expiration: expiration.toISOString() }, region: 'us-east-1' };
+    };
+    const first = await fiveLines();
+    // Uppy calls again after S3 refused the keys (ExpiredToken before their time: a clock off, a revoked session):
+    expect((await fiveLines()).credentials.accessKeyId).toBe(first.credentials.accessKeyId);
+    expect(endpoint.requests).toHaveLength(1);
+  });
+
   it('control: concurrent first calls (Uppy\'s parallel requests) share one request, and another bridge refuses nothing', async () => {
     const { client, endpoint } = setup();
     const getCredentials = uppyCredentials(client, { idToken: alice, region: 'us-east-1' });
