@@ -29,8 +29,9 @@ const ACTION_LISTS = iamActions as unknown as Record<string, string[]>;
 const UPLOADER_RESUME_DAYS = Number(/GoldenRetriever, \{ expires: (\d+) \* 24 \* 60 \* 60 \* 1000,/.exec(readFileSync(join(ROOT, 'examples/s3-uploader/uploads.mjs'), 'utf8'))?.[1]);
 
 /** The bucket's enabled lifecycle rule that aborts incomplete multipart uploads, if it has one. */
-function abortRule(properties: Record<string, any>): Record<string, unknown> | undefined {
-  const rules = (properties['LifecycleConfiguration']?.Rules ?? []) as Record<string, unknown>[];
+function abortRule(properties: Record<string, unknown>): Record<string, unknown> | undefined {
+  const lifecycle = properties['LifecycleConfiguration'] as { Rules?: Record<string, unknown>[] } | undefined;
+  const rules = lifecycle?.Rules ?? [];
   return rules.find((rule) => rule['Status'] === 'Enabled' && rule['AbortIncompleteMultipartUpload'] !== undefined);
 }
 
