@@ -46,7 +46,7 @@ const STRINGS = {
  * @param {(key: string) => void} options.onUploaded a file is in the folder
  */
 export async function startUploads({ sdk, client, s3, config, folder, idToken, names, ui, onUploaded }) {
-  const conflicts = nameConflicts({ names, add: (file) => uppy.addFile(file) });
+  const conflicts = nameConflicts({ names, add: (file) => addAnswered(file) });
   const uppy = new sdk.Uppy({ id: await userStoreId(folder), autoProceed: true, onBeforeFileAdded: conflicts.check });
   uppy.use(sdk.Dashboard, {
     target: '#uploader',
@@ -74,6 +74,12 @@ export async function startUploads({ sdk, client, s3, config, folder, idToken, n
   uppy.on('upload-error', (_file, error) => ui.showError(error));
   const guards = uploadGuards({ uppy, ui, stallMs: (config.stallSeconds ?? 30) * 1000 });
   const summary = progressSummary({ uppy, element: document.getElementById('progress-summary') });
+
+  /** A file the user chose to upload anyway: its finished row of the same name (the same file, to Uppy) goes first. */
+  function addAnswered(file) {
+    for (const row of uppy.getFiles()) if (row.name === file.name && row.progress.uploadComplete) uppy.removeFile(row.id);
+    uppy.addFile(file);
+  }
 
   /** Rows of a file deleted from the folder since it was uploaded leave the list: they no longer say "complete". */
   function forget(key) {
