@@ -14,7 +14,7 @@ export async function saveWithProgress({ sdk, s3, bucket, key, name, row }) {
   const [bar, text] = shown.children;
   bar.setAttribute('aria-label', 'Downloading ' + name);
   text.textContent = 'Starting the download...';
-  row.cells[4].prepend(shown);
+  row.cells[1].append(shown); // under the file's name: the actions keep their place
   try {
     const result = await s3.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
     const total = Number(result.ContentLength ?? 0);
