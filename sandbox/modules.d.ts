@@ -15,6 +15,7 @@ declare module 's3rver' {
   }
   export interface S3rverStore {
     existsObject(bucket: string, key: string): Promise<boolean>;
+    putObject(object: object): Promise<{ size: number; md5: string }>;
     deleteObject(bucket: string, key: string): Promise<void>;
     listObjects(bucket: string, options: { prefix?: string; delimiter?: string; startAfter?: string; maxKeys?: number }): Promise<{
       objects: { key: string; size: number; lastModifiedDate: Date; metadata: Record<string, string | undefined> }[];
@@ -24,10 +25,12 @@ declare module 's3rver' {
   }
 }
 
-declare module 'pbac' {
-  export default class PBAC {
-    constructor(policies: object[], options?: object);
-    evaluate(options: { action: string; resource: string; context?: object }): boolean;
+// s3rver's object model: picks the metadata it keeps from request headers (CompleteMultipartUpload,
+// which the gate answers itself, writes the object through the store with it).
+declare module 's3rver/lib/models/object.js' {
+  export default class S3Object {
+    metadata: Record<string, string>;
+    constructor(bucket: string, key: string, content: NodeJS.ReadableStream | Buffer | null, metadata: Record<string, unknown>);
   }
 }
 

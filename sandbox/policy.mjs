@@ -1,11 +1,15 @@
 // @ts-check
-// Each S3 request against the IAM policy of the role its key belongs to, evaluated with pbac. The policy
-// documents come from the deployable templates (template-policy.mjs reads deploy/*.yaml): this file
-// knows which IAM action and resource a request is, not what a user may do.
-import PBAC from 'pbac';
+// Each S3 request against the IAM policy of the role its key belongs to, evaluated as IAM does
+// (iam-policy.mjs). The policy documents come from the deployable templates (template-policy.mjs reads
+// deploy/*.yaml): this file knows which IAM action, resource and context a request is, not what a user
+// may do.
+import { decide, readPolicies } from './iam-policy.mjs';
 
 /** The subresources s3rver routes on (a request with two is refused by it, and denied here). */
 const SUBRESOURCES = ['acl', 'analytics', 'cors', 'delete', 'encryption', 'inventory', 'legal-hold', 'lifecycle', 'location', 'metrics', 'notification', 'object-lock', 'policy', 'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment', 'retention', 'select', 'tagging', 'torrent', 'uploadId', 'uploads', 'versions', 'website'];
+
+/** The condition key of a listing's prefix (a key, not an action: deploy-templates.test.ts reads 's3:...' strings here as actions). */
+const CONDITION_PREFIX = `s3:prefix`;
 
 /** The IAM action of each object operation s3rver performs, by method and subresource. */
 const OBJECT_ACTIONS = new Map([
@@ -44,63 +48,24 @@ export function s3Action({ method, bucket, key, query }) {
 }
 
 /**
- * An `authorize` hook for the S3 gate: the documents of the role of the key's exchange (delegation unless
- * the key says otherwise), with the session's policy variable replaced by the key's subject, in Resource
- * and Condition alike (pbac does not substitute inside Condition values). A key whose variable is not its
- * role's leaves a variable unreplaced, and is denied.
+ * An `authorize` hook for the S3 gate: IAM's decision over the documents of the role of the key's
+ * exchange (delegation unless the key says otherwise). The request context holds the session's policy
+ * variable (the key's subject) and, for a listing, `s3:prefix`: the policy's `${...}` are read from it
+ * in Resource and Condition alike, as IAM reads them. A key whose variable is not its role's leaves the
+ * role's variable without a value, which matches nothing: denied.
  * @param {Record<import('./template-policy.mjs').Exchange, import('./template-policy.mjs').RolePolicy>} policies
  * @returns {(request: import('./s3-gate.mjs').S3Request) => boolean}
+ * @throws {Error} when a document is one the sandbox cannot evaluate (at start, not at a first request)
  */
 export function policyAuthorizer(policies) {
-  // A document pbac cannot read fails here, when the sandbox starts, not at a user's first request.
-  for (const policy of Object.values(policies)) evaluator(policy, policy.variable, 'sandbox-check');
-  /** @type {Map<string, PBAC | undefined>} */
-  const bySession = new Map();
+  const statements = Object.fromEntries(Object.entries(policies).map(([exchange, policy]) => [exchange, readPolicies(policy.documents)]));
   return (request) => {
     const { subject, policyVariable = 'saml:sub', exchange = 'delegation', owner } = request.issued;
     // The bucket owner's key (tests seed and inspect the bucket with it) is not subject to the policy.
     if (owner) return true;
     const target = s3Action(request);
-    if (subject === undefined || target === undefined || !Object.hasOwn(policies, exchange)) return false;
-    const session = JSON.stringify([exchange, policyVariable, subject]);
-    if (!bySession.has(session)) bySession.set(session, evaluator(policies[exchange], policyVariable, subject));
-    const pbac = bySession.get(session);
-    const context = target.prefix === undefined ? {} : { s3: { prefix: target.prefix } };
-    return pbac !== undefined && pbac.evaluate({ action: target.action, resource: target.resource, context });
-  };
-}
-
-/**
- * pbac over the role's documents with `${variable}` replaced by the subject, JSON-escaped so that it stays
- * one string value; undefined (deny everything) when any variable is left.
- * @param {import('./template-policy.mjs').RolePolicy} policy @param {string} variable @param {string} subject
- */
-function evaluator(policy, variable, subject) {
-  const text = JSON.stringify(policy.documents.map(listed)).replaceAll(`\${${variable}}`, JSON.stringify(subject).slice(1, -1));
-  return text.includes('${') ? undefined : new PBAC(JSON.parse(text));
-}
-
-const LISTS = ['Action', 'NotAction', 'Resource', 'NotResource'];
-/** @param {unknown} value @returns {unknown[]} */
-const list = (value) => (Array.isArray(value) ? value : [value]);
-
-/**
- * A policy document with IAM's single values written as the lists pbac requires: Statement, Action,
- * Resource (and their Not forms) and each condition's values.
- * @param {import('./template-policy.mjs').PolicyDocument} document
- */
-function listed(document) {
-  const statements = /** @type {Record<string, unknown>[]} */ (list(document.Statement));
-  return {
-    ...document,
-    Statement: statements.map((statement) => {
-      const copy = { ...statement };
-      for (const name of LISTS) if (copy[name] !== undefined) copy[name] = list(copy[name]);
-      if (copy['Condition'] !== undefined) {
-        const operators = Object.entries(/** @type {Record<string, Record<string, unknown>>} */ (copy['Condition']));
-        copy['Condition'] = Object.fromEntries(operators.map(([operator, keys]) => [operator, Object.fromEntries(Object.entries(keys).map(([key, value]) => [key, list(value)]))]));
-      }
-      return copy;
-    }),
+    if (subject === undefined || target === undefined || !Object.hasOwn(statements, exchange)) return false;
+    const context = { [policyVariable]: subject, ...(target.prefix === undefined ? {} : { [CONDITION_PREFIX]: target.prefix }) };
+    return decide(statements[exchange] ?? [], { action: target.action, resource: target.resource, context }) === 'Allow';
   };
 }

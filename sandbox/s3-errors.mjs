@@ -3,6 +3,7 @@
 // sends for it (with the request id in the body and the x-amz-request-id header). Anything else that
 // is thrown is answered as InternalError, with a generic message: an internal error's text stays out.
 import { randomUUID } from 'node:crypto';
+import { xml } from './s3-xml.mjs';
 
 /**
  * @typedef {Error & { status: number, code: string, fields: Record<string, string> }} S3Error
@@ -21,15 +22,6 @@ export function s3Error(status, code, message, fields = {}) {
 export function isS3Error(error) {
   return error instanceof Error && typeof (/** @type {any} */ (error).code) === 'string' && typeof (/** @type {any} */ (error).status) === 'number';
 }
-
-/** Whether XML 1.0 can hold the character (tab, line ends, and the planes minus surrogates, FFFE, FFFF). */
-const xmlChar = (/** @type {number} */ code) => code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || code >= 0x10000;
-
-/** Text as XML element content: markup escaped, characters XML cannot hold replaced by U+FFFD. */
-const xml = (/** @type {string} */ text) =>
-  Array.from(text, (char) => (xmlChar(char.codePointAt(0) ?? 0) ? char : '\ufffd'))
-    .join('')
-    .replace(/[<>&]/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /**
  * Answers `error` as S3 does; an error that is not an S3Error becomes 500 InternalError.

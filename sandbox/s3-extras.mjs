@@ -3,37 +3,26 @@
 // AbortMultipartUpload, ListMultipartUploads), fails them (ListObjectsV2 past 1,000 keys: its
 // continuation tokens use DES, which Node's OpenSSL 3 no longer offers, so it answers 500), or does them
 // without the checks S3 makes (DeleteObjects: s3rver deletes whatever keys the body names; S3 asks
-// s3:DeleteObject for each one). They read and
-// write s3rver's own folder: an unfinished upload is `<bucket>/._S3rver_uploads/<uploadId>/` holding
-// `key`, `metadata` and one file per part (`<n>` and `<n>.md5`).
-import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+// s3:DeleteObject for each one; CompleteMultipartUpload: s3-complete.mjs). They read and write s3rver's
+// own folder (s3rver-uploads.mjs).
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { s3Error } from './s3-errors.mjs';
 import { readObject } from './s3-target.mjs';
+import { partsOf, uploadFolder } from './s3rver-uploads.mjs';
+import { sendXml, unxml, xml } from './s3-xml.mjs';
 
 const MAX_DELETE_BODY = 1024 * 1024;
 const MAX_DELETE_KEYS = 1000;
 
-/** Text as XML element content. */
-const xml = (/** @type {string} */ text) => text.replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`);
-const unxml = (/** @type {string} */ text) =>
-  text.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-f]+|#\d+);/gi, (_, name) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[/** @type {'lt'} */ (name)] ?? String.fromCodePoint(Number(name.startsWith('#x') ? `0x${name.slice(2)}` : name.slice(1))));
-
-/** @param {import('node:http').ServerResponse} res @param {number} status @param {string} body */
-function sendXml(res, status, body) {
-  const text = `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
-  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(text) }).end(text);
-}
-
 /**
  * Which operation of this file a request is, if any.
  * @param {string} method @param {{ bucket: string, key: string }} target @param {URLSearchParams} query
- * @returns {'ListParts' | 'AbortMultipartUpload' | 'ListMultipartUploads' | 'ListObjectsV2' | 'DeleteObjects' | undefined}
+ * @returns {'ListParts' | 'AbortMultipartUpload' | 'CompleteMultipartUpload' | 'ListMultipartUploads' | 'ListObjectsV2' | 'DeleteObjects' | undefined}
  */
 export function extraOperation(method, { bucket, key }, query) {
   if (bucket === '') return undefined;
-  if (key !== '' && query.has('uploadId')) return method === 'GET' ? 'ListParts' : method === 'DELETE' ? 'AbortMultipartUpload' : undefined;
+  if (key !== '' && query.has('uploadId')) return ({ GET: /** @type {const} */ ('ListParts'), DELETE: /** @type {const} */ ('AbortMultipartUpload'), POST: /** @type {const} */ ('CompleteMultipartUpload') })[method];
   if (key === '' && method === 'GET' && query.has('uploads')) return 'ListMultipartUploads';
   if (key === '' && method === 'GET' && query.get('list-type') === '2') return 'ListObjectsV2';
   if (key === '' && method === 'POST' && query.has('delete')) return 'DeleteObjects';
@@ -54,27 +43,16 @@ function keyOfToken(/** @type {string} */ token) {
 export function extraOperations({ directory, store }) {
   const uploadsDir = (/** @type {string} */ bucket) => join(directory, bucket, '._S3rver_uploads');
 
-  /** The parts of an upload: number, ETag, size, time; ascending. */
-  async function partsOf(/** @type {string} */ bucket, /** @type {string} */ uploadId) {
-    const folder = join(uploadsDir(bucket), uploadId);
-    const names = (await readdir(folder)).filter((name) => /^\d+$/.test(name));
-    const parts = await Promise.all(names.map(async (name) => {
-      const [info, md5] = await Promise.all([stat(join(folder, name)), readFile(join(folder, `${name}.md5`), 'utf8').catch(() => undefined)]);
-      return md5 === undefined ? undefined : { number: Number(name), etag: `"${md5}"`, size: info.size, modified: info.mtime.toISOString() };
-    }));
-    return parts.filter((part) => part !== undefined).sort((a, b) => a.number - b.number);
-  }
-
   /** ListParts (all parts in one page: the sandbox's uploads are far below 1,000 parts). */
   async function listParts(/** @type {import('node:http').ServerResponse} */ res, /** @type {string} */ bucket, /** @type {string} */ key, /** @type {string} */ uploadId) {
-    const parts = await partsOf(bucket, uploadId);
+    const parts = await partsOf(directory, bucket, uploadId);
     const items = parts.map((part) => `<Part><PartNumber>${part.number}</PartNumber><LastModified>${part.modified}</LastModified><ETag>${xml(part.etag)}</ETag><Size>${part.size}</Size></Part>`).join('');
     sendXml(res, 200, `<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${xml(bucket)}</Bucket><Key>${xml(key)}</Key><UploadId>${uploadId}</UploadId><StorageClass>STANDARD</StorageClass><PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>${parts.at(-1)?.number ?? 0}</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated>${items}</ListPartsResult>`);
   }
 
   /** AbortMultipartUpload: the upload and its parts are gone. */
   async function abort(/** @type {import('node:http').ServerResponse} */ res, /** @type {string} */ bucket, /** @type {string} */ uploadId) {
-    await rm(join(uploadsDir(bucket), uploadId), { recursive: true, force: true });
+    await rm(uploadFolder(directory, bucket, uploadId), { recursive: true, force: true });
     res.writeHead(204).end();
   }
 
@@ -92,23 +70,20 @@ export function extraOperations({ directory, store }) {
   }
 
   /**
-   * DeleteObjects: the body checked against its signed SHA-256, then s3:DeleteObject asked for each key
-   * (`allowed`); each key is deleted, refused (AccessDenied) or refused as a name s3rver cannot hold.
-   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+   * DeleteObjects: s3:DeleteObject asked for each key the body names (`allowed`; the body was checked
+   * against its signature and digests when it arrived); each key is deleted, refused (AccessDenied) or
+   * refused as a name s3rver cannot hold.
+   * @param {import('./s3-body.mjs').HeldBody} body @param {import('node:http').ServerResponse} res
    * @param {string} bucket @param {(key: string) => boolean} allowed
    */
-  async function deleteObjects(req, res, bucket, allowed) {
-    const body = await readLimited(req);
-    const signed = req.headers['x-amz-content-sha256'];
-    if (typeof signed === 'string' && signed !== 'UNSIGNED-PAYLOAD' && createHash('sha256').update(body).digest('hex') !== signed) {
-      throw s3Error(400, 'XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
-    }
-    const text = body.toString('utf8');
+  async function deleteObjects(body, res, bucket, allowed) {
+    const text = await body.text(MAX_DELETE_BODY);
+    if (text === undefined) throw s3Error(400, 'MaxMessageLengthExceeded', 'Your request was too big.');
     const keys = [...text.matchAll(/<Object>\s*<Key>([^<]*)<\/Key>/g)].map((match) => unxml(match[1] ?? ''));
-    if (!/<Delete[\s>]/.test(text) || keys.length === 0 || keys.length > MAX_DELETE_KEYS) throw s3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+    if (!/<Delete[\s>]/.test(text) || keys.length === 0 || keys.length > MAX_DELETE_KEYS || keys.includes(undefined)) throw s3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
     const quiet = /<Quiet>\s*true\s*<\/Quiet>/.test(text);
     const results = [];
-    for (const key of keys) results.push(await deleteOne(bucket, key, allowed));
+    for (const key of /** @type {string[]} */ (keys)) results.push(await deleteOne(bucket, key, allowed));
     const items = results.filter((result) => !(quiet && result.ok)).map(({ key, ok, code }) => (ok ? `<Deleted><Key>${xml(key)}</Key></Deleted>` : `<Error><Key>${xml(key)}</Key><Code>${code}</Code><Message>${code === 'AccessDenied' ? 'Access Denied' : 'Invalid key'}</Message></Error>`)).join('');
     sendXml(res, 200, `<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${items}</DeleteResult>`);
   }
@@ -146,16 +121,4 @@ export function extraOperations({ directory, store }) {
   }
 
   return { listParts, abort, listUploads, listObjectsV2, deleteObjects };
-}
-
-/** The request body, at most 1 MB (S3's limit for DeleteObjects is 1,000 keys). */
-async function readLimited(/** @type {import('node:http').IncomingMessage} */ req) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > MAX_DELETE_BODY) throw s3Error(400, 'MaxMessageLengthExceeded', 'Your request was too big.');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

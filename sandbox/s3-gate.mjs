@@ -1,10 +1,13 @@
 // @ts-check
 // A local S3 that checks requests the way S3 does. s3rver stores the objects; this gate in front of it
-// verifies SigV4 (s3-sigv4.mjs: header or presigned URL, scope, clock, session token), reads the bucket
-// and key strictly (s3-target.mjs), asks an optional `authorize` hook (the IAM policy) about the request
-// and, for a copy, about reading its source, and handles CORS. Only then does s3rver get the request,
-// rewritten to exactly the bucket, key and headers that were allowed. s3rver alone accepts any
-// signature, ignores session tokens and joins unchecked paths onto its data folder.
+// verifies SigV4 (s3-sigv4.mjs: header or presigned URL, scope, clock, session token, every x-amz-*
+// header signed), reads the bucket and key strictly (s3-target.mjs), asks an optional `authorize` hook
+// (the IAM policy) about the request, about reading a copy's source and about tags (s3-object-headers.mjs),
+// handles CORS, and receives the body, checked against what was signed and declared (s3-payload.mjs).
+// Only then does s3rver get the request, rewritten to exactly the bucket, key, headers and body that
+// were allowed, or the gate answers it itself (s3-extras.mjs, s3-complete.mjs; a browser POST upload,
+// its policy and its signature: s3-post-object.mjs). s3rver alone accepts
+// any signature and any body, ignores session tokens and joins unchecked paths onto its data folder.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,6 +18,10 @@ import { MAX_SKEW_MS, verifySigV4 } from './s3-sigv4.mjs';
 import { amzQueryHeaders, checkMultipart, copySourceFor, forwardUrl, noSuchUpload, readCopySource, readObject, readTarget, responseOverrides } from './s3-target.mjs';
 import { uploadIsFor } from './s3rver-uploads.mjs';
 import { extraOperation, extraOperations } from './s3-extras.mjs';
+import { multipartCompletion } from './s3-complete.mjs';
+import { receiveBody } from './s3-payload.mjs';
+import { isObjectWrite, objectWriteHeaders } from './s3-object-headers.mjs';
+import { isPostUpload, postUpload } from './s3-post-object.mjs';
 
 /**
  * @typedef {object} IssuedKey
@@ -74,9 +81,12 @@ import { extraOperation, extraOperations } from './s3-extras.mjs';
  * @property {string | undefined} uploadId
  * @property {string} prefix the listing's prefix ('' if none)
  * @property {URLSearchParams} query
+ * @property {import('./s3-payload.mjs').SignedPayload} payload what the signature says of the body
  */
 
 const EXPOSED_HEADERS = 'ETag, Date, x-amz-request-id, x-amz-version-id, x-amz-delete-marker, Content-Length, Content-Type, Content-Disposition, Last-Modified';
+/** Headers the gate has dealt with, which s3rver does not see: credentials, the origin, and the body's framing and digests. */
+const HANDLED_HEADERS = ['authorization', 'x-amz-security-token', 'x-amz-date', 'x-amz-copy-source', 'origin', 'transfer-encoding', 'content-encoding', 'x-amz-content-sha256', 'x-amz-decoded-content-length', 'x-amz-trailer'];
 /** Headers that decide what a request is. */
 const SINGLE_HEADERS = ['authorization', 'host', 'x-amz-date', 'x-amz-security-token', 'x-amz-copy-source'];
 
@@ -131,7 +141,7 @@ function refuseRepeatedHeaders(/** @type {import('node:http').IncomingMessage} *
  */
 function readAsked(req, path, query) {
   const target = readObject(path);
-  checkMultipart(query);
+  checkMultipart(req.method ?? 'GET', query);
   const headers = amzQueryHeaders(query);
   const copyHeader = headers.get('x-amz-copy-source') ?? header(req, 'x-amz-copy-source');
   const source = copyHeader === undefined ? undefined : readCopySource(copyHeader);
@@ -146,12 +156,18 @@ function readAsked(req, path, query) {
 export async function startS3Gate(options = {}) {
   const { host = '127.0.0.1', port = 0, region = 'us-east-1', buckets = ['uploads'], keys = new Map(), corsOrigins = ['*'], authorize = () => true, now = () => Date.now(), maxSkewMs = MAX_SKEW_MS, hold, fault } = options;
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 's3-gate-')));
+  // Bodies held until verified (s3-body.mjs), outside s3rver's folder.
+  const bodies = await mkdtemp(join(tmpdir(), 's3-gate-bodies-'));
   const s3rver = new S3rver({ directory, silent: true, configureBuckets: buckets.map((name) => ({ name, configs: [] })) });
   await s3rver.configureBuckets();
   const store = s3rver.callback();
   const extras = extraOperations({ directory, store: s3rver.store });
-  /** Counts of the gate's answers, for tests and benchmarks: rejections by code, acceptances by key. */
-  const stats = { requests: 0, rejected: /** @type {Record<string, number>} */ ({}), accepted: /** @type {Record<string, number>} */ ({}) };
+  const complete = multipartCompletion({ directory, store: s3rver.store });
+  /**
+   * Counts of the gate's answers, for tests and benchmarks: every request, by method too (CORS
+   * preflights included: what a browser's round trips cost), rejections by code, acceptances by key.
+   */
+  const stats = { requests: 0, methods: /** @type {Record<string, number>} */ ({}), rejected: /** @type {Record<string, number>} */ ({}), accepted: /** @type {Record<string, number>} */ ({}) };
 
   /**
    * Everything S3 checks before it touches an object; throws S3's error, or says what s3rver gets.
@@ -161,7 +177,7 @@ export async function startS3Gate(options = {}) {
     refuseRepeatedHeaders(req);
     const method = req.method ?? 'GET';
     const { path, query } = readTarget(req.url ?? '/');
-    const { accessKeyId, issued } = await verifySigV4({ method, path, query, header: (name) => header(req, name) }, { keys, now: now(), region, maxSkewMs });
+    const { accessKeyId, issued, payload } = await verifySigV4({ method, path, query, header: (name) => header(req, name), headerNames: Object.keys(req.headers) }, { keys, now: now(), region, maxSkewMs });
     const { target, source, headers, overrides } = readAsked(req, path, query);
     const uploadId = query.find(([name]) => name === 'uploadId')?.[1];
     if (uploadId !== undefined && target.key !== '' && !(await uploadIsFor(directory, target.bucket, uploadId, target.key))) throw noSuchUpload();
@@ -172,40 +188,47 @@ export async function startS3Gate(options = {}) {
     // DeleteObjects asks s3:DeleteObject of each key (s3-extras.mjs); a copy reads its source:
     // s3:GetObject on it, as well as the write on the target.
     if (extra !== 'DeleteObjects' && (!allowed(method, target, query) || (source && !allowed('GET', source, [])))) throw s3Error(403, 'AccessDenied', 'Access Denied');
-    return { accessKeyId, url: forwardUrl(target, query), headers, overrides, target, extra, deleteOne, uploadId, prefix: new URLSearchParams(query).get('prefix') ?? '', query: new URLSearchParams(query) };
+    // An object write's headers: tags need s3:PutObjectTagging as well; ACLs are off on the bucket.
+    if (isObjectWrite(method, target, new URLSearchParams(query))) {
+      const { tags } = objectWriteHeaders((name) => headers.get(name) ?? header(req, name));
+      if (tags && !allowed('PUT', target, [['tagging', '']])) throw s3Error(403, 'AccessDenied', 'Access Denied');
+    }
+    return { accessKeyId, url: forwardUrl(target, query), headers, overrides, target, extra, deleteOne, uploadId, prefix: new URLSearchParams(query).get('prefix') ?? '', query: new URLSearchParams(query), payload };
   }
 
   /**
-   * s3rver gets the admitted request: canonical URL, the gate's own host (no virtual-host reading),
-   * no credentials (it would half-check them), the x-amz-* headers decided above.
-   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {Admitted} admitted
+   * s3rver gets the admitted request with its verified body: canonical URL, the gate's own host (no
+   * virtual-host reading), no credentials (it would half-check them), the x-amz-* headers decided above,
+   * the body's own length and encoding (aws-chunked framing removed, as S3 stores it).
+   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+   * @param {Admitted} admitted @param {import('./s3-body.mjs').HeldBody} body
    */
-  function handOver(req, res, { url, headers, overrides }) {
-    req.url = url;
-    req.headers.host = `${host}:${address.port}`;
-    delete req.headers.authorization;
-    delete req.headers['x-amz-security-token'];
-    delete req.headers['x-amz-date'];
-    delete req.headers['x-amz-copy-source'];
-    delete req.headers.origin;
-    for (const [name, value] of headers) req.headers[name] = value;
+  function handOver(req, res, { url, headers, overrides }, body) {
+    /** @type {import('node:http').IncomingHttpHeaders} */
+    const forwarded = { ...Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HANDLED_HEADERS.includes(name))), host: `${host}:${address.port}`, 'content-length': String(body.size) };
+    const encoding = (header(req, 'content-encoding') ?? '').split(',').map((token) => token.trim()).filter((token) => token !== '' && token.toLowerCase() !== 'aws-chunked');
+    if (encoding.length > 0) forwarded['content-encoding'] = encoding.join(',');
+    for (const [name, value] of headers) forwarded[name] = value;
     if (overrides.length > 0 && (req.method === 'GET' || req.method === 'HEAD')) {
       beforeHead(res, (status) => {
         if (status === 200 || status === 206) for (const [name, value] of overrides) res.setHeader(name, value);
       });
     }
-    store(req, res);
+    // s3rver reads the request as a stream with Node's request fields: the held body, replayed.
+    const replay = Object.assign(body.replay(), { method: req.method, url, headers: forwarded, rawHeaders: [], httpVersion: req.httpVersion, httpVersionMajor: req.httpVersionMajor, httpVersionMinor: req.httpVersionMinor, socket: req.socket, connection: req.socket, complete: true, aborted: false, trailers: {} });
+    replay.on('error', () => res.destroy());
+    store(/** @type {import('node:http').IncomingMessage} */ (/** @type {unknown} */ (replay)), res);
   }
 
   /**
-   * The operations s3rver lacks, answered here (s3-extras.mjs).
-   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
-   * @param {Admitted} admitted
+   * The operations s3rver lacks, answered here (s3-extras.mjs, s3-complete.mjs).
+   * @param {import('node:http').ServerResponse} res @param {Admitted} admitted
+   * @param {import('./s3-body.mjs').HeldBody} body
    */
-  async function answerExtra(req, res, { extra, target, uploadId, prefix, deleteOne, query }) {
-    if (extra !== 'DeleteObjects') req.resume();
+  async function answerExtra(res, { extra, target, uploadId, prefix, deleteOne, query }, body) {
     try {
-      if (extra === 'DeleteObjects') return await extras.deleteObjects(req, res, target.bucket, deleteOne);
+      if (extra === 'DeleteObjects') return await extras.deleteObjects(body, res, target.bucket, deleteOne);
+      if (extra === 'CompleteMultipartUpload') return await complete(body, res, { ...target, uploadId: /** @type {string} */ (uploadId), location: `${url}${forwardUrl(target, [])}` });
       if (extra === 'ListMultipartUploads') return await extras.listUploads(res, target.bucket, prefix);
       if (extra === 'ListObjectsV2') return await extras.listObjectsV2(res, target.bucket, query);
       if (extra === 'ListParts') return await extras.listParts(res, target.bucket, target.key, /** @type {string} */ (uploadId));
@@ -215,9 +238,35 @@ export async function startS3Gate(options = {}) {
     }
   }
 
+  /**
+   * A browser POST upload (s3-post-object.mjs), when the request is one: its own checks, then stored.
+   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+   * @returns {Promise<boolean>} whether it was one (and has been answered)
+   */
+  async function answerPostUpload(req, res) {
+    let target;
+    try {
+      const { path, query } = readTarget(req.url ?? '/');
+      target = readObject(path);
+      if (!isPostUpload(req.method ?? 'GET', target, query, header(req, 'content-type'))) return false;
+    } catch {
+      return false;
+    }
+    try {
+      const accessKeyId = await postUpload({ keys, region, now, authorize, store: s3rver.store, directory: bodies, url }, req, res, target.bucket);
+      stats.accepted[accessKeyId] = (stats.accepted[accessKeyId] ?? 0) + 1;
+    } catch (error) {
+      req.resume();
+      const code = sendS3Error(res, error);
+      stats.rejected[code] = (stats.rejected[code] ?? 0) + 1;
+    }
+    return true;
+  }
+
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
   async function handle(req, res) {
     stats.requests++;
+    stats.methods[req.method ?? ''] = (stats.methods[req.method ?? ''] ?? 0) + 1;
     res.setHeader('date', new Date(now()).toUTCString());
     applyCors(res, header(req, 'origin'), corsOrigins);
     if (req.method === 'OPTIONS') return answerPreflight(req, res);
@@ -225,18 +274,25 @@ export async function startS3Gate(options = {}) {
     const injected = fault?.(req);
     if (injected === 'drop') return void req.socket.destroy();
     if (injected === 'error') return void (req.resume(), sendS3Error(res, s3Error(500, 'InternalError', 'We encountered an internal error. Please try again.')));
+    if (await answerPostUpload(req, res)) return;
     let admitted;
+    let body;
     try {
       admitted = await admit(req);
+      // Nothing reaches s3rver before the body is what was signed and declared (s3-payload.mjs).
+      const checksums = !(admitted.extra === 'CompleteMultipartUpload');
+      body = await receiveBody(req, (name) => header(req, name), admitted.payload, { directory: bodies, checksums });
     } catch (error) {
       req.resume();
       const code = sendS3Error(res, error);
       stats.rejected[code] = (stats.rejected[code] ?? 0) + 1;
       return;
     }
+    const held = body;
+    res.once('close', () => void held.discard());
     stats.accepted[admitted.accessKeyId] = (stats.accepted[admitted.accessKeyId] ?? 0) + 1;
-    if (admitted.extra) return answerExtra(req, res, admitted);
-    handOver(req, res, admitted);
+    if (admitted.extra) return answerExtra(res, admitted, body);
+    handOver(req, res, admitted, body);
   }
 
   const server = createServer((req, res) => {
@@ -256,6 +312,7 @@ export async function startS3Gate(options = {}) {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(() => resolve(undefined)));
       if (options.directory === undefined) await rm(directory, { recursive: true, force: true });
+      await rm(bodies, { recursive: true, force: true });
     },
   };
 }

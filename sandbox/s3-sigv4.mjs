@@ -4,7 +4,7 @@
 // the request); the request time (15 minutes of skew either way; a presigned URL's X-Amz-Expires); the
 // session token issued with the key; and the signature, recomputed with @smithy/signature-v4 over the
 // request as received and compared in constant time. Errors are S3's codes and messages.
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { s3Error } from './s3-errors.mjs';
 import { Sha256 } from './sha256.mjs';
@@ -23,6 +23,7 @@ export const QUERY_AUTH = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 
  * @property {string} path the path as received, still percent-encoded (S3 signs it so)
  * @property {[string, string][]} query the query string's pairs, decoded, in order
  * @property {(name: string) => string | undefined} header a header's value by lower-case name
+ * @property {string[]} headerNames the lower-case names of the headers sent
  */
 
 /**
@@ -34,9 +35,10 @@ export const QUERY_AUTH = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 
  */
 
 /**
- * Verifies the request's signature; resolves to the access key and what it was issued with.
+ * Verifies the request's signature; resolves to the access key, what it was issued with, and what the
+ * signature says of the body (checked as it arrives: s3-payload.mjs).
  * @param {Received} request @param {Verifier} verifier
- * @returns {Promise<{ accessKeyId: string, issued: import('./s3-gate.mjs').IssuedKey }>}
+ * @returns {Promise<{ accessKeyId: string, issued: import('./s3-gate.mjs').IssuedKey, payload: import('./s3-payload.mjs').SignedPayload }>}
  * @throws {import('./s3-errors.mjs').S3Error}
  */
 export function verifySigV4(request, verifier) {
@@ -71,10 +73,62 @@ async function verifyHeader(request, { keys, now, region, maxSkewMs = MAX_SKEW_M
   const token = request.header('x-amz-security-token');
   if (!signedHeaders.includes('x-amz-security-token')) throw invalidToken();
   checkIssued(issued, token, now);
+  checkAmzHeadersSigned(request, signedHeaders);
+  const hash = request.header('x-amz-content-sha256');
+  if (hash === undefined) throw s3Error(400, 'InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
   const signer = signerFor({ accessKeyId, secretAccessKey: issued.secretAccessKey }, region);
   const signed = await signer.sign(requestToSign(request, request.query, signedValues(request, signedHeaders)), { signingDate: date, signableHeaders: new Set(signedHeaders) });
   compareSignature(signature, /Signature=([0-9a-f]{64})/.exec(String(signed.headers['authorization']))?.[1]);
+  const signing = { key: signingKey(issued.secretAccessKey, day, region), date: amzDate, scope: `${day}/${region}/s3/aws4_request`, seed: signature };
+  return { accessKeyId, issued, payload: { hash, signing } };
+}
+
+/**
+ * @typedef {object} PostSignature what a browser POST upload's form says of its signature (s3-post-object.mjs)
+ * @property {string | undefined} algorithm x-amz-algorithm
+ * @property {string | undefined} credential x-amz-credential
+ * @property {string | undefined} date x-amz-date
+ * @property {string | undefined} signature x-amz-signature
+ * @property {string | undefined} token x-amz-security-token
+ * @property {string} policy the policy as sent (base64): what is signed
+ */
+
+/**
+ * Verifies a SigV4 POST policy signature as S3 does: AWS4-HMAC-SHA256 only, the credential scope (s3,
+ * the region, the day of x-amz-date), the key and the session token issued with it, and the hex HMAC of
+ * the base64 policy with the signing key, computed by @smithy/signature-v4 (its string signer). The
+ * request's time is not checked: a POST has the policy's expiration instead.
+ * @param {PostSignature} form @param {Verifier} verifier
+ * @returns {Promise<{ accessKeyId: string, issued: import('./s3-gate.mjs').IssuedKey }>}
+ * @throws {import('./s3-errors.mjs').S3Error}
+ */
+export async function verifyPostSignature(form, { keys, now, region }) {
+  const formError = (/** @type {string} */ message) => s3Error(400, 'InvalidArgument', message);
+  if (form.algorithm !== 'AWS4-HMAC-SHA256') throw formError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
+  if ([form.credential, form.date, form.signature].some((value) => value === undefined)) {
+    throw formError('Bucket POST with AWS4-HMAC-SHA256 must contain the fields X-Amz-Credential, X-Amz-Date and X-Amz-Signature.');
+  }
+  const scope = CREDENTIAL.exec(form.credential ?? '');
+  if (!scope) throw formError('Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".');
+  const [, accessKeyId = '', day = '', scopeRegion = '', service = ''] = scope;
+  const problem = scopeProblem({ day, region: scopeRegion, service }, region);
+  if (problem) throw s3Error(400, 'InvalidArgument', `Error parsing the X-Amz-Credential parameter; ${problem.text}`, problem.fields);
+  const date = parseAmzDate(form.date ?? '');
+  if (date === undefined) throw formError('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"');
+  if (day !== form.date?.slice(0, 8)) throw formError('Error parsing the X-Amz-Credential parameter; Invalid credential date. Date is not the same as X-Amz-Date.');
+  const issued = knownKey(keys, accessKeyId);
+  checkIssued(issued, form.token, now);
+  const expected = await signerFor({ accessKeyId, secretAccessKey: issued.secretAccessKey }, region).sign(form.policy, { signingDate: date, signingRegion: region, signingService: 's3' });
+  compareSignature(form.signature ?? '', expected);
   return { accessKeyId, issued };
+}
+
+/**
+ * SigV4's signing key, for the signatures of aws-chunked bodies (s3-chunked.mjs).
+ * @param {string} secret @param {string} day `YYYYMMDD` @param {string} region
+ */
+export function signingKey(secret, day, region) {
+  return [day, region, 's3', 'aws4_request'].reduce((key, part) => createHmac('sha256', key).update(part).digest(), Buffer.from(`AWS4${secret}`));
 }
 
 /**
@@ -101,6 +155,7 @@ async function verifyQuery(request, { keys, now, region, maxSkewMs = MAX_SKEW_MS
     throw s3Error(403, 'AccessDenied', 'Request has expired', { 'X-Amz-Expires': String(expires), Expires: isoSeconds(date.getTime() + expires * 1000), ServerTime: isoSeconds(now) });
   }
   checkIssued(issued, token, now);
+  checkAmzHeadersSigned(request, signedHeaders);
   const signer = signerFor({ accessKeyId, secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken }, region);
   // The presigner signs the payload as UNSIGNED-PAYLOAD; it stays out of the signed headers unless the URL signed it.
   const headers = { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...signedValues(request, signedHeaders) };
@@ -113,7 +168,8 @@ async function verifyQuery(request, { keys, now, region, maxSkewMs = MAX_SKEW_MS
     unhoistableHeaders: new Set(Object.keys(headers)),
   });
   compareSignature(signature, String(presigned.query?.['X-Amz-Signature'] ?? ''));
-  return { accessKeyId, issued };
+  // A presigned URL signs no body, unless it signed an x-amz-content-sha256 (unsigned ones are refused above).
+  return { accessKeyId, issued, payload: { hash: request.header('x-amz-content-sha256') ?? 'UNSIGNED-PAYLOAD' } };
 }
 
 /**
@@ -183,6 +239,17 @@ function scopeProblem(scope, region) {
 function checkIssued(issued, token, now) {
   if (token === undefined || !sameText(token, issued.sessionToken)) throw invalidToken();
   if (now >= issued.expiresAt) throw s3Error(400, 'ExpiredToken', 'The provided token has expired.');
+}
+
+/**
+ * Every x-amz-* header sent must be one the signature covers, with the Authorization header and with a
+ * presigned URL alike: what is not signed could have been added by anyone who saw the request or holds
+ * the URL (an x-amz-copy-source on a presigned PUT would copy the signer's files).
+ * @param {Received} request @param {string[]} signedHeaders
+ */
+function checkAmzHeadersSigned(request, signedHeaders) {
+  const unsigned = request.headerNames.filter((name) => name.startsWith('x-amz-') && !signedHeaders.includes(name));
+  if (unsigned.length > 0) throw s3Error(403, 'AccessDenied', 'There were headers present in the request which were not signed', { HeadersNotSigned: unsigned.join(', ') });
 }
 
 const invalidToken = () => s3Error(400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.');

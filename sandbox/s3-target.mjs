@@ -75,7 +75,7 @@ export function readCopySource(value) {
 }
 
 /** @param {string} key */
-function checkKey(key) {
+export function checkKey(key) {
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw s3Error(400, 'KeyTooLongError', 'Your key is too long');
   const segments = key.split('/');
   if (/[\\\0]/.test(key) || segments.some((segment, index) => segment === '.' || segment === '..' || (segment === '' && index < segments.length - 1))) {
@@ -99,10 +99,13 @@ function decode(text) {
 
 /**
  * A part number is 1 to 10000; an upload id is what s3rver makes (32 hex digits). Either names a
- * file in s3rver's folder: nothing else gets through.
- * @param {[string, string][]} query
+ * file in s3rver's folder: nothing else gets through. An UploadPart (a PUT with an upload id) names its
+ * part (s3rver answered 500 without one).
+ * @param {string} method @param {[string, string][]} query
  */
-export function checkMultipart(query) {
+export function checkMultipart(method, query) {
+  const names = query.map(([name]) => name);
+  if (method === 'PUT' && names.includes('uploadId') && !names.includes('partNumber')) throw s3Error(400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber' });
   for (const [name, value] of query) {
     if (name === 'partNumber' && !PART_NUMBER.test(value)) throw s3Error(400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber' });
     if (name === 'uploadId' && !/^[0-9a-f]{32}$/.test(value)) throw noSuchUpload();

@@ -47,6 +47,8 @@ const OWN_ROUTES = new Set(['/delegation', '/sts', '/sts/', '/cognito', '/cognit
  *   'delegation'); all three stand-ins answer whatever the config says
  * @property {string[]} [webOrigins] more origins allowed to call the Auth0 stand-in and S3 (CORS), like
  *   Auth0's "Allowed Web Origins" and a bucket's CORS rules (default: only the example app's)
+ * @property {string[]} [callbackUrls] more Allowed Callback (and Logout) URLs than the example pages, like
+ *   Auth0's application settings: test pages on their own origins sign in with them (default: none)
  * @property {number} [idTokenLifetimeSec] how long the tenant's ID tokens (and access tokens) last
  *   (default 3600; renewal tests shorten it)
  * @property {() => number} [now] the clock of the AWS stand-ins: key lifetimes, request times,
@@ -59,6 +61,9 @@ const OWN_ROUTES = new Set(['/delegation', '/sts', '/sts/', '/cognito', '/cognit
  *   answer it 500 (tests make parts fail with it; default: none)
  * @property {Record<string, unknown>} [pageSettings] more settings for the pages' config.js, e.g. the
  *   uploader's `stallSeconds` (tests shorten it; default: none)
+ * @property {(listening: { appOrigin: string, authOrigin: string }) => Promise<void> | void} [beforeReady]
+ *   awaited once the app and Auth0 ports listen, before they serve (they answer 503 meanwhile): a test
+ *   looks at a port mid-start with it (default: none)
  */
 
 /** A port-in-use error in words, with the way out; other errors as they are. */
@@ -74,11 +79,23 @@ function listen(/** @type {import('node:http').Server} */ server, port) {
   });
 }
 
-/** Reserves the app's port first: its origin is what the Auth0 stand-in and S3 allow. */
+/**
+ * Reserves a port before its handler exists (the app's origin is what the Auth0 stand-in and S3 allow):
+ * until `serve` hands it the handler, every request is answered 503, so a connection made while the
+ * sandbox starts gets an answer instead of hanging until Node's request timeout.
+ */
 async function reserve(/** @type {number} */ port) {
-  const server = createServer();
+  /** @type {import('node:http').RequestListener | undefined} */
+  let handler;
+  const server = createServer((req, res) => (handler ? handler(req, res) : starting(req, res)));
   const actual = /** @type {number} */ (await listen(server, port));
-  return { server, origin: `http://${HOST}:${actual}` };
+  return { server, origin: `http://${HOST}:${actual}`, serve: (/** @type {import('node:http').RequestListener} */ listener) => void (handler = listener) };
+}
+
+/** @type {import('node:http').RequestListener} */
+function starting(req, res) {
+  req.resume();
+  res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1', 'cache-control': 'no-store' }).end('The sandbox is starting.');
 }
 
 /** @param {SandboxOptions} [options] */
@@ -89,7 +106,7 @@ export async function startSandbox(options = {}) {
   const auth = await reserve(authPort).catch((error) => closeAll([app.server], error));
   const authOrigin = auth.origin;
   const corsOrigins = [app.origin, ...(options.webOrigins ?? [])];
-  const pages = APP_PAGES.map((path) => `${app.origin}${path}`);
+  const pages = [...APP_PAGES.map((path) => `${app.origin}${path}`), ...(options.callbackUrls ?? [])];
   const identity = await createIdentityProvider({ issuer: `${authOrigin}/`, clientID, clientName: CLIENT_NAME, redirectUris: pages, webOrigins: corsOrigins, ...(options.idTokenLifetimeSec ? { idTokenLifetimeSec: options.idTokenLifetimeSec } : {}) });
   const login = createLoginRoutes({ provider: identity.provider, clientID, clientName: CLIENT_NAME, logoutUrls: pages });
   const roleArn = 'arn:aws:iam::123456789012:role/auth0-s3-per-user';
@@ -135,18 +152,24 @@ export async function startSandbox(options = {}) {
   const config = { domain: authOrigin, clientID, bucket, region, s3Endpoint: gate.url, stsEndpoint, roleArn, ...(exchanges[options.exchange ?? 'delegation'] ? { exchange: exchanges[options.exchange ?? 'delegation'] } : {}), ...options.pageSettings };
 
   const authContext = { webOrigins: corsOrigins, tenant: identity.provider.callback(), login, delegation, sts, cognito };
-  /** What the Auth0 stand-in's /delegation saw, by method: a preflight (OPTIONS) costs a page a round trip. */
-  const authStats = { delegationPosts: 0, delegationPreflights: 0 };
-  auth.server.on('request', guarded((req, res) => {
-    if ((req.url ?? '').split('?')[0] === '/delegation') {
+  /** What the Auth0 stand-in saw: /delegation by method (a preflight costs a page a round trip), and token requests (sign-ins and renewals). */
+  const authStats = { delegationPosts: 0, delegationPreflights: 0, tokenPosts: 0 };
+  await Promise.resolve().then(() => options.beforeReady?.({ appOrigin: app.origin, authOrigin })).catch(async (error) => {
+    await gate.stop();
+    closeAll([app.server, auth.server], error);
+  });
+  auth.serve(guarded((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/delegation') {
       if (req.method === 'OPTIONS') authStats.delegationPreflights++;
       else if (req.method === 'POST') authStats.delegationPosts++;
     }
+    if (path === '/oauth/token' && req.method === 'POST') authStats.tokenPosts++;
     // The Date header on the clock the Expiration fields are written with (Node's is always the real one).
     res.setHeader('date', new Date(now()).toUTCString());
     return handleAuth(req, res, authContext);
   }, (res) => sendJson(res, 500, { error: 'server_error', error_description: 'The sandbox failed.' })));
-  app.server.on('request', guarded((req, res) => serveApp(req, res, config), (res) => sendHtml(res, 500, 'The sandbox failed.')));
+  app.serve(guarded((req, res) => serveApp(req, res, config), (res) => sendHtml(res, 500, 'The sandbox failed.')));
 
   return {
     appUrl: `${app.origin}/s3-uploader/`,

@@ -133,12 +133,12 @@ function parameterValue(name, parameter, given) {
 }
 
 /**
- * A policy may hold only the variable of its exchange's sessions: the sandbox has no value for any other,
- * and IAM's would not be the sandbox's.
+ * A policy may hold only the variable of its exchange's sessions (and IAM's escapes `${*}`, `${?}`,
+ * `${$}`): the sandbox has no value for any other, and IAM's would not be the sandbox's.
  * @param {PolicyDocument[]} documents @param {string} variable @param {string} exchange
  */
 function checkVariables(documents, variable, exchange) {
   for (const [, name] of JSON.stringify(documents).matchAll(/\$\{([^}]*)\}/g)) {
-    if (name !== variable) throw new Error(`deploy/${exchange}.yaml: the sandbox knows only the policy variable \${${variable}} in this exchange, not \${${name}}.`);
+    if (name !== variable && !['*', '?', '$'].includes(name ?? '')) throw new Error(`deploy/${exchange}.yaml: the sandbox knows only the policy variable \${${variable}} in this exchange, not \${${name}}.`);
   }
 }

@@ -21,7 +21,7 @@ import { rollup } from 'rollup';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STAMPS = join(ROOT, 'node_modules/.cache/auth0-aws-delegation/build-stamps.json');
 /** Inputs of every target that rollup does not report as read: its configuration. */
-const CONFIG_FILES = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'rollup.config.mjs', 'examples/spa/rollup.config.mjs', 'examples/lean/rollup.config.mjs', 'examples/s3-uploader/rollup.config.mjs', 'scripts/build.mjs'];
+const CONFIG_FILES = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'rollup.config.mjs', 'scripts/third-party-notices.mjs', 'examples/spa/rollup.config.mjs', 'examples/lean/rollup.config.mjs', 'examples/s3-uploader/rollup.config.mjs', 'scripts/build.mjs'];
 /** Outputs `npm start` serves: the uploader's script build and its Uppy bundle, and the SPA with the ESM build it bundles. */
 const FOR_START = ['dist/index.mjs', 'dist/auth0-aws-delegation.s3.umd.min.js', 'examples/s3-uploader/dist/uppy.min.mjs', 'examples/spa/dist/app.js', 'examples/lean/dist/app.js'];
 

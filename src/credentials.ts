@@ -111,18 +111,24 @@ export function parseAwsResponse(json: unknown, status: number): ParsedAwsRespon
 
 /**
  * How long credentials last on the local clock. The `Date` header corrects a page clock that is off, but
- * only by up to a day; the lifetime is the shortest of what the server's clock says (`Expiration - Date`),
- * what the believed clock says, and 12 hours. So a lying `Date` can neither stretch credentials past
- * their `Expiration` by more than that bound nor make them look expired when the local clock disagrees.
- * @throws {DelegationError} `invalid_response` when `Expiration` has passed.
+ * only by up to a day, and only ever to shorten what the page's own clock says: the lifetime is the
+ * shortest of the local one (`Expiration` read on the page's clock), the corrected one (`Expiration -
+ * Date`, the server's clock) and 12 hours. The corrected one alone decides only when the local one says
+ * the credentials have already expired (a page clock far ahead of the server's). So a `Date` up to a day
+ * behind cannot keep dead keys (a real hour, `Date` 23 hours behind, was once taken as 12 hours), and a
+ * page clock ahead of the server still gets its keys. The price: a page clock ahead by less than the
+ * lifetime refreshes that much early (30 minutes ahead: a one-hour key is kept 30 minutes).
+ * @throws {DelegationError} `invalid_response` when `Expiration` has passed on both clocks.
  */
 export function timing(expirationMs: number, dateHeader: string | null, receivedAtMs: number, status: number): Timing {
   const serverMs = dateHeader === null ? Number.NaN : Date.parse(dateHeader);
   const seen = serverMs - receivedAtMs;
   // NaN (no or unreadable header) fails the comparison too.
   const offsetMs = Math.abs(seen) <= MAX_CLOCK_OFFSET_MS ? seen : 0;
+  const local = expirationMs - receivedAtMs;
   const claimed = serverMs < expirationMs ? expirationMs - serverMs : Infinity;
-  const lifetimeMs = Math.min(expirationMs - receivedAtMs - offsetMs, claimed, MAX_LIFETIME_MS);
+  const corrected = Math.min(local - offsetMs, claimed);
+  const lifetimeMs = Math.min(local > 0 ? Math.min(local, corrected) : corrected, MAX_LIFETIME_MS);
   if (!(lifetimeMs > 0)) throw invalidResponse('"Credentials.Expiration" has passed', status);
   return { offsetMs, lifetimeMs, expiresAtMs: receivedAtMs + lifetimeMs };
 }

@@ -41,8 +41,15 @@ export async function auth0Client(createAuth0Client, config, onRefused) {
   return auth0;
 }
 
-/** The signed-in user's ID token as auth0-spa-js holds it, or '' when nobody is signed in. */
+/**
+ * The signed-in user's ID token, or '' when nobody is signed in: `getTokenSilently()` first, so that
+ * auth0-spa-js renews its tokens (with the rotating refresh token) once they are about to expire, then
+ * the ID token it holds. The SDK calls this before each credential request: a renewed token is
+ * exchanged once, and the same token is answered from the SDK's cache.
+ */
 export async function idTokenOf(auth0) {
+  if (!(await auth0.isAuthenticated())) return '';
+  await auth0.getTokenSilently();
   const claims = await auth0.getIdTokenClaims();
   return claims ? claims.__raw : '';
 }

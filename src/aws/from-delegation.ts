@@ -62,9 +62,14 @@ interface LastCredentials {
  *
  * A user switch: call `client.clearCache()` before the next user's token is handed out. A credential
  * request that was waiting (for the `idToken` function or the endpoint) when `clearCache()` ran then
- * fails with `cache_cleared` instead of answering with either user's keys; the AWS SDK shares one
- * provider call between the requests of a client, so all of them fail together, and the next ones ask
- * again.
+ * fails with `cache_cleared` instead of answering with either user's keys; each request asks the
+ * provider for itself (the provider tells the AWS SDK not to share one pending call between a client's
+ * requests), so a request sent after the switch asks again, as the new user.
+ *
+ * A request's `abortSignal` never reaches a provider (the AWS SDK passes it to its HTTP handler only):
+ * while the `idToken` function hangs, an aborted request waits for it (then the AWS SDK refuses to send:
+ * `AbortError`) or for the client's `timeoutMs` (`timeout`); other requests ask for themselves meanwhile.
+ * `getExpiredTokenRecoveryPlugin` ends such a wait at the abort (`aborted`).
  *
  * @throws {DelegationError} `invalid_configuration` (at once) for a missing `idToken` or an unknown
  *   option; later, from the provider, `missing_token` or `timeout` from the `idToken` function,
@@ -131,7 +136,7 @@ export function delegationProvider<T>(client: DelegationClient, init: FromDelega
     }
   };
 
-  return (options?: DelegationProviderOptions): Promise<T> => {
+  const provider = (options?: DelegationProviderOptions): Promise<T> => {
     // Read before anything is awaited: this request's user is the one current now.
     const view = viewOf(client);
     const { clears } = view;
@@ -152,6 +157,12 @@ export function delegationProvider<T>(client: DelegationClient, init: FromDelega
       return shape(known);
     });
   };
+  // `memoized` tells the AWS SDK (@aws-sdk/core's normalizeCredentialProvider) to call this provider as
+  // it is, without its memoization, which shares one pending call between all of a client's requests:
+  // a request sent after another was aborted (or after clearCache()) would join that call and its fate
+  // (a hung idToken function's `timeout`, the last user's `cache_cleared`). The cache and its single
+  // flight are the client's, so each request asking for itself costs a microtask on the fast path.
+  return Object.assign(provider, { memoized: true });
 }
 
 /** What the provider needs of its client; a client of another copy of this SDK has no view: no check. */
@@ -219,8 +230,8 @@ function isPassing(error: unknown): error is DelegationError {
 
 /**
  * The AWS SDK's view. The expiration is reported inside the AWS SDK's own 5-minute refresh window on
- * purpose: the AWS SDK then asks this provider before each request (one call per client for concurrent
- * requests), and the client's in-memory cache decides. That is what makes a refresh happen at
+ * purpose: were the AWS SDK to memoize this provider after all, it would still ask before each request,
+ * and the client's in-memory cache decides. That is what makes a refresh happen at
  * `refreshAt`, a user switch or `clearCache()` take effect on the next request, and one request serve
  * every S3Client (the AWS SDK alone caches per client until 5 minutes before expiry).
  */

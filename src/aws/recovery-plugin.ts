@@ -2,7 +2,7 @@ import type { AwsCredentialIdentity, HandlerExecutionContext, InitializeHandler,
 import { smithyContextOf, untilAborted } from './abort';
 import type { DelegationProviderOptions } from './from-delegation';
 
-/** The part of an AWS SDK client's resolved config the plugin needs: its memoized credential provider. */
+/** The part of an AWS SDK client's resolved config the plugin needs: its credential provider. */
 export interface RecoveryClientConfig {
   /** The client's credential provider, as the AWS SDK resolved it from `fromDelegation`. */
   credentials: (options?: DelegationProviderOptions) => Promise<AwsCredentialIdentity>;

@@ -5,6 +5,7 @@
 // backoff; an abort ends the call at once even when a `fetch` ignores its signal.
 import ky, { HTTPError, TimeoutError } from 'ky';
 import type { Hooks, RetryOptions } from 'ky';
+import { boundedText } from '../bounded-text';
 
 /** An answer, its body read within the attempt's time. */
 export interface Answer {
@@ -130,7 +131,7 @@ class BodyReader {
     const left = this.#startedAt + this.settings.timeoutMs - Date.now();
     const timer = abortion(this.settings.signal, left, () => new AttemptTimeoutError('the body took too long'));
     try {
-      return await Promise.race([settled(readBounded(response, this.settings.maxBodyBytes, timer.signal)), timer.promise]);
+      return await Promise.race([settled(boundedText(response, this.settings.maxBodyBytes, timer.signal)), timer.promise]);
     } finally {
       timer.stop();
     }
@@ -164,23 +165,4 @@ function abortion(signal: AbortSignal, ms?: number, timedOut?: () => Error) {
 function settled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
-}
-
-/** The body as text, read until its end or past `limit` bytes (then cancelled: `undefined`); `signal` cancels it. */
-async function readBounded(response: Response, limit: number, signal: AbortSignal): Promise<string | undefined> {
-  const reader = response.body?.getReader();
-  signal.addEventListener('abort', () => void reader?.cancel().catch(() => undefined), { once: true });
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
-    size += next.value.byteLength;
-    if (size > limit) {
-      void reader?.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(next.value);
-  }
-  const bytes = new Uint8Array(size);
-  chunks.reduce((offset, chunk) => (bytes.set(chunk, offset), offset + chunk.byteLength), 0);
-  return new TextDecoder().decode(bytes);
 }

@@ -19,8 +19,10 @@ export interface WebIdentityOptions {
   /** Lifetime of the credentials, 900 to 43200 seconds (and at most the role's maximum). @default 3600 */
   durationSeconds?: number;
   /**
-   * The role session name, or a function of the user's `sub` returning it. @default `sessionNameFor(sub)`:
-   * the `sub` with every character STS refuses replaced by `-`, cut to 64 characters.
+   * The role session name, or a function of the user's `sub` returning it (a function is told apart from
+   * another by its value, not its source: two clients share a cache only when given the same function).
+   * @default `sessionNameFor(sub)`: the `sub` when STS takes it as it is; otherwise with every character
+   * STS refuses replaced by `-`, and a hash of the `sub` after an `=`, so two users never share a name.
    */
   roleSessionName?: string | ((sub: string) => string);
   /**
@@ -57,9 +59,21 @@ const STS_ERRORS: ErrorCodes = {
  */
 export function webIdentity(options: WebIdentityOptions): Exchange {
   const settings = checkOptions(options);
-  // A session-name function is told apart by its source: two clients with different ones share nothing.
-  const id = JSON.stringify(['web-identity', settings.roleArn, settings.region, settings.durationSeconds ?? 3600, String(settings.roleSessionName ?? ''), settings.endpoint ?? '']);
+  const { roleSessionName = '' } = settings;
+  const sessionNameId = typeof roleSessionName === 'function' ? functionId() : roleSessionName;
+  const id = JSON.stringify(['web-identity', settings.roleArn, settings.region, settings.durationSeconds ?? 3600, sessionNameId, settings.endpoint ?? '']);
   return { id, exchange: (request, context) => assumeRole(settings, request, context) };
+}
+
+/**
+ * What stands for a session-name function in the exchange's `id`: a random name, new with each exchange
+ * value. Its source text would not do: two closures of one source with other captured values name
+ * sessions differently, and would have shared a cache. A function cannot be compared with another tab's
+ * either, so clients share credentials only when they were given the same exchange value (in one tab);
+ * two `webIdentity()` calls with the same function each ask STS once.
+ */
+function functionId(): string {
+  return `function ${Array.from(crypto.getRandomValues(new Uint32Array(4)), (word) => word.toString(36)).join('-')}`;
 }
 
 /** @throws {DelegationError} `invalid_configuration`, naming the field. */

@@ -17,8 +17,11 @@ export interface S3PutResult {
 }
 
 /**
- * Uploads `body` as `name` in the folder (one PUT; progress from XMLHttpRequest in browsers).
- * @throws {DelegationError} S3's code (`AccessDenied`, ...) with its status, or what `signedFetch` throws.
+ * Uploads `body` as `name` in the folder (one PUT; progress from XMLHttpRequest in browsers). In a
+ * browser a PUT costs two round trips (a CORS preflight, then the PUT): `postObject` sends a small body
+ * in one, with its progress only at the end. This function does not switch by itself (see `postObject`).
+ * @throws {DelegationError} `invalid_configuration` for a name with a `.` or `..` segment (nothing
+ *   sent); S3's code (`AccessDenied`, ...) with its status; `redirect_refused`; what `signedFetch` throws.
  * @example
  * const { etag } = await putObject(folder, file.name, file, { onProgress: (sent, total) => (bar.value = sent / total) });
  */
@@ -30,17 +33,19 @@ export async function putObject(folder: S3Folder, name: string, body: Blob | Buf
 
 /**
  * The object's response: read it with `.blob()`, `.text()`, `.arrayBuffer()`.
- * @throws {DelegationError} `NoSuchKey` (404), `AccessDenied` (403), ..., or what `signedFetch` throws.
+ * @throws {DelegationError} `NoSuchKey` (404), `AccessDenied` (403), ...; `invalid_configuration` for a
+ *   name with a `.` or `..` segment (nothing sent); `redirect_refused`; what `signedFetch` throws.
  * @example
  * const text = await (await getObject(folder, 'notes.txt')).text();
  */
-export function getObject(folder: S3Folder, name: string, { signal }: S3OperationOptions = {}): Promise<Response> {
+export async function getObject(folder: S3Folder, name: string, { signal }: S3OperationOptions = {}): Promise<Response> {
   return s3Call(folder, 'GET', objectUrl(folder, name), { signal });
 }
 
 /**
  * Deletes the object (S3 answers the same for one that is not there).
- * @throws {DelegationError} `AccessDenied` (403), ..., or what `signedFetch` throws.
+ * @throws {DelegationError} `AccessDenied` (403), ...; `invalid_configuration` for a name with a `.` or
+ *   `..` segment (nothing sent); `redirect_refused`; what `signedFetch` throws.
  * @example
  * await deleteObject(folder, 'notes.txt');
  */

@@ -21,9 +21,10 @@ const LOCAL_CODES = ['invalid_configuration', 'missing_token', 'malformed_id_tok
  * SDK's `DelegationError` as `cause`. v7 passed the server's parsed JSON body for an HTTP error (here:
  * an `Error` carrying every field of that body, plus `status`), and for anything else a `LoginError`
  * (`status`, `name`, `code`, `details`, `message`): `offline` when the browser is offline, `Unknown` for
- * another failure without a response. Two differences, by design: a body that is not JSON is not kept
- * (v7 made it the message; it could hold anything), and tokens the server echoed are redacted. Errors v7
- * could not have had (a malformed ID token, a bad option) are the SDK's own.
+ * another failure without a response. Two differences, by design: a body that is not a JSON object is
+ * not kept (v7 made it the message; it could hold anything): the message says what happened instead
+ * (`HTTP 502 from /delegation, ...`); and tokens the server echoed are redacted. Errors v7 could not have
+ * had (a malformed ID token, a bad option) are the SDK's own.
  */
 export function v7Error(error: unknown): unknown {
   if (!(error instanceof DelegationError) || LOCAL_CODES.includes(error.code)) return error;
@@ -32,8 +33,9 @@ export function v7Error(error: unknown): unknown {
     const body = parseJson(responseText);
     // v7: callback(JSON.parse(xhr.responseText)): the body itself, which has no status of its own.
     if (isPlainObject(body)) return withFields(Object.assign(new Error(error.message, { cause: error }), { status }), body);
-    // v7: LoginError(status, xhr.responseText); that text is not kept (see DelegationError.responseText).
-    return loginError(status, { message: '' }, error);
+    // v7: LoginError(status, xhr.responseText); that text is not kept (see DelegationError.responseText),
+    // and an empty message would say nothing: it says what happened.
+    return loginError(status, { message: `HTTP ${status} from /delegation, with a body that is not a JSON object (not kept: see cause).` }, error);
   }
   if (error.code === 'network_error') {
     const offline = (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false;

@@ -11,6 +11,7 @@ import { useWorker, worker } from './worker';
 useWorker();
 
 const { url: s3Url, pool, expired } = inject('s3');
+const s3Redirector = inject('s3Redirector');
 const MIB = 1_048_576;
 const alice = makeIdToken({ sub: 'auth0|alice', exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
 // Any pool key signs (this gate checks keys, not folders); the other files use them too.
@@ -92,5 +93,33 @@ describe('the fetch entry in the page', () => {
     const { folder, endpoint } = setup([{ ...key, secretAccessKey: 'not-the-secret-0123456789' }]);
     expect(await codeOf(putObject(folder, 'x.txt', 'x'))).toBe('403 SignatureDoesNotMatch');
     expect(endpoint.requests).toHaveLength(1);
+  });
+});
+
+describe('a redirect is never followed (issue 24, point 8)', () => {
+  /** A folder on the endpoint that answers 307 to another origin; `reached()` lists what got there. */
+  function redirected() {
+    const { s3fetch } = setup();
+    const id = crypto.randomUUID();
+    const folder = s3Folder(s3fetch, { bucket: 'r307', folder: `auth0|alice/redirect-${id}/`, endpoint: s3Redirector.url });
+    const reached = async () => ((await (await fetch(`${s3Redirector.target}/received`)).json()) as { method: string; path: string; sessionToken: boolean; bodyBytes: number }[]).filter((request) => request.path.includes(id));
+    return { folder, reached };
+  }
+
+  it('without progress (fetch, redirect: manual): putObject and getObject fail redirect_refused, and nothing reaches the other origin', async () => {
+    const { folder, reached } = redirected();
+    expect(await codeOf(putObject(folder, 'notes.txt', 'secret notes'))).toBe('0 redirect_refused');
+    expect(await codeOf(getObject(folder, 'notes.txt'))).toBe('0 redirect_refused');
+    expect(await reached()).toEqual([]);
+  });
+
+  it('with progress (XMLHttpRequest, which cannot be told not to follow): the upload fails redirect_refused, never reported done', async () => {
+    const { folder, reached } = redirected();
+    const progress: number[] = [];
+    expect(await codeOf(putObject(folder, 'notes.txt', 'secret notes', { onProgress: (sent, total) => progress.push(sent / total) }))).toBe('0 redirect_refused');
+    expect(progress).not.toContain(1);
+    // What docs/DESIGN.md says: each engine has already sent the request there, session token and body
+    // included, before the page can see the redirect (seen in Chromium, Firefox ESR and WebKitGTK).
+    expect(await reached()).toEqual([expect.objectContaining({ method: 'PUT', sessionToken: true, bodyBytes: 12 })]);
   });
 });

@@ -4,6 +4,7 @@ import type { TestProject } from 'vitest/node';
 import { startS3Gate } from '../../sandbox/s3-gate.mjs';
 import type { IssuedKey } from '../../sandbox/s3-gate.mjs';
 import { startRedirector } from './redirector';
+import { startS3Redirector } from '../support/s3-redirector';
 
 export interface PoolKey {
   accessKeyId: string;
@@ -16,6 +17,8 @@ declare module 'vitest' {
     s3: { url: string; pool: PoolKey[]; expired: PoolKey };
     /** A real server whose /delegation redirects (see redirector.ts). */
     redirector: string;
+    /** An S3 endpoint that redirects to `target`, another origin (see test/support/s3-redirector.ts). */
+    s3Redirector: { url: string; target: string };
   }
 }
 
@@ -35,7 +38,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('s3', { url: gate.url, pool, expired });
   const redirector = await startRedirector();
   project.provide('redirector', redirector.url);
+  const s3Redirector = await startS3Redirector();
+  project.provide('s3Redirector', { url: s3Redirector.url, target: s3Redirector.target });
   return async () => {
+    await s3Redirector.stop();
     await redirector.stop();
     await gate.stop();
   };

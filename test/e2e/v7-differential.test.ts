@@ -8,7 +8,7 @@ import { makeIdToken } from '../support/tokens';
 import { launchChromium } from './browser';
 import { BASE, DOMAIN, cases } from './v7/cases';
 import type { Answer, Case } from './v7/cases';
-import { differences } from './v7/compare';
+import { differences, notKept } from './v7/compare';
 import type { Observed, WireRequest } from './v7/compare';
 import { IMPLEMENTATIONS, startOracleSite } from './v7/oracle';
 import type { Implementation } from './v7/oracle';
@@ -89,7 +89,7 @@ describe('negative control: the comparison finds what differs', () => {
     const refusedHere = oursAsError({ name: 'DelegationError', code: 'id_token_expired', status: 0, description: '' });
     const array: Case = { ...testCase, answers: [{ status: 400, raw: '["invalid_request"]' }], intended: ['body not kept'] };
     const v7Array = observed({ calls: [{ ...observed().calls[0]!, err: ['invalid_request'] }] });
-    const loginError = (status: number) => observed({ calls: [{ ...observed().calls[0]!, err: { $isError: true, $message: '', status, name: { $undefined: true }, code: { $undefined: true }, details: { message: '', code: { $undefined: true } } } }] });
+    const loginError = (status: number) => observed({ calls: [{ ...observed().calls[0]!, err: { $isError: true, $message: notKept(status), status, name: { $undefined: true }, code: { $undefined: true }, details: { message: notKept(status), code: { $undefined: true } } } }] });
 
     it('allowed: a token refused before sending, with the SDK\'s error; v7\'s JSON array as the LoginError of a body not kept', () => {
       expect(differences(local, observed(), { ...refusedHere, requests: [] }, [])).toEqual([]);
@@ -100,6 +100,7 @@ describe('negative control: the comparison finds what differs', () => {
       ['checked locally, but sent anyway', local, observed(), refusedHere],
       ['checked locally, but the tenant\'s error', local, observed(), { ...oursAsError({ error: 'unauthorized', error_description: 'no', status: 401 }), requests: [] }],
       ['body not kept, but another status', array, v7Array, loginError(401)],
+      ['body not kept, but the message says nothing', array, v7Array, observed({ calls: [{ ...observed().calls[0]!, err: { $isError: true, $message: '', status: 400, name: { $undefined: true }, code: { $undefined: true }, details: { message: '', code: { $undefined: true } } } }] })],
       ['body not kept, but the array kept', array, v7Array, observed({ calls: [{ ...observed().calls[0]!, err: ['invalid_request'] }] })],
       ['body not kept, without the intention', { ...array, intended: [] }, v7Array, loginError(400)],
     ])('found: %s', (_name, probe, v7, ours) => {

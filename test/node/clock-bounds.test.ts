@@ -30,6 +30,9 @@ describe('a Date header far off cannot move expiry outside sane bounds', () => {
   it.each([
     ['20 years in the past', -20 * YEAR, false],
     ['two days in the past', -2 * DAY, false],
+    // Inside the 24-hour bound, so believed as an offset: it used to stretch a real hour to 12 (issue 24, point 10).
+    ['23 hours in the past', -23 * HOUR, false],
+    ['an hour in the past', -HOUR, false],
     ['a year ahead', YEAR, false],
     ['a year ahead, Expiration on the same clock', YEAR, true],
   ])('a Date %s: 1-hour credentials are refreshed within their real hour', async (_name, shift, sameClock) => {
@@ -47,6 +50,22 @@ describe('a Date header far off cannot move expiry outside sane bounds', () => {
     const { client } = lyingDate(-11 * HOUR, 2 * HOUR);
     const credentials = await client.getCredentials({ idToken: makeIdToken({ exp: FAR_EXP }) });
     expect(credentials.expiration.getTime()).toBeLessThanOrEqual(START + 12 * HOUR);
+  });
+
+  it('a page clock 30 minutes ahead (an honest Date): the local lifetime is the shorter, so keys are refreshed early, never late', async () => {
+    const { endpoint, client } = lyingDate(-30 * MINUTE, HOUR, true);
+    const idToken = makeIdToken({ exp: FAR_EXP });
+    const first = await client.getCredentials({ idToken });
+    expect(first.expiration).toEqual(new Date(START + 30 * MINUTE));
+    vi.setSystemTime(START + 30 * MINUTE);
+    await client.getCredentials({ idToken });
+    expect(endpoint.requests).toHaveLength(2);
+  });
+
+  it('control: a page clock so far ahead that its own reading says the keys expired takes the server\'s lifetime (corrected by Date)', async () => {
+    const { client } = lyingDate(-2 * HOUR, HOUR, true);
+    const credentials = await client.getCredentials({ idToken: makeIdToken({ exp: FAR_EXP }) });
+    expect(credentials.expiration).toEqual(new Date(START + HOUR));
   });
 
   it('credentials claiming more than STS\'s 12-hour maximum are not trusted past 12 hours', async () => {

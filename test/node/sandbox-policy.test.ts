@@ -1,4 +1,4 @@
-// The sandbox's per-user IAM policy (pbac, over the role policies of deploy/*.yaml), request by request.
+// The sandbox's per-user IAM policy (IAM's evaluation, over the role policies of deploy/*.yaml), request by request.
 import { describe, expect, it } from 'vitest';
 import { policyAuthorizer } from '../../sandbox/policy.mjs';
 import { templatePolicies } from '../support/policy-gate';

@@ -3,6 +3,7 @@
 // parameters (real and forged upload ids, part numbers that are paths), copy sources in the header or
 // the query string, odd methods and random bodies. Signed, they pass the signature check and reach
 // the path rules, the policy and s3rver itself.
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { PIECES } from './fuzz-http';
 import type { RawS3Request } from './signed-raw';
@@ -62,13 +63,32 @@ const query = (user: string, uploadIds: string[]) =>
     { maxLength: 2 },
   );
 
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
+/** What a header may say of the body: hashes, digests and aws-chunked framing, right, wrong or malformed. */
+const payloadHeader = fc.constantFrom<[string, string]>(
+  ['x-amz-content-sha256', EMPTY_SHA256],
+  ['x-amz-content-sha256', '0'.repeat(64)],
+  ['x-amz-content-sha256', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'],
+  ['x-amz-content-sha256', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'],
+  ['x-amz-content-sha256', 'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD'],
+  ['x-amz-content-sha256', 'nonsense'],
+  ['content-md5', '1B2M2Y8AsgTpgAmY7PhCfg=='],
+  ['x-amz-checksum-crc32', 'AAAAAA=='],
+  ['x-amz-checksum-crc64nvme', 'AAAAAAAAAAA='],
+  ['x-amz-checksum-sha256', 'not base64'],
+  ['x-amz-trailer', 'x-amz-checksum-crc32'],
+  ['x-amz-decoded-content-length', '5'],
+  ['content-encoding', 'aws-chunked'],
+);
+
 const headers = (user: string) =>
   fc.array(
     fc.oneof(
       { weight: 1, arbitrary: fc.tuple(fc.constant('x-amz-copy-source'), copySource(user)) },
-      { weight: 3, arbitrary: fc.constantFrom<[string, string]>(['x-amz-metadata-directive', 'REPLACE'], ['content-type', 'text/plain'], ['range', 'bytes=0-3'], ['x-amz-tagging', 'a=b'], ['content-md5', 'AAAA']) },
+      { weight: 3, arbitrary: fc.constantFrom<[string, string]>(['x-amz-metadata-directive', 'REPLACE'], ['content-type', 'text/plain'], ['range', 'bytes=0-3'], ['x-amz-tagging', 'a=b'], ['content-md5', 'AAAA'], ['x-amz-acl', 'public-read'], ['x-amz-acl', 'bucket-owner-full-control'], ['x-amz-grant-read', 'id=x']) },
+      { weight: 2, arbitrary: payloadHeader },
     ),
-    { maxLength: 2 },
+    { maxLength: 3 },
   ).map((pairs) => Object.fromEntries(pairs));
 
 const body = fc.oneof(
@@ -85,3 +105,66 @@ export const signedS3Request = (user: string, uploadIds: string[]): fc.Arbitrary
     headers: headers(user),
     body,
   });
+
+/** An unfinished upload in the signer's folder, and its parts as uploaded. */
+export interface FuzzUpload {
+  key: string;
+  uploadId: string;
+  parts: { number: number; etag: string }[];
+}
+
+/** A part of a CompleteMultipartUpload list: one of the upload's parts, with a forged ETag or another number maybe. */
+interface PartSpec {
+  /** which of the upload's parts */
+  part: number;
+  /** an ETag instead of the part's */
+  etag?: string;
+  /** a number instead of the part's (one never uploaded) */
+  number?: number;
+}
+
+/**
+ * A multipart case, independent of the upload ids (an upload a case completes or aborts is replaced by
+ * a new one before the next case): which upload, and what to send it.
+ */
+export interface MultipartCase {
+  upload: number;
+  method: string;
+  partNumber: boolean;
+  headers: Record<string, string>;
+  body: PartSpec[] | string;
+}
+
+const partSpec: fc.Arbitrary<PartSpec> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ part: fc.nat(1) }) },
+  { weight: 1, arbitrary: fc.record({ part: fc.nat(1), etag: fc.constantFrom('"00000000000000000000000000000000"', '', 'x', '"') }) },
+  { weight: 1, arbitrary: fc.record({ part: fc.nat(1), number: fc.constantFrom(0, 3, 99, 10_000, 10_001, -1) }) },
+);
+
+const completionBody: fc.Arbitrary<PartSpec[] | string> = fc.oneof(
+  { weight: 6, arbitrary: fc.array(partSpec, { maxLength: 4 }) },
+  { weight: 1, arbitrary: fc.constantFrom('', '<CompleteMultipartUpload>', '<CompleteMultipartUpload><Part></Part></CompleteMultipartUpload>', '<Delete><Object><Key>x</Key></Object></Delete>', '<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&#x110000;</ETag></Part></CompleteMultipartUpload>') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+);
+
+/**
+ * Multipart cases on the signer's own unfinished uploads, the URL's key the upload's own (so they pass
+ * the gate's checks and reach the completion rules): completions listing real parts, forged ETags,
+ * numbers never uploaded, out of order and malformed lists; parts uploaded again, with and without a
+ * part number; listings and aborts; with the payload headers above.
+ */
+export const multipartCase = (uploadCount: number): fc.Arbitrary<MultipartCase> =>
+  fc.record({
+    upload: fc.nat(uploadCount - 1),
+    method: fc.oneof({ weight: 6, arbitrary: fc.constant('POST') }, { weight: 1, arbitrary: fc.constantFrom('PUT', 'GET', 'DELETE') }),
+    partNumber: fc.boolean(),
+    headers: fc.array(payloadHeader, { maxLength: 2 }).map((pairs) => Object.fromEntries(pairs)),
+    body: completionBody,
+  });
+
+/** The request of a multipart case, for the upload it names now. */
+export function multipartRequest(user: string, upload: FuzzUpload, { method, partNumber, headers, body }: MultipartCase): RawS3Request {
+  const part = (spec: PartSpec) => upload.parts[spec.part % upload.parts.length]!;
+  const text = typeof body === 'string' ? body : `<CompleteMultipartUpload>${body.map((spec) => `<Part><PartNumber>${spec.number ?? part(spec).number}</PartNumber><ETag>${spec.etag ?? part(spec).etag}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
+  return { method, path: `/uploads/${encodeURIComponent(user)}/${upload.key}`, query: [['uploadId', upload.uploadId], ...(partNumber ? [['partNumber', '2'] as [string, string]] : [])], headers, body: text };
+}

@@ -14,11 +14,12 @@ import type { Credentials } from './signed-raw';
 /** The role policies of deploy/*.yaml as the sandbox resolves them, for the bucket the tests use. */
 export const templatePolicies = (texts?: Parameters<typeof sandboxPolicies>[0]['texts']) => sandboxPolicies({ bucket: BUCKET, auth0Domain: 'tenant.auth0.com', clientID: 'sandbox-client', ...(texts ? { texts } : {}) });
 
-export async function startPolicyGate(options: { now?: () => number } = {}) {
+/** @param options.texts templates' texts instead of deploy/'s (an edited policy) */
+export async function startPolicyGate({ texts, ...options }: { now?: () => number; texts?: Parameters<typeof templatePolicies>[0] } = {}) {
   const base = await mkdtemp(join(tmpdir(), 'policy-gate-'));
   const directory = join(base, 'data');
   await mkdir(directory);
-  const gate = await startS3Gate({ directory, buckets: [BUCKET], authorize: policyAuthorizer(templatePolicies()), ...options });
+  const gate = await startS3Gate({ directory, buckets: [BUCKET], authorize: policyAuthorizer(templatePolicies(texts)), ...options });
   const now = options.now ?? Date.now;
   return {
     gate,

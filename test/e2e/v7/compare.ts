@@ -68,22 +68,28 @@ const parsed = (text: string): unknown => {
   }
 };
 
-/** v7's LoginError(status, text), serialized by page-runner.js, for a text that is not kept (''). */
-const loginErrorWithoutBody = (status: number): Serialized => ({ $isError: true, $message: '', status, name: { $undefined: true }, code: { $undefined: true }, details: { message: '', code: { $undefined: true } } });
+/** What ours says where v7 had a body that is not kept (issue 24: an empty message said nothing). */
+export const notKept = (status: number): string => `HTTP ${status} from /delegation, with a body that is not a JSON object (not kept: see cause).`;
+
+/** v7's LoginError(status, text), serialized by page-runner.js, for a text that is not kept (`notKept`). */
+const loginErrorWithoutBody = (status: number): Serialized => ({ $isError: true, $message: notKept(status), status, name: { $undefined: true }, code: { $undefined: true }, details: { message: notKept(status), code: { $undefined: true } } });
 
 /**
- * v7's error as ours should be where the case's body is not kept: that text as '' wherever v7 had it; and
- * where v7 handed over JSON that is no object (an array, a string, `null`) as `err`, the LoginError v7
- * made for a body it could not read, without that body.
+ * v7's error as ours should be where the case's body is not kept: that text as `notKept(status)` wherever
+ * v7 had it; and where v7 handed over JSON that is no object (an array, a string, `null`) as `err`, the
+ * LoginError v7 made for a body it could not read, without that body.
  */
 function withoutBody(testCase: Case, error: Serialized): Serialized {
-  const raws = (testCase.answers ?? []).flatMap((answer) => ('raw' in answer && answer.raw ? [answer.raw] : []));
-  if (!(testCase.intended ?? []).includes(INTENDED.bodyNotKept) || raws.length === 0) return error;
+  const raws = new Map((testCase.answers ?? []).flatMap((answer) => ('raw' in answer && answer.raw !== undefined ? [[answer.raw, answer.status] as const] : [])));
+  if (!(testCase.intended ?? []).includes(INTENDED.bodyNotKept) || raws.size === 0) return error;
   for (const answer of testCase.answers ?? []) {
     if (!('raw' in answer) || answer.raw === undefined || isObject(parsed(answer.raw)) || parsed(answer.raw) === undefined) continue;
     if (isDeepStrictEqual(parsed(answer.raw), error)) return loginErrorWithoutBody(answer.status);
   }
-  const replace = (value: unknown): unknown => (typeof value === 'string' && raws.includes(value) ? '' : isObject(value) ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, replace(inner)])) : value);
+  const replace = (value: unknown): unknown => {
+    if (typeof value === 'string' && raws.has(value)) return notKept(raws.get(value) as number);
+    return isObject(value) ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, replace(inner)])) : value;
+  };
   return replace(error);
 }
 

@@ -81,6 +81,8 @@ describe('a cache hit needs the same token, not only the same sub (point 1)', ()
 const ROLE_A = 'arn:aws:iam::123456789012:role/role-a';
 const ROLE_B = 'arn:aws:iam::123456789012:role/role-b';
 const webIdentity = (extra: Partial<WebIdentityOptions> = {}) => webIdentityExchange({ roleArn: ROLE_A, region: 'us-east-1', ...extra });
+/** A new closure each call, all of one source text: `${team}-${sub.length}`. */
+const sessionNamer = (team: string) => (sub: string) => `${team}-${sub.length}`;
 
 describe('the exchange settings separate caches, in one tab and across tabs (point 2)', () => {
   /** Two clients of one domain and clientID, sharing between "tabs" as browsers allow. */
@@ -89,9 +91,10 @@ describe('the exchange settings separate caches, in one tab and across tabs (poi
     const sts = issuingSts({ keys: new Map() });
     const delegation = delegationEndpoint(() => jsonResponse(awsResult(Date.now(), 3_600_000, { Credentials: { AccessKeyId: 'ASIADELEGATION000001', SecretAccessKey: 'delegation-secret-0123456789', SessionToken: 'delegation-session-0123456789', Expiration: new Date(Date.now() + 3_600_000).toISOString() } })));
     server.use(sts.handler, delegation.handler);
-    const make = (options: Partial<DelegationClientOptions>) => new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, ...options });
+    // A client ID of this test's own: clients of earlier tests still listen on their channel, and would answer.
+    const clientID = `${CLIENT_ID}-${crypto.randomUUID()}`;
+    const make = (options: Partial<DelegationClientOptions>) => new DelegationClient({ clientID, domain: DOMAIN, ...options });
     const [a, b] = [make(first), make(second)];
-    // Each opens its channel once SubtleCrypto has named it: wait, so that what one shares can reach the other.
     await tabs.opened(2);
     return { tabs, sts, delegation, a, b };
   }
@@ -102,12 +105,14 @@ describe('the exchange settings separate caches, in one tab and across tabs (poi
     ['another endpoint', { exchange: webIdentity() }, { exchange: webIdentity({ endpoint: 'https://sts.us-east-1.amazonaws.com/' }) }],
     ['another durationSeconds', { exchange: webIdentity() }, { exchange: webIdentity({ durationSeconds: 900 }) }],
     ['another session name', { exchange: webIdentity() }, { exchange: webIdentity({ roleSessionName: 'fixed-name' }) }],
+    // Issue 24, point 13: one source text, other captured values: they name sessions differently.
+    ['a session-name closure of the same source capturing another value', { exchange: webIdentity({ roleSessionName: sessionNamer('team-a') }) }, { exchange: webIdentity({ roleSessionName: sessionNamer('team-b') }) }],
     ['web identity after delegation', {}, { exchange: webIdentity() }],
   ])('%s: the second client asks for itself and never gets the first one\'s keys', async (_name, first, second) => {
     const { tabs, sts, delegation, a, b } = await twoClients(first, second);
     const keyA = (await a.getCredentials({ idToken: alice })).accessKeyId;
     // Whatever the first client shared has reached every channel that listens for it.
-    await tabs.settled();
+    await tabs.answered();
     const keyB = (await b.getCredentials({ idToken: alice })).accessKeyId;
     expect(keyB).not.toBe(keyA);
     expect(sts.issued.length + delegation.requests.length).toBe(2);
@@ -119,15 +124,24 @@ describe('the exchange settings separate caches, in one tab and across tabs (poi
   it('the STS request of the second client carries its own role (STS would refuse it role A\'s keys)', async () => {
     const { tabs, sts, a, b } = await twoClients({ exchange: webIdentity() }, { exchange: webIdentity({ roleArn: ROLE_B }) });
     await a.getCredentials({ idToken: alice });
-    await tabs.settled();
+    await tabs.answered();
     await b.getCredentials({ idToken: alice });
     expect(sts.requests.map((params) => params.get('RoleArn'))).toEqual([ROLE_A, ROLE_B]);
+  });
+
+  it('negative control: two clients given the same exchange value (a session-name function) share one request between tabs', async () => {
+    const exchange = webIdentity({ roleSessionName: sessionNamer('team-a') });
+    const { tabs, sts, a, b } = await twoClients({ exchange }, { exchange });
+    const keyA = (await a.getCredentials({ idToken: alice })).accessKeyId;
+    await tabs.answered();
+    expect((await b.getCredentials({ idToken: alice })).accessKeyId).toBe(keyA);
+    expect(sts.requests.map((params) => params.get('RoleSessionName'))).toEqual(['team-a-11']);
   });
 
   it('negative control: two clients with the same settings share one request between tabs', async () => {
     const { tabs, sts, a, b } = await twoClients({ exchange: webIdentity() }, { exchange: webIdentity() });
     const keyA = (await a.getCredentials({ idToken: alice })).accessKeyId;
-    await tabs.settled();
+    await tabs.answered();
     expect((await b.getCredentials({ idToken: alice })).accessKeyId).toBe(keyA);
     expect(sts.issued).toHaveLength(1);
   });

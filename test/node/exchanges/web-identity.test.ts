@@ -70,16 +70,49 @@ describe('webIdentity(settings)', () => {
   });
 });
 
+describe('the exchange\'s id (what clients and tabs share a cache by)', () => {
+  const namer = (team: string) => (sub: string) => `${team}-${sub}`;
+  it('two session-name closures of one source text, capturing other values, have other ids', () => {
+    const [a, b] = [namer('a'), namer('b')];
+    expect(String(a)).toBe(String(b));
+    expect(webIdentity({ ...settings, roleSessionName: a }).id).not.toBe(webIdentity({ ...settings, roleSessionName: b }).id);
+  });
+
+  it('a function is never equal to another exchange value\'s, even the same function (it cannot be compared across tabs)', () => {
+    const a = namer('a');
+    expect(webIdentity({ ...settings, roleSessionName: a }).id).not.toBe(webIdentity({ ...settings, roleSessionName: a }).id);
+  });
+
+  it('control: one exchange value keeps its id, and equal strings give equal ids', () => {
+    const exchange = webIdentity({ ...settings, roleSessionName: namer('a') });
+    expect(exchange.id).toBe(exchange.id);
+    expect(webIdentity({ ...settings, roleSessionName: 'fixed' }).id).toBe(webIdentity({ ...settings, roleSessionName: 'fixed' }).id);
+    expect(webIdentity({ ...settings, roleSessionName: 'fixed' }).id).not.toBe(webIdentity({ ...settings, roleSessionName: 'other' }).id);
+  });
+});
+
 describe('sessionNameFor', () => {
+  const VALID = /^[\w+=,.@-]{2,64}$/;
   it.each([
-    ['auth0|alice', 'auth0-alice'],
-    ['google-oauth2|113015401123457192604', 'google-oauth2-113015401123457192604'],
-    ['samlp|Corp|j.doe@corp.example', 'samlp-Corp-j.doe@corp.example'],
-    ['a', 'a-'],
-    [`auth0|${'x'.repeat(80)}`, `auth0-${'x'.repeat(58)}`],
-  ])('%s -> %s (2-64 characters of [\\w+=,.@-])', (sub, name) => {
+    ['auth0|alice', 'auth0-alice=17gqshzkehj'],
+    ['google-oauth2|1130154011234', 'google-oauth2-1130154011234=1m3fmkn9dqc'],
+    ['a', 'a=262p94epp1d'],
+    [`auth0|${'x'.repeat(80)}`, `auth0-${'x'.repeat(46)}=09k44py0wf8`],
+  ])('%s -> %s: rewritten, then told apart by a hash of the sub (2-64 characters of [\\w+=,.@-])', (sub, name) => {
     expect(sessionNameFor(sub)).toBe(name);
-    expect(name).toMatch(/^[\w+=,.@-]{2,64}$/);
+    expect(name).toMatch(VALID);
+  });
+
+  it.each(['auth0-alice', 'alice@example.com', 'samlp-Corp-j.doe', 'ab', 'x'.repeat(64)])('control: %s is already a session name, without "=": kept as it is', (sub) => {
+    expect(sessionNameFor(sub)).toBe(sub);
+  });
+
+  it('never gives two subs one name (auth0|alice and auth0-alice used to share one)', () => {
+    const subs = ['auth0|alice', 'auth0-alice', 'auth0 alice', 'auth0/alice', 'auth0=alice', 'auth0-alice=17gqshzkehj', 'a', 'a-', 'a=', 'é', 'è', `auth0|${'x'.repeat(80)}`, `auth0|${'x'.repeat(81)}`, `auth0-${'x'.repeat(80)}`, 'samlp|Corp|j.doe@corp.example', 'samlp|Corp/j.doe@corp.example'];
+    const names = subs.map(sessionNameFor);
+    expect(new Set(names).size).toBe(subs.length);
+    for (const name of names) expect(name).toMatch(VALID);
+    expect(subs.map(sessionNameFor)).toEqual(names);
   });
 });
 
@@ -87,8 +120,8 @@ describe('AssumeRoleWithWebIdentity', () => {
   it('sends the ID token, role and mapped session name; answers in the usual credential shape', async () => {
     const { client, requests } = setup();
     const credentials = await client.getCredentials({ idToken: alice });
-    expect(credentials).toMatchObject({ accessKeyId: 'ASIASTS000000000001', secretAccessKey: 'stsSECRETstsSECRET0123456789', sessionToken: 'stsSESSIONstsSESSION0123456789', subject: 'auth0|alice', assumedRoleArn: 'arn:aws:sts::123456789012:assumed-role/s3-per-user/auth0-alice' });
-    expect(Object.fromEntries(requests[0]!)).toMatchObject({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: ROLE, RoleSessionName: 'auth0-alice', WebIdentityToken: alice, DurationSeconds: '3600' });
+    expect(credentials).toMatchObject({ accessKeyId: 'ASIASTS000000000001', secretAccessKey: 'stsSECRETstsSECRET0123456789', sessionToken: 'stsSESSIONstsSESSION0123456789', subject: 'auth0|alice', assumedRoleArn: 'arn:aws:sts::123456789012:assumed-role/s3-per-user/auth0-alice=17gqshzkehj' });
+    expect(Object.fromEntries(requests[0]!)).toMatchObject({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: ROLE, RoleSessionName: 'auth0-alice=17gqshzkehj', WebIdentityToken: alice, DurationSeconds: '3600' });
   });
 
   it('shares one request among 50 callers and serves the cache afterwards', async () => {

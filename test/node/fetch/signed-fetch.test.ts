@@ -147,13 +147,13 @@ describe('list with continuation', () => {
       `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>b</Name><Prefix>auth0|alice/</Prefix><KeyCount>${keys.length}</KeyCount><MaxKeys>2</MaxKeys><IsTruncated>${next !== undefined}</IsTruncated>` +
       keys.map((key) => `<Contents><Key>${key}</Key><LastModified>2026-11-30T10:00:00.000Z</LastModified><ETag>&quot;abc&quot;</ETag><Size>3</Size><StorageClass>STANDARD</StorageClass></Contents>`).join('') +
       (next === undefined ? '' : `<NextContinuationToken>${next}</NextContinuationToken>`) + '</ListBucketResult>';
-    server.use(http.get('https://b.s3.us-east-1.amazonaws.com/', ({ request }) => {
+    server.use(http.get('https://bkt.s3.us-east-1.amazonaws.com/', ({ request }) => {
       const url = new URL(request.url);
       seen.push(request.headers.get('authorization') === null ? 'unsigned' : url.searchParams.get('continuation-token'));
       expect(url.searchParams.get('prefix')).toBe('auth0|alice/');
       return HttpResponse.text(url.searchParams.has('continuation-token') ? page(['auth0|alice/c &amp; d.txt']) : page(['auth0|alice/a.txt', 'auth0|alice/b.txt'], '1/+token=='), { headers: { 'content-type': 'application/xml' } });
     }));
-    const folder = s3Folder(s3fetch, { bucket: 'b', folder: 'auth0|alice/' });
+    const folder = s3Folder(s3fetch, { bucket: 'bkt', folder: 'auth0|alice/' });
     const first = await listObjects(folder, { maxKeys: 2 });
     expect(first.objects.map((object) => object.name)).toEqual(['a.txt', 'b.txt']);
     expect(first.objects[0]).toEqual({ key: 'auth0|alice/a.txt', name: 'a.txt', size: 3, lastModified: new Date('2026-11-30T10:00:00.000Z'), etag: '"abc"' });

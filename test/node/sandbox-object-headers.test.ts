@@ -1,0 +1,74 @@
+// Issue 24, point 5: what an object write's headers ask of S3. x-amz-tagging needs s3:PutObjectTagging
+// as well as the write (the templates grant none: 403 AccessDenied), on PutObject, CopyObject and
+// CreateMultipartUpload; an ACL header on the templates' bucket, whose ACLs are off (bucket owner
+// enforced), is 400 AccessControlListNotSupported, except bucket-owner-full-control, which S3 accepts.
+// Before, all of them were stored.
+import { CopyObjectCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { templateText } from '../../sandbox/template-policy.mjs';
+import { startPolicyGate } from '../support/policy-gate';
+import { BUCKET } from '../support/s3';
+
+const VALUES = { bucket: BUCKET, auth0Domain: 'tenant.auth0.com', clientID: 'sandbox-client' };
+let setup: Awaited<ReturnType<typeof startPolicyGate>>;
+let tagging: Awaited<ReturnType<typeof startPolicyGate>>;
+let alice: ReturnType<Awaited<ReturnType<typeof startPolicyGate>>['user']>;
+
+beforeAll(async () => {
+  setup = await startPolicyGate();
+  alice = setup.user('auth0|alice');
+  await alice.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'auth0|alice/source.txt', Body: 'source' }));
+  // The delegation template, its own-folder actions with s3:PutObjectTagging added.
+  const text = templateText('delegation', VALUES);
+  expect(text).toContain('s3:PutObject, ');
+  tagging = await startPolicyGate({ texts: { delegation: text.replace('s3:PutObject, ', 's3:PutObject, s3:PutObjectTagging, ') } });
+});
+afterAll(async () => {
+  await setup?.stop();
+  await tagging?.stop();
+});
+
+const outcome = (promise: Promise<unknown>): Promise<string> => promise.then(() => 'ok', (error: { name?: string }) => error.name ?? 'unnamed');
+const putObject = (input: Partial<PutObjectCommandInput> & { Key: string }, s3 = alice.s3) => outcome(s3.send(new PutObjectCommand({ Bucket: BUCKET, Body: 'body', ...input })));
+const stored = (Key: string) => outcome(alice.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key })));
+
+describe('x-amz-tagging', () => {
+  it('PutObject with tags and no s3:PutObjectTagging is refused (AccessDenied), nothing stored', async () => {
+    expect(await putObject({ Key: 'auth0|alice/tagged.txt', Tagging: 'project=x' })).toBe('AccessDenied');
+    expect(await stored('auth0|alice/tagged.txt')).toBe('NoSuchKey');
+  });
+
+  it('CreateMultipartUpload and CopyObject with tags are refused too', async () => {
+    expect(await outcome(alice.s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'auth0|alice/tagged.bin', Tagging: 'project=x' })))).toBe('AccessDenied');
+    expect(await outcome(alice.s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'auth0|alice/copy.txt', CopySource: `${BUCKET}/auth0%7Calice/source.txt`, Tagging: 'project=x', TaggingDirective: 'REPLACE' })))).toBe('AccessDenied');
+    expect(await stored('auth0|alice/copy.txt')).toBe('NoSuchKey');
+  });
+
+  it('control: without tags the write is stored; with s3:PutObjectTagging in the policy, tags are taken', async () => {
+    expect(await putObject({ Key: 'auth0|alice/plain.txt' })).toBe('ok');
+    const tagger = tagging.user('auth0|alice');
+    expect(await putObject({ Key: 'auth0|alice/tagged.txt', Tagging: 'project=x' }, tagger.s3)).toBe('ok');
+  });
+});
+
+describe('ACL headers on a bucket with ACLs off', () => {
+  it.each<[string, Partial<PutObjectCommandInput>]>([
+    ['x-amz-acl: public-read', { ACL: 'public-read' }],
+    ['x-amz-acl: private', { ACL: 'private' }],
+    ['x-amz-grant-read', { GrantRead: 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }],
+    ['x-amz-grant-full-control', { GrantFullControl: 'id="0123456789abcdef"' }],
+  ])('PutObject with %s is refused (400 AccessControlListNotSupported), nothing stored', async (_name, input) => {
+    expect(await putObject({ Key: 'auth0|alice/public.txt', ...input })).toBe('AccessControlListNotSupported');
+    expect(await stored('auth0|alice/public.txt')).toBe('NoSuchKey');
+  });
+
+  it('CreateMultipartUpload with a public ACL is refused too', async () => {
+    expect(await outcome(alice.s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'auth0|alice/public.bin', ACL: 'public-read' })))).toBe('AccessControlListNotSupported');
+  });
+
+  it('control: bucket-owner-full-control, the ACL such a bucket accepts, is stored', async () => {
+    expect(await putObject({ Key: 'auth0|alice/owned.txt', ACL: 'bucket-owner-full-control' })).toBe('ok');
+    expect(await stored('auth0|alice/owned.txt')).toBe('ok');
+  });
+});
