@@ -100,7 +100,11 @@ export function startUploader(sdk, config, root) {
   const auth = auth0Client(sdk.createAuth0Client, config, showMessage);
   const idToken = () => auth.then(idTokenOf);
   const exchange = exchangeFrom(sdk, config.exchange);
-  const client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain }, exchange ? { exchange } : {}));
+  // A sign-out (or a user switch) in another tab of this site clears the credentials this tab shares:
+  // this tab then signs out too (see signOut), or its next request would get credentials again with the
+  // tokens auth0-spa-js still keeps here.
+  const onClearedInAnotherTab = () => { signOut({ elsewhere: true }).catch(showError); };
+  const client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain, onClearedInAnotherTab }, exchange ? { exchange } : {}));
   const s3 = new sdk.S3Client({
     region: config.region,
     // Checksums only where S3 requires them: with the default, File and Blob bodies fail in browsers.
@@ -133,9 +137,15 @@ export function startUploader(sdk, config, root) {
   }
 
   // Signing out stops this user's uploads, aborts the unfinished ones on S3 (no parts left behind) and
-  // forgets them (only this user's), drops the credentials, then signs out of Auth0 (which comes back
-  // to this page).
-  async function signOut() {
+  // forgets them (only this user's), drops the credentials (in every tab of this site), then signs out
+  // of Auth0, which ends the tenant's session and comes back to this page. When another tab signed out
+  // (`elsewhere`), this tab does the same but stays: auth0-spa-js forgets the tokens it keeps in this
+  // tab (`openUrl: false`: the other tab ended the tenant's session already) and the page shows itself
+  // signed out, so the next thing the person does asks them to sign in.
+  let signingOut = false;
+  async function signOut({ elsewhere = false } = {}) {
+    if (signingOut || (elsewhere && !session)) return;
+    signingOut = true;
     $('sign-out').disabled = true;
     await uploads?.signOut().catch(() => undefined);
     uploads = null;
@@ -144,7 +154,13 @@ export function startUploader(sdk, config, root) {
     lastCredentials = null;
     files.clear();
     share.close();
-    await (await auth).logout({ logoutParams: { returnTo: location.origin + location.pathname } });
+    const auth0 = await auth;
+    if (!elsewhere) return auth0.logout({ logoutParams: { returnTo: location.origin + location.pathname } });
+    await auth0.logout({ openUrl: false });
+    signingOut = false;
+    $('sign-out').disabled = false;
+    await render();
+    showMessage('You signed out in another tab. Sign in again to see your files.', 'info');
   }
 
   async function openUploads() {
@@ -210,7 +226,7 @@ export function startUploader(sdk, config, root) {
 
   // ---- wiring ----
   $('sign-in').addEventListener('click', () => auth.then((auth0) => auth0.loginWithRedirect()).catch(showError));
-  $('sign-out').addEventListener('click', signOut);
+  $('sign-out').addEventListener('click', () => signOut());
   $('refresh').addEventListener('click', refreshList);
   setInterval(tick, 30000);
 
