@@ -4,10 +4,11 @@
 // (aborted at S3: no parts stay), forgets its own copy of the tokens (auth0-spa-js keeps them per tab)
 // and shows itself signed out; its next step asks Alice to sign in. Control: a tab of another profile,
 // which shares nothing with the first, stays signed in and keeps reaching S3.
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
-import { launchChromium } from './browser';
+import { ARTIFACTS, launchChromium } from './browser';
 import { requestHolds } from './hold';
 import { unfinishedOnS3 } from './s3-seed';
 import { PICK } from './uploader-steps';
@@ -84,6 +85,7 @@ describe.each([
       // The second tab: signed out, told why, its upload aborted at S3, nothing of the folder shown.
       await second.getByText('Not signed in').waitFor();
       await second.getByText('You signed out in another tab. Sign in again to see your files.').waitFor();
+      await second.screenshot({ path: join(ARTIFACTS, `chromium-${fileInput === '#files' ? 'lean' : 'uploader'}-signed-out-in-another-tab.png`) });
       await expect.poll(() => unfinishedOnS3(sandbox, folder)).toEqual([]);
       expect(await second.locator('#workspace').isHidden()).toBe(true);
       expect(await second.getByRole('button', { name: 'Sign out' }).isHidden()).toBe(true);

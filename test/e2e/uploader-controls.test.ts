@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
 import type { Engine, Tab } from '../engines/engine';
+import { waitUntil } from '../engines/engine';
 import { enginesToRun, launchEngine } from '../engines/launch';
 import { requestHolds } from './hold';
 import { storedBytes, unfinishedOnS3 } from './s3-seed';
@@ -69,9 +70,13 @@ describe.each(enginesToRun())('the uploader\'s controls in %s', (engineName) => 
         await expect.poll(() => holds.waiting(), { timeout: 60_000 }).toBeGreaterThan(0);
         expect(await uploadState(tab, videoName)).toMatchObject({ state: 'uploading', button: 'Pause upload' });
         await checkState(tab, engineName, 'uploading');
+        // Nothing moves while the part is held: the speed falls to nothing, and no time left is claimed.
+        await waitUntil(tab, () => /^[\d.]+ (B|KB|MB) of 10\.0 MB sent$/.test(document.querySelector('#progress-summary')?.textContent ?? ''));
         await pressInRow(tab, videoName, 'Pause upload');
         await reaches(tab, videoName, 'paused');
         expect((await uploadState(tab, videoName))?.button).toBe('Resume upload');
+        // The batch's line says so, with no speed or time left while nothing moves.
+        await waitUntil(tab, () => /^[\d.]+ (B|KB|MB) of 10\.0 MB sent · paused$/.test(document.querySelector('#progress-summary')?.textContent ?? ''));
         await checkState(tab, engineName, 'paused');
         await dropStale(requests, videoName, 2, release);
         released = true;
@@ -134,6 +139,8 @@ describe.each(enginesToRun())('the uploader\'s controls in %s', (engineName) => 
         await reaches(tab, brokenName, 'failed', 120_000);
         expect((await uploadState(tab, brokenName))?.button).toBe('Retry upload');
         await shows(tab, 'Upload failed: The storage service had a problem (500).');
+        // The batch's line: no speed or time left for a failed upload (the flaky file is the one done).
+        expect(await tab.evaluate(() => document.querySelector('#progress-summary')?.textContent)).toBe('1 of 2 files uploaded · 1 failed');
         await checkState(tab, engineName, 'failed');
       } finally {
         stop();

@@ -207,6 +207,13 @@ describe.each(enginesToRun())('what the walk found, in %s', (engineName) => {
         await shows(tab, 'Starting the download...');
         expect(await tab.evaluate((wanted) => (document.querySelector(`button[aria-label="Download ${wanted}"]`) as HTMLButtonElement).disabled, name)).toBe(true);
         await checkState(tab, engineName, 'walk-download');
+        // The progress sits under the file's name: the row still fits its card, its buttons in their place.
+        expect(await tab.evaluate(() => {
+          const card = (document.querySelector('#workspace') as HTMLElement).getBoundingClientRect();
+          const row = (document.querySelector('#listing tr') as HTMLElement).getBoundingClientRect();
+          const progress = (document.querySelector('#listing td.name .download-progress') as HTMLElement | null)?.getBoundingClientRect();
+          return { rowInCard: row.right <= card.right + 0.5, underName: progress !== undefined && progress.width > 0 };
+        })).toEqual({ rowInCard: true, underName: true });
         // Pressed again (a click on the disabled button, and the page's own handler): nothing more starts.
         await tab.evaluate((wanted) => (document.querySelector(`button[aria-label="Download ${wanted}"]`) as HTMLButtonElement).click(), name);
       } finally {
