@@ -87,13 +87,19 @@ describe.each(enginesToRun())('the uploader with the keyboard only in %s', (engi
       try {
         await pick(tab, [file.path]);
         await expect.poll(() => holds.waiting(), { timeout: 60_000 }).toBeGreaterThan(0);
+        // Firefox over WebDriver BiDi drops some keys pressed on the Dashboard while a part is held (on its
+        // row buttons and its status bar alike, more often on a loaded machine; a key on any other button
+        // of the page works). There, and only there, Enter is pressed again while the row is still not
+        // paused and the focus is still on its Pause (a press that did work turns that button into Resume,
+        // so a late first press is never followed by a second that would resume): at most four presses.
+        // Chromium and WebKit get one press.
         await tabTo(tab, 'Pause upload');
-        await tab.press('Enter');
-        // Firefox over WebDriver BiDi drops, about one time in three, the first key pressed on the
-        // Dashboard here (on its row buttons and its status bar alike; a key on any other button of the
-        // page works): there, and only there, a second press follows when the first did nothing in 5 s.
-        // See the report; Chromium and WebKit get one press.
-        if (engineName === 'firefox' && (await reaches(tab, name, 'paused', 5_000).then(() => false, () => true))) await tab.press('Enter');
+        const presses = engineName === 'firefox' ? 4 : 1;
+        for (let press = 1; press <= presses; press++) {
+          await tab.press('Enter');
+          if (press === presses || (await reaches(tab, name, 'paused', 10_000).then(() => true, () => false))) break;
+          if ((await focused(tab)).name !== 'Pause upload') break;
+        }
         await reaches(tab, name, 'paused');
         // The focus is on a Resume: the same button, or the status bar's, where Uppy's Dashboard moves it
         // when every upload is paused.
