@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, decodeJwt, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import { offlineAccessAsAuth0, tenantConfiguration } from './oidc-config.mjs';
 import { signInOverHttp } from './sign-in-flow.mjs';
+import { USER_ID } from './sign-in-page.mjs';
 
 const KEY_ID = 'sandbox-rs256-1';
 const UNSUPPORTED_RUNTIME = 'oidc-provider WARNING: Unsupported runtime';
@@ -54,16 +55,18 @@ export async function createIdentityProvider({ issuer, clientID, redirectUris, w
     /**
      * An ID token for `sub` from the tenant: signs in over HTTP (the code flow with PKCE) and takes the
      * ID token /oauth/token answers. A token the tenant would never issue (another audience, an expiry
-     * other than its lifetime, already expired) is that token's claims changed and signed again with
-     * the tenant's key, for the tests of what verifies ID tokens.
+     * other than its lifetime, already expired, a `sub` the login step refuses: a `/`, `*` or `?`, which
+     * other connections of a real tenant can hand out) is that token's claims changed and signed again
+     * with the tenant's key, for the tests of what verifies ID tokens and what a sub may widen.
      * @param {string} sub e.g. `auth0|alice`
      * @param {{ audience?: string, expiresInSec?: number, nonce?: string }} [options]
      */
     async issue(sub, { audience = clientID, expiresInSec = idTokenLifetimeSec, nonce } = {}) {
-      const { id_token: idToken } = await signInOverHttp({ domain, clientID, redirectUri: /** @type {string} */ (redirectUris[0]), user: sub, ...(nonce ? { nonce } : {}) });
-      if (audience === clientID && expiresInSec === idTokenLifetimeSec) return idToken;
+      const user = USER_ID.test(sub) ? sub : 'auth0|stand-in';
+      const { id_token: idToken } = await signInOverHttp({ domain, clientID, redirectUri: /** @type {string} */ (redirectUris[0]), user, ...(nonce ? { nonce } : {}) });
+      if (user === sub && audience === clientID && expiresInSec === idTokenLifetimeSec) return idToken;
       const claims = decodeJwt(idToken);
-      return new SignJWT({ ...claims, aud: audience, exp: Number(claims.iat) + expiresInSec }).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: KEY_ID }).sign(privateKey);
+      return new SignJWT({ ...claims, sub, aud: audience, exp: Number(claims.iat) + expiresInSec }).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: KEY_ID }).sign(privateKey);
     },
     /**
      * Verifies signature, issuer, audience (the client ID) and expiry; resolves to the claims.

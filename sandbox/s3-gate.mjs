@@ -5,7 +5,8 @@
 // (the IAM policy) about the request, about reading a copy's source and about tags (s3-object-headers.mjs),
 // handles CORS, and receives the body, checked against what was signed and declared (s3-payload.mjs).
 // Only then does s3rver get the request, rewritten to exactly the bucket, key, headers and body that
-// were allowed, or the gate answers it itself (s3-extras.mjs, s3-complete.mjs). s3rver alone accepts
+// were allowed, or the gate answers it itself (s3-extras.mjs, s3-complete.mjs; a browser POST upload,
+// its policy and its signature: s3-post-object.mjs). s3rver alone accepts
 // any signature and any body, ignores session tokens and joins unchecked paths onto its data folder.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -20,6 +21,7 @@ import { extraOperation, extraOperations } from './s3-extras.mjs';
 import { multipartCompletion } from './s3-complete.mjs';
 import { receiveBody } from './s3-payload.mjs';
 import { isObjectWrite, objectWriteHeaders } from './s3-object-headers.mjs';
+import { isPostUpload, postUpload } from './s3-post-object.mjs';
 
 /**
  * @typedef {object} IssuedKey
@@ -161,8 +163,11 @@ export async function startS3Gate(options = {}) {
   const store = s3rver.callback();
   const extras = extraOperations({ directory, store: s3rver.store });
   const complete = multipartCompletion({ directory, store: s3rver.store });
-  /** Counts of the gate's answers, for tests and benchmarks: rejections by code, acceptances by key. */
-  const stats = { requests: 0, rejected: /** @type {Record<string, number>} */ ({}), accepted: /** @type {Record<string, number>} */ ({}) };
+  /**
+   * Counts of the gate's answers, for tests and benchmarks: every request, by method too (CORS
+   * preflights included: what a browser's round trips cost), rejections by code, acceptances by key.
+   */
+  const stats = { requests: 0, methods: /** @type {Record<string, number>} */ ({}), rejected: /** @type {Record<string, number>} */ ({}), accepted: /** @type {Record<string, number>} */ ({}) };
 
   /**
    * Everything S3 checks before it touches an object; throws S3's error, or says what s3rver gets.
@@ -233,9 +238,35 @@ export async function startS3Gate(options = {}) {
     }
   }
 
+  /**
+   * A browser POST upload (s3-post-object.mjs), when the request is one: its own checks, then stored.
+   * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+   * @returns {Promise<boolean>} whether it was one (and has been answered)
+   */
+  async function answerPostUpload(req, res) {
+    let target;
+    try {
+      const { path, query } = readTarget(req.url ?? '/');
+      target = readObject(path);
+      if (!isPostUpload(req.method ?? 'GET', target, query, header(req, 'content-type'))) return false;
+    } catch {
+      return false;
+    }
+    try {
+      const accessKeyId = await postUpload({ keys, region, now, authorize, store: s3rver.store, directory: bodies, url }, req, res, target.bucket);
+      stats.accepted[accessKeyId] = (stats.accepted[accessKeyId] ?? 0) + 1;
+    } catch (error) {
+      req.resume();
+      const code = sendS3Error(res, error);
+      stats.rejected[code] = (stats.rejected[code] ?? 0) + 1;
+    }
+    return true;
+  }
+
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
   async function handle(req, res) {
     stats.requests++;
+    stats.methods[req.method ?? ''] = (stats.methods[req.method ?? ''] ?? 0) + 1;
     res.setHeader('date', new Date(now()).toUTCString());
     applyCors(res, header(req, 'origin'), corsOrigins);
     if (req.method === 'OPTIONS') return answerPreflight(req, res);
@@ -243,6 +274,7 @@ export async function startS3Gate(options = {}) {
     const injected = fault?.(req);
     if (injected === 'drop') return void req.socket.destroy();
     if (injected === 'error') return void (req.resume(), sendS3Error(res, s3Error(500, 'InternalError', 'We encountered an internal error. Please try again.')));
+    if (await answerPostUpload(req, res)) return;
     let admitted;
     let body;
     try {

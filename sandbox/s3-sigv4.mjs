@@ -84,6 +84,46 @@ async function verifyHeader(request, { keys, now, region, maxSkewMs = MAX_SKEW_M
 }
 
 /**
+ * @typedef {object} PostSignature what a browser POST upload's form says of its signature (s3-post-object.mjs)
+ * @property {string | undefined} algorithm x-amz-algorithm
+ * @property {string | undefined} credential x-amz-credential
+ * @property {string | undefined} date x-amz-date
+ * @property {string | undefined} signature x-amz-signature
+ * @property {string | undefined} token x-amz-security-token
+ * @property {string} policy the policy as sent (base64): what is signed
+ */
+
+/**
+ * Verifies a SigV4 POST policy signature as S3 does: AWS4-HMAC-SHA256 only, the credential scope (s3,
+ * the region, the day of x-amz-date), the key and the session token issued with it, and the hex HMAC of
+ * the base64 policy with the signing key, computed by @smithy/signature-v4 (its string signer). The
+ * request's time is not checked: a POST has the policy's expiration instead.
+ * @param {PostSignature} form @param {Verifier} verifier
+ * @returns {Promise<{ accessKeyId: string, issued: import('./s3-gate.mjs').IssuedKey }>}
+ * @throws {import('./s3-errors.mjs').S3Error}
+ */
+export async function verifyPostSignature(form, { keys, now, region }) {
+  const formError = (/** @type {string} */ message) => s3Error(400, 'InvalidArgument', message);
+  if (form.algorithm !== 'AWS4-HMAC-SHA256') throw formError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
+  if ([form.credential, form.date, form.signature].some((value) => value === undefined)) {
+    throw formError('Bucket POST with AWS4-HMAC-SHA256 must contain the fields X-Amz-Credential, X-Amz-Date and X-Amz-Signature.');
+  }
+  const scope = CREDENTIAL.exec(form.credential ?? '');
+  if (!scope) throw formError('Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".');
+  const [, accessKeyId = '', day = '', scopeRegion = '', service = ''] = scope;
+  const problem = scopeProblem({ day, region: scopeRegion, service }, region);
+  if (problem) throw s3Error(400, 'InvalidArgument', `Error parsing the X-Amz-Credential parameter; ${problem.text}`, problem.fields);
+  const date = parseAmzDate(form.date ?? '');
+  if (date === undefined) throw formError('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"');
+  if (day !== form.date?.slice(0, 8)) throw formError('Error parsing the X-Amz-Credential parameter; Invalid credential date. Date is not the same as X-Amz-Date.');
+  const issued = knownKey(keys, accessKeyId);
+  checkIssued(issued, form.token, now);
+  const expected = await signerFor({ accessKeyId, secretAccessKey: issued.secretAccessKey }, region).sign(form.policy, { signingDate: date, signingRegion: region, signingService: 's3' });
+  compareSignature(form.signature ?? '', expected);
+  return { accessKeyId, issued };
+}
+
+/**
  * SigV4's signing key, for the signatures of aws-chunked bodies (s3-chunked.mjs).
  * @param {string} secret @param {string} day `YYYYMMDD` @param {string} region
  */

@@ -75,7 +75,7 @@ export function readCopySource(value) {
 }
 
 /** @param {string} key */
-function checkKey(key) {
+export function checkKey(key) {
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw s3Error(400, 'KeyTooLongError', 'Your key is too long');
   const segments = key.split('/');
   if (/[\\\0]/.test(key) || segments.some((segment, index) => segment === '.' || segment === '..' || (segment === '' && index < segments.length - 1))) {

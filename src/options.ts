@@ -26,7 +26,8 @@ export interface DelegationClientOptions {
   /**
    * The most cache entries (one per token and settings) this client keeps in memory; past it, the least
    * recently used one is dropped. A page has one user and never gets near it; a server holding one client
-   * for many users caps its memory with it (an entry is about 2 KB). Entries that are no longer fresh
+   * for many users caps its memory with it (an entry takes about 4.6 KB with an Auth0-sized ID token and
+   * answer: figure 8 of `npm run bench`). Entries that are no longer fresh
    * are dropped within one `refreshWindowMs` (at least 1 s) by a timer that does not keep Node alive.
    * @default 10000
    */
@@ -49,11 +50,23 @@ export interface DelegationClientOptions {
   exchange?: Exchange;
   /**
    * Share credentials with this origin's other tabs (Web Locks and a BroadcastChannel; memory only).
-   * Every same-origin page can read what that channel carries: `false` keeps this client's cache to its
-   * own tab. The core script build never shares.
-   * @default true
+   * Every same-origin page can read and post on that channel: `false` keeps this client's cache to its
+   * own tab. By default a client shares in browsers only (a page, where `document` exists, or a web
+   * worker); elsewhere (Node 24 has Web Locks and BroadcastChannel too) only when `true` asks for it.
+   * The core script build never shares.
+   * @default true in a page or a web worker, false elsewhere
    */
   shareAcrossTabs?: boolean;
+  /**
+   * Called when another tab of this origin cleared the cache this client shares (`clearCache()` there:
+   * a sign-out or a user switch). This tab's credentials are gone already; sign the page out too, or its
+   * next request gets credentials again with the token it still holds (auth0-spa-js keeps its tokens per
+   * tab: `await auth0.logout({ openUrl: false })`). Only where tabs share (`shareAcrossTabs`). A callback
+   * that throws is reported (`reportError`), and the clear stands.
+   * @example
+   * new DelegationClient({ clientID, domain, onClearedInAnotherTab: () => auth0.logout({ openUrl: false }).then(showSignedOut) });
+   */
+  onClearedInAnotherTab?: () => void;
 }
 
 /** Options after validation: every field defaulted, frozen. */
@@ -72,7 +85,9 @@ export interface ResolvedOptions {
   readonly now: () => number;
   /** `delegation()` unless another was given. */
   readonly exchange: Exchange;
-  readonly shareAcrossTabs: boolean;
+  /** `undefined` when not given: then the cache shares in browsers only (tabs/environment.ts). */
+  readonly shareAcrossTabs: boolean | undefined;
+  readonly onClearedInAnotherTab: (() => void) | undefined;
 }
 
 /** Numeric options: [default, minimum, maximum, whole numbers only]. */
@@ -85,7 +100,7 @@ const NUMERIC: Readonly<Record<'refreshWindowMs' | 'timeoutMs' | 'maxEntries' | 
 };
 
 /** The keys `DelegationClientOptions` accepts. */
-export const CLIENT_OPTION_NAMES: readonly string[] = ['clientID', 'domain', 'fetch', 'now', 'shareAcrossTabs', 'exchange', ...Object.keys(NUMERIC)];
+export const CLIENT_OPTION_NAMES: readonly string[] = ['clientID', 'domain', 'fetch', 'now', 'shareAcrossTabs', 'onClearedInAnotherTab', 'exchange', ...Object.keys(NUMERIC)];
 
 /**
  * Validates `input` and returns the frozen, fully defaulted options.
@@ -98,11 +113,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   if (typeof clientID !== 'string' || clientID.trim() === '') {
     throw configurationError('"clientID" is required: your Auth0 application\'s client ID.');
   }
-  for (const key of ['fetch', 'now']) {
+  for (const key of ['fetch', 'now', 'onClearedInAnotherTab']) {
     if (input[key] !== undefined && typeof input[key] !== 'function') throw configurationError(`"${key}" must be a function.`);
   }
-  const share = input['shareAcrossTabs'] ?? true;
-  if (typeof share !== 'boolean') throw configurationError('"shareAcrossTabs" must be true or false.');
+  const share = input['shareAcrossTabs'];
+  if (share !== undefined && typeof share !== 'boolean') throw configurationError('"shareAcrossTabs" must be true or false.');
   const origin = parseDomain(input['domain']);
   return Object.freeze({
     clientID,
@@ -113,6 +128,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     now: (input['now'] as (() => number) | undefined) ?? (() => Date.now()),
     exchange: checkExchange(input['exchange']),
     shareAcrossTabs: share,
+    onClearedInAnotherTab: input['onClearedInAnotherTab'] as (() => void) | undefined,
   });
 }
 

@@ -1,9 +1,10 @@
 // The uploader's storage without the AWS SDK: `auth0-aws-delegation/fetch`'s signed fetch and s3Folder.
-// Files over 5 MiB go in 5 MiB parts (uploadMultipart: no request carries more, a failed upload is
-// aborted at S3), smaller ones in one PUT; progress from XMLHttpRequest either way.
+// Files up to 5 MiB (MAX_POST_BYTES) go in one POST with a signed policy (postObject: one round trip, no
+// CORS preflight; its progress comes once, at the end), larger ones in 5 MiB parts (uploadMultipart: no
+// request carries more, a failed upload is aborted at S3; progress from XMLHttpRequest).
 
 /**
- * @param {object} sdk signedFetch, s3Folder, uploadMultipart, getObject, listObjects, deleteObject
+ * @param {object} sdk signedFetch, s3Folder, postObject, MAX_POST_BYTES, uploadMultipart, getObject, listObjects, deleteObject
  * @param {object} client the DelegationClient
  * @param {{ bucket: string, region: string, s3Endpoint?: string }} config
  * @param {{ idToken: () => string, onRefreshError: () => void }} session
@@ -27,6 +28,8 @@ export function fetchStorage(sdk, client, config, session) {
     download: function (key) { return sdk.getObject(folderOf(key), nameOf(key)).then(function (response) { return response.blob(); }); },
     remove: function (key) { return sdk.deleteObject(folderOf(key), nameOf(key)); },
     upload: function (key, file, onProgress) {
+      var type = file.type || 'application/octet-stream';
+      if (file.size <= sdk.MAX_POST_BYTES) return sdk.postObject(folderOf(key), nameOf(key), file, { contentType: type, onProgress: onProgress });
       return sdk.uploadMultipart(folderOf(key), nameOf(key), file, { partSize: PART_SIZE, contentType: file.type || 'application/octet-stream', onProgress: onProgress });
     },
   };

@@ -1,4 +1,5 @@
 import { DelegationError } from '../errors';
+import { LruMap } from './lru-map';
 
 /** What a loader hands the cache: the value and, on the local clock, until when it may be served. */
 export interface Loaded<T> {
@@ -55,13 +56,13 @@ const UNLIMITED: CacheLimits = { maxEntries: Number.MAX_SAFE_INTEGER, sweepInter
  * under way from storing its result. A caller's `AbortSignal` ends only that caller's wait: the shared
  * load is aborted once every caller waiting on it has aborted.
  *
- * Storing and serving are O(1): the Map's insertion order is the recency order (a hit moves its entry to
- * the end), so the least recently used entry is the first key when the bound is reached. Entries past
- * `freshUntil` are never served again; a sweep (a timer that runs only while entries are held, and does
- * not keep Node alive) drops them every `sweepIntervalMs`, without waiting for a miss.
+ * Storing and serving are O(1), and a hit writes no Map (`LruMap`): the least recently used entry goes
+ * when the bound is reached. Entries past `freshUntil` are never served again; a sweep (a timer that
+ * runs only while entries are held, and does not keep Node alive) drops them every `sweepIntervalMs`,
+ * without waiting for a miss.
  */
 export class SingleFlightCache<T> implements CredentialCache<T> {
-  readonly #entries = new Map<string, Loaded<T>>();
+  readonly #entries: LruMap<Loaded<T>>;
   readonly #flights = new Map<string, Flight<T>>();
   readonly #now: () => number;
   readonly #limits: CacheLimits;
@@ -72,6 +73,7 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
   constructor(now: () => number, limits: CacheLimits = UNLIMITED) {
     this.#now = now;
     this.#limits = limits;
+    this.#entries = new LruMap(limits.maxEntries);
   }
 
   /** Bumped by `clear()`. */
@@ -84,14 +86,18 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
     return this.#entries.size;
   }
 
-  /** The fresh value for `key`, or `undefined`; a hit counts as a use (it moves to the end of the LRU order). */
+  /** The fresh value for `key`, or `undefined`; a hit counts as a use (the bound evicts it last). */
   peek(key: string): T | undefined {
-    const entry = this.#entries.get(key);
-    if (entry === undefined || !(this.#now() < entry.freshUntil)) return undefined;
-    // Most recently used last: the bound evicts from the front.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    const entry = this.entry(key);
+    if (entry === undefined) return undefined;
+    this.#entries.use(key);
     return entry.value;
+  }
+
+  /** The fresh entry for `key` (its value and times), or `undefined`; not counted as a use. */
+  entry(key: string): Loaded<T> | undefined {
+    const entry = this.#entries.get(key);
+    return entry !== undefined && this.#now() < entry.freshUntil ? entry : undefined;
   }
 
   /**
@@ -117,7 +123,7 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
   /** Drops every entry that is no longer fresh; O(entries), once per `sweepIntervalMs`. */
   sweep(): void {
     const now = this.#now();
-    for (const [key, entry] of this.#entries) if (!(now < entry.freshUntil)) this.#entries.delete(key);
+    this.#entries.deleteWhere((entry) => !(now < entry.freshUntil));
   }
 
   #start(key: string, load: (signal: AbortSignal) => Promise<Loaded<T>>): Flight<T> {
@@ -141,10 +147,7 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
   }
 
   #store(key: string, loaded: Loaded<T>): void {
-    this.#entries.delete(key);
     this.#entries.set(key, loaded);
-    // At most one over the bound: the least recently used entry is the first key.
-    if (this.#entries.size > this.#limits.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
     this.#startSweeping();
   }
 

@@ -13,3 +13,4 @@ export type { S3MultipartOptions } from '../fetch/s3-multipart';
 export { listObjects } from '../fetch/s3-xml';
 export type { S3ListOptions, S3Listing, S3Object } from '../fetch/s3-xml';
 export type { UploadProgress } from '../fetch/transport';
+export { MAX_POST_BYTES, postObject } from '../fetch/post-object';

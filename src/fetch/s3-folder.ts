@@ -21,6 +21,8 @@ export interface S3FolderOptions {
 
 /** A user's folder in a bucket, and the signed fetch that reaches it: what the operations take. */
 export interface S3Folder {
+  /** The bucket's name. */
+  readonly bucket: string;
   /** The folder's prefix, e.g. `auth0|alice/`. */
   readonly folder: string;
   /** The bucket's URL, without a trailing slash. */
@@ -51,7 +53,7 @@ export function s3Folder(fetch: SignedFetch, { bucket, folder, endpoint }: S3Fol
   }
   checkKey(folder, 's3Folder: "folder"');
   checkBucket(bucket);
-  return { folder, bucketUrl: bucketUrlOf(bucket, fetch.region, endpoint), fetch };
+  return { bucket, folder, bucketUrl: bucketUrlOf(bucket, fetch.region, endpoint), fetch };
 }
 
 /** A key or prefix as S3 signs its path: each segment percent-encoded (RFC 3986), slashes kept. */
@@ -74,7 +76,14 @@ export function objectUrl({ bucketUrl, folder }: S3Folder, name: string): string
  * @throws {DelegationError} S3's code, or what `signedFetch` throws.
  */
 export async function s3Call({ fetch }: S3Folder, method: string, url: string, init: SignedRequestInit = {}): Promise<Response> {
-  const response = await fetch(url, { ...init, method });
+  return s3Answer(await fetch(url, { ...init, method }), method, url);
+}
+
+/**
+ * S3's successful response as it is; a refusal as a `DelegationError` with S3's code (see `s3Call`).
+ * @throws {DelegationError} S3's code, or `http_error`.
+ */
+export async function s3Answer(response: Response, method: string, url: string): Promise<Response> {
   if (response.ok) return response;
   throw await s3Refusal(method, url, response);
 }

@@ -17,7 +17,9 @@ export interface S3PutResult {
 }
 
 /**
- * Uploads `body` as `name` in the folder (one PUT; progress from XMLHttpRequest in browsers).
+ * Uploads `body` as `name` in the folder (one PUT; progress from XMLHttpRequest in browsers). In a
+ * browser a PUT costs two round trips (a CORS preflight, then the PUT): `postObject` sends a small body
+ * in one, with its progress only at the end. This function does not switch by itself (see `postObject`).
  * @throws {DelegationError} `invalid_configuration` for a name with a `.` or `..` segment (nothing
  *   sent); S3's code (`AccessDenied`, ...) with its status; `redirect_refused`; what `signedFetch` throws.
  * @example

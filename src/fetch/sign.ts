@@ -31,8 +31,32 @@ export async function signRequest(request: Outgoing, credentials: AwsCredentialI
     sessionToken: credentials.sessionToken,
     region: scope.region,
     service: scope.service,
-    datetime: new Date(nowMs).toISOString().replace(/[:-]|\.\d{3}/g, ''),
+    datetime: amzDate(nowMs),
   });
   const signed = await signer.sign();
   return { method: signed.method, url: signed.url.toString(), headers: signed.headers, body: request.body };
+}
+
+/** SigV4's time format, `20261206T225153Z`. */
+export const amzDate = (nowMs: number): string => new Date(nowMs).toISOString().replace(/[:-]|\.\d{3}/g, '');
+
+/** aws4fetch's signer with the string to sign replaced: its key derivation (and cache) signs a POST policy. */
+class PolicySigner extends AwsV4Signer {
+  readonly policy: string;
+  constructor(init: ConstructorParameters<typeof AwsV4Signer>[0], policy: string) {
+    super(init);
+    this.policy = policy;
+  }
+  override stringToSign(): Promise<string> {
+    return Promise.resolve(this.policy);
+  }
+}
+
+/**
+ * SigV4 for a browser POST upload (S3's POST policy): the hex HMAC-SHA256 of the base64 policy with the
+ * signing key of the secret for `datetime`'s day, the region and the service. aws4fetch keeps its key
+ * derivation inside `signature()`, whose string to sign is here the policy itself.
+ */
+export function signPolicy(policy: string, credentials: AwsCredentialIdentity, scope: SigningScope, datetime: string, url: string): Promise<string> {
+  return new PolicySigner({ url, accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, region: scope.region, service: scope.service, datetime }, policy).signature();
 }

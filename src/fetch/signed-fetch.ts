@@ -35,11 +35,26 @@ export interface SignedRequestInit {
   onUploadProgress?: UploadProgress;
 }
 
+/**
+ * @internal A request made from the credentials and the signing clock (corrected by what S3 said of it):
+ * SigV4 headers (`signRequest`), or a POST form with its policy signed (post-object.ts).
+ */
+export type BuildRequest = (credentials: AwsCredentialIdentity, nowMs: number) => Promise<Outgoing>;
+
+/**
+ * @internal How an operation that signs its request itself (a POST policy) sends it through the same
+ * credentials and the same retry as every signed request: `[SEND_BUILT](url, build, init)`, with `url`
+ * checked as `signedFetch` checks its URLs; the request is built again for the retry, so any body goes.
+ */
+export const SEND_BUILT = Symbol('sendBuilt');
+
 /** A `fetch` that signs every request with the client's credentials (see `signedFetch`). */
 export interface SignedFetch {
   (url: string | URL, init?: SignedRequestInit): Promise<Response>;
   /** The region its requests are signed for. */
   readonly region: string;
+  /** @internal See `SEND_BUILT`. */
+  readonly [SEND_BUILT]?: (url: string, build: BuildRequest, init: SignedRequestInit) => Promise<Response>;
 }
 
 const INIT_KEYS = ['idToken', 'role', 'principal', 'scope', 'targetClientId', 'onRefreshError', 'region', 'service', 'fetch'];
@@ -76,24 +91,29 @@ export function signedFetch(client: DelegationClient, init: SignedFetchInit): Si
   /** Server clock minus local clock, learnt from a RequestTimeTooSkewed answer. */
   let skewMs = 0;
 
-  const attempt = async (request: Outgoing, options: SignedRequestInit, rejected?: string): Promise<{ credentials: AwsCredentialIdentity; response: Response }> => {
+  const attempt = async (build: BuildRequest, options: SignedRequestInit, rejected?: string): Promise<{ credentials: AwsCredentialIdentity; response: Response }> => {
     const credentials = await provider(rejected === undefined ? undefined : { rejectedAccessKeyId: rejected });
-    const signed = await signRequest(request, credentials, scope, Date.now() + skewMs);
-    return { credentials, response: await send(signed, { fetch, signal: options.signal, onUploadProgress: options.onUploadProgress }) };
+    const request = await build(credentials, Date.now() + skewMs);
+    return { credentials, response: await send(request, { fetch, signal: options.signal, onUploadProgress: options.onUploadProgress }) };
+  };
+
+  /** Sends once, and once more on a refusal new credentials or S3's clock can turn, if the body can go again. */
+  const sendBuilt = async (url: string, build: BuildRequest, options: SignedRequestInit, replayable = true): Promise<Response> => {
+    // The session token goes with every request: never in clear text to another machine.
+    if (!isTrustedUrl(tryParseUrl(url))) throw configurationError('signedFetch sends to https URLs only (http on localhost, 127.0.0.0/8 or [::1]), with no user name or password.');
+    const first = await attempt(build, options);
+    const refusal = await refusalOf(first.response);
+    if (refusal === undefined || !replayable) return first.response;
+    if (refusal.serverTimeMs !== undefined) skewMs = refusal.serverTimeMs - Date.now();
+    await first.response.body?.cancel();
+    return (await attempt(build, options, refusal.credentials ? first.credentials.accessKeyId : undefined)).response;
   };
 
   const signed = async (url: string | URL, options: SignedRequestInit = {}): Promise<Response> => {
-    // The session token goes with every request: never in clear text to another machine.
-    if (!isTrustedUrl(tryParseUrl(String(url)))) throw configurationError('signedFetch sends to https URLs only (http on localhost, 127.0.0.0/8 or [::1]), with no user name or password.');
     const request: Outgoing = { method: (options.method ?? 'GET').toUpperCase(), url: String(url), headers: new Headers(options.headers), body: options.body };
-    const first = await attempt(request, options);
-    const refusal = await refusalOf(first.response);
-    if (refusal === undefined || !canSendAgain(request.body)) return first.response;
-    if (refusal.serverTimeMs !== undefined) skewMs = refusal.serverTimeMs - Date.now();
-    await first.response.body?.cancel();
-    return (await attempt(request, options, refusal.credentials ? first.credentials.accessKeyId : undefined)).response;
+    return sendBuilt(request.url, (credentials, nowMs) => signRequest(request, credentials, scope, nowMs), options, canSendAgain(request.body));
   };
-  return Object.assign(signed, { region });
+  return Object.assign(signed, { region, [SEND_BUILT]: sendBuilt });
 }
 
 /** A body that can be sent a second time: anything but a stream. */

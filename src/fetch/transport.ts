@@ -1,3 +1,4 @@
+import { callSafely } from '../callbacks';
 import { abortedError } from '../cache/single-flight';
 import { DelegationError } from '../errors';
 import type { Outgoing } from './sign';
@@ -41,7 +42,7 @@ export async function send(request: Outgoing, { fetch, signal, onUploadProgress 
     throw redirected(method, url, response.status);
   }
   const size = bodySize(body);
-  if (onUploadProgress !== undefined) report(onUploadProgress, size, size);
+  if (onUploadProgress !== undefined) callSafely(onUploadProgress, size, size);
   return response;
 }
 
@@ -55,7 +56,7 @@ function sendWithProgress({ method, url, headers, body }: Outgoing, onUploadProg
     xhr.responseType = 'blob';
     const size = bodySize(body as BodyInit | null | undefined);
     let reported = -1;
-    xhr.upload.onprogress = (event) => report(onUploadProgress, (reported = event.loaded), event.total);
+    xhr.upload.onprogress = (event) => callSafely(onUploadProgress, (reported = event.loaded), event.total);
     xhr.onload = () => {
       // The browser followed a redirect on its own (XMLHttpRequest cannot be told not to): refused here.
       if (xhr.responseURL !== '' && xhr.responseURL !== url.replace(/#.*/s, '')) return reject(redirected(method, url, 0));
@@ -69,7 +70,7 @@ function sendWithProgress({ method, url, headers, body }: Outgoing, onUploadProg
       // Some pages get no upload events (a service worker between the page and the network, as msw's):
       // the whole body has gone once there is an answer. Reported after settling, so that a callback
       // that aborts or throws cannot keep the request from settling.
-      if (reported < size) report(onUploadProgress, size, size);
+      if (reported < size) callSafely(onUploadProgress, size, size);
     };
     xhr.onerror = xhr.onabort = () => reject(failure(method, url, signal, new TypeError('XMLHttpRequest failed')));
     const onAbort = (): void => xhr.abort();
@@ -77,18 +78,6 @@ function sendWithProgress({ method, url, headers, body }: Outgoing, onUploadProg
     xhr.onloadend = () => signal?.removeEventListener('abort', onAbort);
     xhr.send(body as XMLHttpRequestBodyInit | null | undefined);
   });
-}
-
-/**
- * Calls the caller's progress callback. Its exception is the caller's bug, not the request's: it is
- * reported (`reportError` in browsers, the console elsewhere) and the request goes on.
- */
-function report(callback: UploadProgress, loaded: number, total: number): void {
-  try {
-    callback(loaded, total);
-  } catch (error) {
-    (globalThis.reportError ?? console.error)(error);
-  }
 }
 
 function toResponse(xhr: XMLHttpRequest): Response {
@@ -102,7 +91,7 @@ function toResponse(xhr: XMLHttpRequest): Response {
   return new Response(empty ? null : (xhr.response as Blob), { status: xhr.status, headers });
 }
 
-function bodySize(body: BodyInit | null | undefined): number {
+export function bodySize(body: BodyInit | null | undefined): number {
   if (body === null || body === undefined) return 0;
   if (typeof body === 'string') return new TextEncoder().encode(body).length;
   if (body instanceof Blob) return body.size;

@@ -9,8 +9,19 @@ export interface EntryMessage extends Partial<Record<keyof SharedEntry, unknown>
   readonly since: number;
 }
 
-/** What tabs say to each other. Keys are SHA-256 digests: no token ever crosses the channel. */
-export type TabMessage = { readonly type: 'loading' | 'failed'; readonly key: string } | EntryMessage | { readonly type: 'clear' };
+/** A request under way in another tab, and when it started (dropped by a tab that cleared since). */
+export interface LoadingMessage {
+  readonly type: 'loading';
+  readonly key: string;
+  readonly since: number;
+}
+
+/**
+ * What tabs say to each other: `loading` (a request for the key is under way), `entry` (its answer, or
+ * an answer to an `ask`), `failed`, `ask` (a tab that heard another hold the key wants a copy) and
+ * `clear`. Keys are SHA-256 digests: no token ever crosses the channel.
+ */
+export type TabMessage = LoadingMessage | EntryMessage | { readonly type: 'failed' | 'ask'; readonly key: string } | { readonly type: 'clear' };
 
 /** Base64 of a SHA-256 digest, as `digest` makes it. */
 const KEY = /^[A-Za-z0-9+/]{43}=$/;
@@ -24,7 +35,9 @@ export function readMessage(data: unknown): TabMessage | undefined {
   const { type, key, since, text, freshUntil, expiresAt } = data;
   if (type === 'clear') return { type };
   if (typeof key !== 'string' || !KEY.test(key)) return undefined;
-  if (type === 'loading' || type === 'failed') return { type, key };
-  if (type === 'entry' && Number.isFinite(since)) return { type, key, since: since as number, text, freshUntil, expiresAt };
+  if (type === 'failed' || type === 'ask') return { type, key };
+  if (!Number.isFinite(since)) return undefined;
+  if (type === 'loading') return { type, key, since: since as number };
+  if (type === 'entry') return { type, key, since: since as number, text, freshUntil, expiresAt };
   return undefined;
 }

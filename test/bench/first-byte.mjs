@@ -1,111 +1,127 @@
 // @ts-check
-// Figure 5: a cold page in Chromium with a signed-in user's ID token: the round trips to the Auth0
-// stand-in before the first S3 request, counted by the server (POSTs and CORS preflights, which the
-// browser's request events do not show), and how long until the first S3 response. Target: 1 round
-// trip, 0 preflights. Baseline in the same run: the same token posted as JSON by hand (what this SDK did
-// before it sent v7's form body): a preflight and the POST.
+// Figure 5: a cold page in Chromium with a signed-in user's ID token, from its script to the first S3
+// response (a ListObjectsV2 through the AWS SDK's S3Client): every request the servers see before it
+// (the /delegation POST and any preflight at the Auth0 stand-in, and at S3 the listing's preflight
+// and the listing), and how long until that response. This SDK's page (the S3 script build:
+// DelegationClient + fromDelegation) beside auth0.js v7.6.1's own (its getDelegationToken, bundled from
+// the package by test/support/auth0-v7-bundle.mjs, then the same S3Client on the credentials it
+// returned), interleaved. v7 sends to https://{domain} only: both pages reach the stand-in through the
+// same TLS front (page-site.mjs), which counts what passes. Target: the same requests as v7 (one
+// /delegation POST, no preflight there), and no slower.
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { chromium } from 'playwright';
 import { startSandbox } from '../../sandbox/server.mjs';
-import { median, spread } from './stats.mjs';
+import { bundleAuth0V7 } from '../support/auth0-v7-bundle.mjs';
+import { launchBenchChromium, pageServer, tlsFront } from './page-site.mjs';
+import { bootstrapMedian, median, spread } from './stats.mjs';
 
-const RUNS = 5;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const RUNS = 11;
 
-/** @param {{ authUrl: string, s3Url: string, config: { clientID: string } }} sandbox @param {string} idToken */
-function pageHtml(sandbox, idToken) {
-  return `<!doctype html><script src="/bundle.js"></script><script>
+/**
+ * The page's script after the bundles: `credentials(done)` differs, the S3 call is the same.
+ * @param {string} s3Url @param {string} credentials a function expression `(sdk) => credentials or provider`
+ */
+const firstS3Call = (s3Url, credentials) => `
     var sdk = Auth0AwsDelegation;
     var start = performance.now();
-    var client = new sdk.DelegationClient({ clientID: ${JSON.stringify(sandbox.config.clientID)}, domain: ${JSON.stringify(sandbox.authUrl)} });
-    var s3 = new sdk.S3Client({ region: 'us-east-1', endpoint: ${JSON.stringify(sandbox.s3Url)}, forcePathStyle: true, credentials: sdk.fromDelegation(client, { idToken: ${JSON.stringify(idToken)} }) });
+    var s3 = new sdk.S3Client({ region: 'us-east-1', endpoint: ${JSON.stringify(s3Url)}, forcePathStyle: true, credentials: (${credentials})(sdk) });
     s3.send(new sdk.ListObjectsV2Command({ Bucket: 'uploads', Prefix: 'auth0|bench/' })).then(
       function () { window.__firstByteMs = performance.now() - start; },
-      function (e) { window.__firstByteMs = -1; window.__error = String(e && (e.code + ' ' + e.message)); });
-  </script>`;
-}
+      function (e) { window.__firstByteMs = -1; window.__error = String(e && (e.code + ' ' + e.message)); });`;
+
+/** This SDK: fromDelegation on a DelegationClient (its own cache and single flight). @param {{ host: string, s3Url: string, clientID: string, idToken: string }} setup */
+const oursHtml = ({ host, s3Url, clientID, idToken }) => `<!doctype html><script src="/s3.js"></script><script>${firstS3Call(s3Url, `function (sdk) {
+      var client = new sdk.DelegationClient({ clientID: ${JSON.stringify(clientID)}, domain: ${JSON.stringify(`https://${host}`)} });
+      return sdk.fromDelegation(client, { idToken: ${JSON.stringify(idToken)} });
+    }`)}</script>`;
 
 /**
- * The bench page and the S3 bundle from a loopback server of their own (a page Playwright fulfils
- * itself counts as public, and Chromium then refuses it the loopback endpoints).
- * @param {() => string} html
+ * auth0.js v7.6.1: getDelegationToken, then its Credentials as a provider of the same S3Client.
+ * @param {{ host: string, s3Url: string, clientID: string, idToken: string }} setup
  */
-async function pageServer(html) {
-  const bundle = readFileSync(join(import.meta.dirname, '../../dist/auth0-aws-delegation.s3.umd.min.js'));
-  const server = createServer((req, res) => {
-    if (req.url === '/bundle.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-    res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' }).end(html());
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  return { server, origin: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}` };
-}
-
-/** The baseline page: the delegation request as a hand-written JSON POST, then nothing else. */
-/** @param {{ authUrl: string, config: { clientID: string } }} sandbox @param {string} idToken */
-function baselineHtml(sandbox, idToken) {
-  const body = { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: sandbox.config.clientID, target: sandbox.config.clientID, api_type: 'aws', id_token: idToken };
-  return `<!doctype html><script>
-    var start = performance.now();
-    fetch(${JSON.stringify(`${sandbox.authUrl}/delegation`)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(body))} }).then(
-      function (r) { return r.json(); }).then(function () { window.__firstByteMs = performance.now() - start; }, function () { window.__firstByteMs = -1; });
-  </script>`;
-}
+const v7Html = ({ host, s3Url, clientID, idToken }) => `<!doctype html><script src="/auth0-v7.js"></script><script src="/s3.js"></script><script>${firstS3Call(s3Url, `function () {
+      var auth0 = new Auth0({ clientID: ${JSON.stringify(clientID)}, domain: ${JSON.stringify(host)}, callbackURL: 'dummy' });
+      return function () {
+        return new Promise(function (resolve, reject) {
+          auth0.getDelegationToken({ id_token: ${JSON.stringify(idToken)}, api: 'aws' }, function (err, result) {
+            if (err) return reject(err);
+            var c = result.Credentials;
+            resolve({ accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) });
+          });
+        });
+      };
+    }`)}</script>`;
 
 /**
- * Runs `html` on a fresh page (its own browser context: no preflight cached from an earlier run) and
- * counts what the Auth0 stand-in saw meanwhile.
- * @param {import('playwright').Browser} browser @param {any} sandbox @param {{ origin: string }} site
+ * Runs the page on a fresh browser context (no preflight cached from an earlier run) and counts what
+ * the servers saw meanwhile.
+ * @param {import('playwright').Browser} browser @param {any} sandbox @param {{ origin: string }} site @param {Record<string, number>} front
  */
-async function coldRun(browser, sandbox, site) {
-  const before = { ...sandbox.stats.auth };
+async function coldRun(browser, sandbox, site, front) {
+  const before = { auth: { ...front }, s3: { ...sandbox.stats.s3.methods } };
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${site.origin}/bench.html`);
   await page.waitForFunction(() => /** @type {any} */ (window).__firstByteMs !== undefined);
   const firstByteMs = await page.evaluate(() => /** @type {any} */ (window).__firstByteMs);
   await context.close();
-  const posts = sandbox.stats.auth.delegationPosts - before.delegationPosts;
-  const preflights = sandbox.stats.auth.delegationPreflights - before.delegationPreflights;
-  return { firstByteMs, posts, preflights, roundTrips: posts + preflights };
+  /** @param {Record<string, number>} now @param {Record<string, number>} then @returns {Record<string, number>} */
+  const delta = (now, then) => Object.fromEntries(Object.entries(now).map(([name, count]) => /** @type {[string, number]} */ ([name, count - (then[name] ?? 0)])).filter(([, count]) => count > 0));
+  const auth = delta(front, before.auth);
+  const s3 = delta(sandbox.stats.s3.methods, before.s3);
+  return { firstByteMs, auth, s3, requests: [...Object.values(auth), ...Object.values(s3)].reduce((sum, count) => sum + count, 0) };
 }
 
-/** @param {{ posts: number, preflights: number, roundTrips: number, firstByteMs: number }[]} runs */
-const summary = (runs) => ({ posts: runs.map((run) => run.posts).join(', '), preflights: runs.map((run) => run.preflights).join(', '), 'round trips': runs.map((run) => run.roundTrips).join(', '), 'ms (median, p10-p90)': spread(runs.map((run) => run.firstByteMs), 1) });
+/** @param {Record<string, number>} counts */
+const listed = (counts) => Object.entries(counts).map(([name, count]) => `${name} x${count}`).join(', ');
+
+/** @param {Awaited<ReturnType<typeof coldRun>>[]} runs */
+const summary = (runs) => ({
+  'at the Auth0 stand-in': [...new Set(runs.map((run) => listed(run.auth)))].join(' | '),
+  'at S3': [...new Set(runs.map((run) => listed(run.s3)))].join(' | '),
+  'requests before the first S3 response': runs.map((run) => run.requests).join(', '),
+  'ms to the first S3 response (median, p10-p90)': spread(runs.map((run) => run.firstByteMs), 1),
+});
 
 export async function firstS3Byte() {
   /** @type {() => string} */
   let html = () => '';
-  const site = await pageServer(() => html());
+  const site = await pageServer({ '/s3.js': readFileSync(join(import.meta.dirname, '../../dist/auth0-aws-delegation.s3.umd.min.js')), '/auth0-v7.js': await bundleAuth0V7({ minify: true }) }, () => html());
   const sandbox = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0, rateLimitPerMinute: 1_000, webOrigins: [site.origin] });
-  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ARGS });
+  const front = await tlsFront(sandbox.authUrl);
+  const browser = await launchBenchChromium();
   try {
-    const idToken = await sandbox.identity.issue('auth0|bench');
+    const setup = { host: front.host, s3Url: sandbox.s3Url, clientID: sandbox.config.clientID, idToken: await sandbox.identity.issue('auth0|bench') };
+    /** @type {Awaited<ReturnType<typeof coldRun>>[]} */
     const ours = [];
-    const baseline = [];
+    /** @type {Awaited<ReturnType<typeof coldRun>>[]} */
+    const v7 = [];
     // Interleaved, so that both see the same machine.
     for (let run = 0; run < RUNS; run++) {
-      html = () => pageHtml(sandbox, idToken);
-      ours.push(await coldRun(browser, sandbox, site));
-      html = () => baselineHtml(sandbox, idToken);
-      baseline.push(await coldRun(browser, sandbox, site));
+      html = () => oursHtml(setup);
+      ours.push(await coldRun(browser, sandbox, site, front.seen));
+      html = () => v7Html(setup);
+      v7.push(await coldRun(browser, sandbox, site, front.seen));
     }
-    const rows = [
-      { page: 'this SDK (v7 form body), to the first S3 response', ...summary(ours) },
-      { page: 'baseline: a hand-written JSON POST, to its answer', ...summary(baseline) },
-    ];
-    const failed = ours.some((run) => run.firstByteMs < 0);
+    const failed = [...ours, ...v7].some((run) => run.firstByteMs < 0);
+    const gaps = ours.map((run, index) => run.firstByteMs - (v7[index]?.firstByteMs ?? Number.NaN));
+    const [low, high] = bootstrapMedian(gaps);
+    const sameRequests = ours.every((run, index) => listed(run.auth) === listed(v7[index]?.auth ?? {}) && listed(run.s3) === listed(v7[index]?.s3 ?? {}));
     return {
-      rows,
+      rows: [
+        { page: 'this SDK (S3 script build: DelegationClient + fromDelegation)', ...summary(ours) },
+        { page: 'auth0.js v7.6.1 getDelegationToken + the same S3Client', ...summary(v7) },
+      ],
       checks: [
-        { check: 'cold page: 0 preflights, exactly 1 round trip to /delegation before the first S3 request', value: median(ours.map((run) => run.roundTrips)), pass: !failed && ours.every((run) => run.preflights === 0 && run.posts === 1) },
-        { check: 'baseline is what it says: a JSON POST costs a preflight', value: median(baseline.map((run) => run.preflights)), pass: baseline.every((run) => run.preflights === 1 && run.posts === 1) },
+        { check: 'cold page: exactly 1 request to /delegation (the POST, no preflight) before the first S3 response', value: [...new Set(ours.map((run) => listed(run.auth)))].join(' | '), pass: !failed && ours.every((run) => listed(run.auth) === 'POST /delegation x1') },
+        { check: 'cold page: the same requests as auth0.js v7.6.1\'s page, at both servers, in every run', value: `${median(ours.map((run) => run.requests))} vs ${median(v7.map((run) => run.requests))}`, pass: !failed && sameRequests },
+        { check: 'cold page: to the first S3 response no slower than v7\'s page (95% CI of the median gap, ms, low end <= 0)', value: `${median(gaps).toFixed(1)} (${low.toFixed(1)}-${high.toFixed(1)})`, pass: !failed && low <= 0 },
       ],
     };
   } finally {
     await browser.close();
     await sandbox.stop();
+    front.server.close();
     site.server.close();
   }
 }

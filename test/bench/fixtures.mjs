@@ -4,10 +4,13 @@
 // keys it issues in the local verifying S3.
 import { randomUUID } from 'node:crypto';
 
-/** An ID token valid until 2100 (the SDK decodes, the endpoint would verify). @param {string} sub */
-export function idTokenFor(sub) {
+/**
+ * An ID token valid until 2100 (the SDK decodes, the endpoint would verify), with `claims` besides.
+ * @param {string} sub @param {Record<string, unknown>} [claims] @param {string} [signature]
+ */
+export function idTokenFor(sub, claims = {}, signature = 'signature') {
   const part = (/** @type {object} */ value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ sub, aud: 'bench', exp: Date.parse('2100-01-01T00:00:00Z') / 1000 })}.signature`;
+  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ ...claims, sub, aud: 'bench', exp: Date.parse('2100-01-01T00:00:00Z') / 1000 })}.${signature}`;
 }
 
 /**

@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { uploadAppWeights } from './app-sizes.mjs';
 import { cacheHitCost } from './cache-cost.mjs';
 import { cacheScale } from './cache-scale.mjs';
+import { coldPage } from './cold-page.mjs';
 import { record } from './readme.mjs';
 import { firstS3Byte } from './first-byte.mjs';
 import { delegationRequests } from './requests.mjs';
+import { roundTripsPerUpload } from './round-trips.mjs';
 import { s3Overhead } from './s3-overhead.mjs';
 import { bundleWeights } from './sizes.mjs';
 import { startTimes } from './start-time.mjs';
@@ -17,12 +19,14 @@ import { startTimes } from './start-time.mjs';
 const FIGURES = [
   ['1. Bundle weight (bytes)', bundleWeights],
   ['2. Delegation requests for N concurrent credential requests', delegationRequests],
-  ['3. Warm cache hit, microseconds per call (median, p10-p90)', cacheHitCost],
+  ['3. Warm cache hit, microseconds per call and per S3Client send() (median, p10-p90)', cacheHitCost],
   ['4. S3 throughput against the local verifying S3, interleaved A/B (median, p10-p90)', s3Overhead],
-  ['5. Cold page in Chromium: delegation round trips before the first S3 byte', firstS3Byte],
+  ['5. Cold page in Chromium: every request the servers see before the first S3 response, beside auth0.js v7.6.1\'s page', firstS3Byte],
   ['6. A newcomer\'s first screen: npm install && npm start on a fresh clone, then npm start again (seconds)', startTimes],
   ['7. What a page ships to sign in, get credentials and upload into its folder (esbuild --bundle --minify, gzip -9 bytes)', uploadAppWeights],
   ['8. One client for many users: the cache as users grow (ratios from this run)', cacheScale],
+  ['9. A cold page in Chromium: what tab sharing costs before credentials, against the floor (ms from the app\'s first line, interleaved)', coldPage],
+  ['10. Round trips per small upload in Chromium, counted at the S3 server (CORS preflights included)', roundTripsPerUpload],
 ];
 
 const started = Date.now();

@@ -69,7 +69,7 @@ describe('exchange settings separate the tabs\' caches (point 2)', () => {
     const [a, b] = [{ clientID, domain: DOMAIN, ...first }, { clientID, domain: DOMAIN, ...second }].map((options) => new DelegationClient(options));
     await channels.opened(2);
     const keyA = (await a!.getCredentials({ idToken })).accessKeyId;
-    await channels.settled();
+    await channels.answered();
     const keyB = (await b!.getCredentials({ idToken })).accessKeyId;
     expect(roles.length + delegation.attempts()).toBe(requests);
     expect(keyA === keyB).toBe(requests === 1);
@@ -93,7 +93,8 @@ describe('sign-out in one tab wins over a request in flight in another (point 4)
     await channels.settled();
     release();
     expect((await inFlight).accessKeyId).toBe('ASIAKEY0001');
-    await channels.settled();
+    // Signed out, the asking tab shares nothing; otherwise, once it has shared its answer.
+    await (signOut ? channels.settled() : channels.answered());
     for (const client of [third!, other!, asking!]) {
       const { accessKeyId } = await client.getCredentials({ idToken });
       expect(accessKeyId === 'ASIAKEY0001').toBe(!signOut);
@@ -115,7 +116,7 @@ describe('forged channel messages are ignored (point 5)', () => {
     const [first, second] = [0, 1].map(() => new DelegationClient({ clientID, domain: DOMAIN }));
     await channels.opened(2);
     await first!.getCredentials({ idToken });
-    await channels.settled();
+    await channels.answered();
     const loading = channels.posted.find((message) => (message.data as { type?: string }).type === 'loading');
     expect(loading).toBeDefined();
     first!.clearCache();
@@ -133,10 +134,29 @@ describe('forged channel messages are ignored (point 5)', () => {
     const client = new DelegationClient({ clientID: freshClientId(), domain: DOMAIN });
     await client.getCredentials({ idToken });
     await client.getCredentials({ refreshToken });
+    await channels.answered(2);
     client.clearCache();
     const seen = JSON.stringify([channels.channelNames, locks.mock.calls.map((call) => call[0]), channels.posted]);
     expect(locks).toHaveBeenCalled();
     for (const secret of [refreshToken, idToken, idToken.split('.')[1]!]) expect(seen).not.toContain(secret);
+  });
+});
+
+describe('an answer a tab did not ask for is not taken (issue 24, point 12)', () => {
+  it('a forged entry under a key read from a loading message does not replace the real one in the tabs that have not asked', async () => {
+    const channels = recordChannels();
+    const endpoint = numberedEndpoint();
+    const clientID = freshClientId();
+    const [first, second, third] = [0, 1, 2].map(() => new DelegationClient({ clientID, domain: DOMAIN }));
+    await first!.getCredentials({ idToken });
+    await channels.answered();
+    const loading = channels.posted.find((message) => (message.data as { type?: string }).type === 'loading');
+    const now = Date.now();
+    const text = JSON.stringify(awsResult(now, HOUR, { Credentials: { AccessKeyId: 'ASIAFORGED', SecretAccessKey: 'forged-secret-0123456789', SessionToken: 'forged-session-0123456789', Expiration: new Date(now + HOUR).toISOString() }, Subject: 'auth0|mallory', IdentityId: 'us-east-1:mallory' }));
+    await channels.forge(loading!.name, { type: 'entry', key: (loading!.data as { key: unknown }).key, since: now + 1, text, freshUntil: now + HOUR / 2, expiresAt: now + HOUR });
+    // Each asks a tab that holds the real answer for a copy.
+    for (const client of [third!, second!]) expect((await client.getCredentials({ idToken })).accessKeyId).toBe('ASIAKEY0001');
+    expect(endpoint.attempts()).toBe(1);
   });
 });
 
@@ -198,7 +218,7 @@ describe('requests and answers in the browser (points 6 and 9)', () => {
     const [first, second] = [0, 1].map(() => new DelegationClient({ clientID, domain: DOMAIN }));
     await channels.opened(2);
     const credentials = await first!.getCredentials({ idToken });
-    await channels.settled();
+    await channels.answered();
     expect(await second!.getCredentials({ idToken })).toEqual(credentials);
     expect(Array.isArray((await second!.getDelegationToken({ id_token: idToken, api: 'aws' }))['extra'])).toBe(true);
     expect(attempts).toBe(1);

@@ -1,37 +1,67 @@
 // Sharing between tabs, seen from one page with two clients of the same application (two "tabs" on one
-// BroadcastChannel and one set of Web Locks). The five-real-tabs test is test/e2e/tabs.test.ts.
+// BroadcastChannel and one set of Web Locks). The five-real-tabs test is test/e2e/tabs.test.ts. A tab
+// sends its first request at once and announces it beside the request: the second tab here starts once
+// it has heard that announcement (two tabs starting before either heard the other may both send).
 import { HttpResponse, http } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient } from '../../src/index';
 import { DOMAIN, ENDPOINT, awsResult, jsonResponse } from '../support/delegation-endpoint';
+import { recordChannels } from '../support/tab-channels';
+import type { ChannelRecord } from '../support/tab-channels';
 import { makeIdToken } from '../support/tokens';
 import { useWorker, worker } from './worker';
 
 useWorker();
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
 
 const idToken = makeIdToken({ exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
 let run = 0;
 
 /** Two clients of one application (a client ID of this test's own, so no other test shares with it). */
-function twoTabs(respond: (attempt: number) => Response) {
+function twoTabs(respond: (attempt: number) => Response | Promise<Response>) {
+  const channels = recordChannels();
   const clientID = `tabs-${++run}-${crypto.randomUUID()}`;
   let attempts = 0;
   worker.use(http.post(ENDPOINT, () => respond(++attempts)));
   const make = () => new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
-  return { first: make(), second: make(), attempts: () => attempts };
+  return { first: make(), second: make(), attempts: () => attempts, channels };
 }
 
+/** Once the other tab has heard a request announced. */
+const announced = (channels: ChannelRecord) => channels.until(() => channels.delivered.some(({ data }) => (data as { type?: string }).type === 'loading'));
+
 describe('two tabs of one application', () => {
-  it('share one request and its credentials', async () => {
-    const tabs = twoTabs(() => jsonResponse(awsResult(Date.now())));
-    const [a, b] = await Promise.all([tabs.first.getCredentials({ idToken }), tabs.second.getCredentials({ idToken })]);
+  it('share one request and its credentials: the second waits on the first one\'s announced request', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const tabs = twoTabs(async () => {
+      await held;
+      return jsonResponse(awsResult(Date.now()));
+    });
+    const first = tabs.first.getCredentials({ idToken });
+    await announced(tabs.channels);
+    const second = tabs.second.getCredentials({ idToken });
+    release();
+    const [a, b] = await Promise.all([first, second]);
     expect(a.accessKeyId).toBe(b.accessKeyId);
+    expect(tabs.attempts()).toBe(1);
+  });
+
+  it('share an answer already received: the second asks the first for a copy', async () => {
+    const tabs = twoTabs(() => jsonResponse(awsResult(Date.now())));
+    const a = await tabs.first.getCredentials({ idToken });
+    await tabs.channels.answered();
+    expect((await tabs.second.getCredentials({ idToken })).accessKeyId).toBe(a.accessKeyId);
     expect(tabs.attempts()).toBe(1);
   });
 
   it('clear each other on sign-out', async () => {
     const tabs = twoTabs(() => jsonResponse(awsResult(Date.now())));
     await tabs.first.getCredentials({ idToken });
+    await tabs.channels.answered();
     await tabs.second.getCredentials({ idToken });
     expect(tabs.attempts()).toBe(1);
     tabs.first.clearCache();
@@ -42,8 +72,18 @@ describe('two tabs of one application', () => {
   });
 
   it('ask for themselves when the tab that asked first failed', async () => {
-    const tabs = twoTabs((attempt) => (attempt === 1 ? new HttpResponse(null, { status: 503 }) : jsonResponse(awsResult(Date.now()))));
-    const [a, b] = await Promise.allSettled([tabs.first.getCredentials({ idToken }), tabs.second.getCredentials({ idToken })]);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const tabs = twoTabs(async (attempt) => {
+      if (attempt > 1) return jsonResponse(awsResult(Date.now()));
+      await held;
+      return new HttpResponse(null, { status: 503 });
+    });
+    const first = tabs.first.getCredentials({ idToken });
+    await announced(tabs.channels);
+    const second = tabs.second.getCredentials({ idToken });
+    release();
+    const [a, b] = await Promise.allSettled([first, second]);
     expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
     expect(tabs.attempts()).toBe(2);
   });
@@ -53,16 +93,20 @@ describe('two tabs of one application', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     let reached = false;
     const tabs = twoTabs(() => jsonResponse(awsResult(Date.now())));
+    const locks = vi.spyOn(navigator.locks, 'request');
     worker.use(http.post(ENDPOINT, async () => {
       reached = true;
       await gate;
       return jsonResponse(awsResult(Date.now()));
     }));
     const leader = tabs.first.getCredentials({ idToken });
-    // The first tab holds the lock once its request has reached the endpoint.
+    // The second tab waits on the first one's request once it has heard it announced.
     await expect.poll(() => reached).toBe(true);
+    await announced(tabs.channels);
     const controller = new AbortController();
     const follower = tabs.second.getCredentials({ idToken, signal: controller.signal });
+    // Its own lock request: the first tab's was made beside its request.
+    await expect.poll(() => locks.mock.calls.length).toBe(2);
     controller.abort();
     await expect(follower).rejects.toMatchObject({ code: 'aborted' });
     release();

@@ -65,6 +65,8 @@ describe('a tab closed mid-request', () => {
     // The waiting tab's own delegation requests (the closed tab's may still reach the server).
     let asked = 0;
     staying.on('request', (request) => void (request.method() === 'POST' && request.url().endsWith('/delegation') && asked++));
+    // It asks for the key's lock beside its request: held once granted.
+    await expect.poll(async () => (await lockHolders(closing)).length, { timeout: 60_000 }).toBe(1);
     const [closingHolder] = await lockHolders(closing);
     expect(closingHolder).toBeTruthy();
     if (closeIt) await closing.close();

@@ -1,6 +1,7 @@
 // The lean uploader (no AWS SDK: `auth0-aws-delegation/fetch`) as a newcomer uses it: the same page and
 // the same steps as the AWS SDK uploader (uploader.test.ts), against `npm start`'s sandbox, in Chromium;
-// its 6 MiB file goes through uploadMultipart in a real browser (XMLHttpRequest progress, ETag over CORS).
+// its 6 MiB file goes through uploadMultipart in a real browser (XMLHttpRequest progress, ETag over CORS),
+// its small one through postObject (one POST, no preflight).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright';
@@ -74,9 +75,10 @@ describe('the lean uploader (signed fetch, no AWS SDK) against the sandbox', () 
     const values = await page.evaluate(() => (window as unknown as { progressValues: number[] }).progressValues);
     expect(values.at(-1)).toBe(100);
     expect(values.some((value) => value > 0 && value < 100) || values.filter((value) => value === 100).length >= 2).toBe(true);
-    // The small file in one PUT; the 6 MiB one in two 5 MiB parts (uploadMultipart), completed.
+    // The small file in one POST to the bucket, with no preflight and no PUT; the 6 MiB one in two 5 MiB
+    // parts (uploadMultipart), completed.
     const photos = '/uploads/auth0%7Clean-alice/photos.bin';
-    expect(s3Requests).toContain('PUT /uploads/auth0%7Clean-alice/notes.txt');
+    expect(s3Requests.filter((line) => line.endsWith('/uploads/') || line.includes('notes.txt'))).toEqual(['POST /uploads/']);
     expect(s3Requests.filter((line) => line.includes(photos) && !line.startsWith('OPTIONS'))).toEqual([`POST ${photos}?uploads`, `PUT ${photos}?partNumber=1`, `PUT ${photos}?partNumber=2`, `POST ${photos}?uploadId`]);
     // The parts were put together in order: the download is the file. Buffer.equals, not toEqual: a deep
     // comparison of two 6 MiB buffers takes minutes on a loaded machine.

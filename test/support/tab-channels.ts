@@ -18,10 +18,12 @@ export interface ChannelRecord {
   /** Resolves once every message posted so far reached every other SDK channel of its name. */
   settled(): Promise<void>;
   /**
-   * Resolves once `count` SDK channels are open. A client opens its channel once SubtleCrypto has named
-   * it (real I/O, which a loaded machine may finish after the client's first request): tests wait for
-   * this before they count on a message reaching another tab.
+   * Resolves once `count` answers (`entry` or `failed`) have been posted in all, and every message has
+   * been delivered. A client names its key (SubtleCrypto, real I/O) and shares its answer beside its
+   * request, so its call may resolve before it has said anything: tests wait for this instead.
    */
+  answered(count?: number): Promise<void>;
+  /** Resolves once `count` SDK channels are open (a client opens its channel when it is made). */
   opened(count: number): Promise<void>;
   /**
    * Posts `data` on `name` as another tab would (from a channel of its own); resolves once every SDK
@@ -56,6 +58,10 @@ export function recordChannels(): ChannelRecord {
     settled() {
       return record.until(() => record.delivered.length >= expected);
     },
+    async answered(count = 1) {
+      await record.until(() => record.posted.filter(({ data }) => ['entry', 'failed'].includes((data as { type?: string } | null)?.type ?? '')).length >= count);
+      await record.settled();
+    },
     opened(count) {
       return record.until(() => record.channelNames.length >= count);
     },
@@ -72,12 +78,15 @@ export function recordChannels(): ChannelRecord {
       super(name);
       record.channelNames.push(name);
       queueMicrotask(recheck);
-      // Registered before the SDK's own handler: the microtask runs once that handler is done.
+      // The SDK's `onmessage` handler runs here, and the delivery is recorded once it is done. (A listener
+      // of its own that deferred the record to a microtask was not enough: browsers run microtasks between
+      // an event's listeners, so a test went on before the SDK had read the message.)
+      let handler: ((event: MessageEvent) => unknown) | null = null;
+      Object.defineProperty(this, 'onmessage', { get: () => handler, set: (value: typeof handler) => (handler = value) });
       this.addEventListener('message', (event) => {
-        queueMicrotask(() => {
-          record.delivered.push({ name, data: (event as MessageEvent).data });
-          recheck();
-        });
+        handler?.call(this, event as MessageEvent);
+        record.delivered.push({ name, data: (event as MessageEvent).data });
+        recheck();
       });
       // An SDK channel is never closed; in Node it must not keep the test process alive either.
       (this as unknown as { unref?: () => void }).unref?.();

@@ -1,6 +1,7 @@
 // "Tabs" in Node: Node 20 has BroadcastChannel (delivered between instances in one process, as between
 // tabs) but no Web Locks, so this installs a small exclusive, first-come LockManager on `navigator.locks`
-// next to the recording channel of tab-channels.ts. `vi.unstubAllGlobals()` removes both.
+// next to the recording channel of tab-channels.ts, and a `document`: clients share by default only in a
+// page (tabs/environment.ts). `vi.unstubAllGlobals()` removes all three.
 import { vi } from 'vitest';
 import { recordChannels } from './tab-channels';
 import type { ChannelRecord } from './tab-channels';
@@ -61,9 +62,13 @@ class FakeLockManager {
   }
 }
 
-/** Installs the stand-ins on the globals (for the current test; unstub them after). */
-export function installTabs(): TabsRecord {
+/**
+ * Installs the stand-ins on the globals (for the current test; unstub them after). `page: false` leaves
+ * out the `document`: Node as it is, with Web Locks (as Node 24 has them).
+ */
+export function installTabs({ page = true }: { page?: boolean } = {}): TabsRecord {
   const record = Object.assign(recordChannels(), { lockNames: [] as string[] });
   vi.stubGlobal('navigator', { locks: new FakeLockManager(record.lockNames) });
+  if (page) vi.stubGlobal('document', {});
   return record;
 }

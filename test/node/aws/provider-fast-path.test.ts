@@ -89,8 +89,9 @@ describe('what ends the fast path', () => {
   it('clearCache() in another tab: once this tab has heard it, its provider no longer serves the old keys', async () => {
     const tabs = installTabs();
     const endpoint = numberedEndpoint();
-    const here = newClient({ shareAcrossTabs: true });
-    const there = newClient({ shareAcrossTabs: true });
+    const clientID = `${CLIENT_ID}-${crypto.randomUUID()}`;
+    const here = newClient({ shareAcrossTabs: true, clientID });
+    const there = newClient({ shareAcrossTabs: true, clientID });
     await tabs.opened(2);
     const provider = fromDelegation(here, { idToken: alice });
     const first = await provider();
@@ -105,8 +106,9 @@ describe('what ends the fast path', () => {
   it('negative control: the other tab does not clear: the old keys, no request', async () => {
     const tabs = installTabs();
     const endpoint = numberedEndpoint();
-    const here = newClient({ shareAcrossTabs: true });
-    newClient({ shareAcrossTabs: true });
+    const clientID = `${CLIENT_ID}-${crypto.randomUUID()}`;
+    const here = newClient({ shareAcrossTabs: true, clientID });
+    newClient({ shareAcrossTabs: true, clientID });
     await tabs.opened(2);
     const provider = fromDelegation(here, { idToken: alice });
     const first = await provider();

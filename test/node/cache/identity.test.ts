@@ -91,9 +91,10 @@ describe('the exchange settings separate caches, in one tab and across tabs (poi
     const sts = issuingSts({ keys: new Map() });
     const delegation = delegationEndpoint(() => jsonResponse(awsResult(Date.now(), 3_600_000, { Credentials: { AccessKeyId: 'ASIADELEGATION000001', SecretAccessKey: 'delegation-secret-0123456789', SessionToken: 'delegation-session-0123456789', Expiration: new Date(Date.now() + 3_600_000).toISOString() } })));
     server.use(sts.handler, delegation.handler);
-    const make = (options: Partial<DelegationClientOptions>) => new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, ...options });
+    // A client ID of this test's own: clients of earlier tests still listen on their channel, and would answer.
+    const clientID = `${CLIENT_ID}-${crypto.randomUUID()}`;
+    const make = (options: Partial<DelegationClientOptions>) => new DelegationClient({ clientID, domain: DOMAIN, ...options });
     const [a, b] = [make(first), make(second)];
-    // Each opens its channel once SubtleCrypto has named it: wait, so that what one shares can reach the other.
     await tabs.opened(2);
     return { tabs, sts, delegation, a, b };
   }
@@ -111,7 +112,7 @@ describe('the exchange settings separate caches, in one tab and across tabs (poi
     const { tabs, sts, delegation, a, b } = await twoClients(first, second);
     const keyA = (await a.getCredentials({ idToken: alice })).accessKeyId;
     // Whatever the first client shared has reached every channel that listens for it.
-    await tabs.settled();
+    await tabs.answered();
     const keyB = (await b.getCredentials({ idToken: alice })).accessKeyId;
     expect(keyB).not.toBe(keyA);
     expect(sts.issued.length + delegation.requests.length).toBe(2);
@@ -123,7 +124,7 @@ describe('the exchange settings separate caches, in one tab and across tabs (poi
   it('the STS request of the second client carries its own role (STS would refuse it role A\'s keys)', async () => {
     const { tabs, sts, a, b } = await twoClients({ exchange: webIdentity() }, { exchange: webIdentity({ roleArn: ROLE_B }) });
     await a.getCredentials({ idToken: alice });
-    await tabs.settled();
+    await tabs.answered();
     await b.getCredentials({ idToken: alice });
     expect(sts.requests.map((params) => params.get('RoleArn'))).toEqual([ROLE_A, ROLE_B]);
   });
@@ -132,7 +133,7 @@ describe('the exchange settings separate caches, in one tab and across tabs (poi
     const exchange = webIdentity({ roleSessionName: sessionNamer('team-a') });
     const { tabs, sts, a, b } = await twoClients({ exchange }, { exchange });
     const keyA = (await a.getCredentials({ idToken: alice })).accessKeyId;
-    await tabs.settled();
+    await tabs.answered();
     expect((await b.getCredentials({ idToken: alice })).accessKeyId).toBe(keyA);
     expect(sts.requests.map((params) => params.get('RoleSessionName'))).toEqual(['team-a-11']);
   });
@@ -140,7 +141,7 @@ describe('the exchange settings separate caches, in one tab and across tabs (poi
   it('negative control: two clients with the same settings share one request between tabs', async () => {
     const { tabs, sts, a, b } = await twoClients({ exchange: webIdentity() }, { exchange: webIdentity() });
     const keyA = (await a.getCredentials({ idToken: alice })).accessKeyId;
-    await tabs.settled();
+    await tabs.answered();
     expect((await b.getCredentials({ idToken: alice })).accessKeyId).toBe(keyA);
     expect(sts.issued).toHaveLength(1);
   });

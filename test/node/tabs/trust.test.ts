@@ -2,7 +2,7 @@
 // Node stands in for the tabs here (BroadcastChannel between instances, a Web Locks stand-in), so the
 // channel can be read and forged deterministically; test/browser/tabs-trust.test.ts and
 // test/e2e/tabs-closed.test.ts hold the same in Chromium.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient } from '../../../src/index';
 import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, jsonResponse } from '../../support/delegation-endpoint';
 import { installTabs } from '../../support/tabs-in-node';
@@ -27,7 +27,12 @@ function numberedEndpoint(hold?: Promise<void>) {
   return endpoint;
 }
 
-const tab = (options: Record<string, unknown> = {}) => new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, retries: 0, ...options });
+/** A client ID of each test's own: clients of earlier tests still listen on their channel, and would answer. */
+let clientID = CLIENT_ID;
+beforeEach(() => {
+  clientID = `${CLIENT_ID}-${crypto.randomUUID()}`;
+});
+const tab = (options: Record<string, unknown> = {}) => new DelegationClient({ clientID, domain: DOMAIN, retries: 0, ...options });
 
 type Posted = { name: string; data: { type?: string; key?: unknown } };
 
@@ -40,10 +45,26 @@ async function opened<T extends DelegationClient[]>(tabs: TabsRecord, clients: T
 /** The channel name and cache key a client uses, read from its first announcement. */
 async function learnChannel(tabs: TabsRecord, client: DelegationClient): Promise<{ name: string; key: unknown; loading: Posted }> {
   await client.getCredentials({ idToken });
-  await tabs.settled();
+  // It announces and shares beside its request: wait until it has.
+  await tabs.answered();
   const loading = (tabs.posted as Posted[]).find((message) => message.data.type === 'loading');
   if (loading === undefined) throw new Error('the client announced no request: tab sharing is not active');
   return { name: loading.name, key: loading.data.key, loading };
+}
+
+/**
+ * Two tabs; the first asks (its announcement shows the channel and key), then signs out; then `forge`
+ * posts what it makes of that key, as another page could. Answers the second tab and the endpoint.
+ */
+async function forgedAfterSignOut(forge: (key: unknown, now: number) => unknown) {
+  const tabs = installTabs();
+  const endpoint = numberedEndpoint();
+  const [first, second] = await opened(tabs, [tab(), tab()]);
+  const { name, key } = await learnChannel(tabs, first);
+  first.clearCache();
+  await tabs.settled();
+  await tabs.forge(name, forge(key, Date.now()));
+  return { second, endpoint };
 }
 
 describe('a tab closed mid-request stalls nobody (point 3)', () => {
@@ -55,17 +76,19 @@ describe('a tab closed mid-request stalls nobody (point 3)', () => {
     first.clearCache();
     await tabs.settled();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    // A tab that announced its request and closed before answering (or a forged announcement).
-    await tabs.forge(loading.name, loading.data);
+    // A tab that announced its request (after that clear) and closed before answering (or a forged announcement).
+    await tabs.forge(loading.name, { ...loading.data, since: Date.now() + 1 });
     const waiting = second.getCredentials({ idToken });
     // The second tab has the lock and waits for the announced answer: its one timer is that wait.
     await expect.poll(() => vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(1_000);
     await expect(waiting).resolves.toMatchObject({ accessKeyId: 'ASIAKEY0002' });
     // Later loads of that key, in this tab or the first one, do not wait at all (no timer is advanced).
+    await tabs.answered(2);
     second.clearCache();
     await tabs.settled();
     await expect(second.getCredentials({ idToken })).resolves.toMatchObject({ accessKeyId: 'ASIAKEY0003' });
+    await tabs.answered(3);
     first.clearCache();
     await tabs.settled();
     await expect(first.getCredentials({ idToken })).resolves.toMatchObject({ accessKeyId: 'ASIAKEY0004' });
@@ -79,7 +102,8 @@ describe('a tab closed mid-request stalls nobody (point 3)', () => {
     const [first, second] = await opened(tabs, [tab(), tab()]);
     const asking = first.getCredentials({ idToken });
     await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1));
-    await tabs.settled();
+    // The second tab starts once it has heard the first one announce its request.
+    await tabs.until(() => tabs.delivered.some(({ data }) => (data as Posted['data']).type === 'loading'));
     const waiting = second.getCredentials({ idToken });
     release();
     expect((await waiting).accessKeyId).toBe((await asking).accessKeyId);
@@ -128,7 +152,7 @@ describe('sign-out is never undone (point 4)', () => {
     await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1));
     release();
     await inFlight;
-    await tabs.settled();
+    await tabs.answered();
     for (const client of [third, other, asking]) expect((await client.getCredentials({ idToken })).accessKeyId).toBe('ASIAKEY0001');
     expect(endpoint.requests).toHaveLength(1);
   });
@@ -155,13 +179,7 @@ describe('channel messages are checked (point 5)', () => {
     ['credentials that are not strings (as text)', (key, now) => ({ type: 'entry', key, since: now, text: validText(now + HOUR, { AccessKeyId: 42 }), freshUntil: now + HOUR / 2, expiresAt: now + HOUR })],
     ['text that is not JSON', (key, now) => ({ type: 'entry', key, since: now, text: '{"Credentials":', freshUntil: now + HOUR / 2, expiresAt: now + HOUR })],
   ])('%s is ignored: the tab asks for itself, no TypeError', async (_name, forge) => {
-    const tabs = installTabs();
-    const endpoint = numberedEndpoint();
-    const [first, second] = await opened(tabs, [tab(), tab()]);
-    const { name, key } = await learnChannel(tabs, first);
-    first.clearCache();
-    await tabs.settled();
-    await tabs.forge(name, forge(key, Date.now()));
+    const { second, endpoint } = await forgedAfterSignOut(forge);
     const credentials = await second.getCredentials({ idToken });
     expect(credentials.accessKeyId).toMatch(/^ASIAKEY000\d$/);
     expect(typeof credentials.secretAccessKey).toBe('string');
@@ -174,7 +192,8 @@ describe('channel messages are checked (point 5)', () => {
     const endpoint = numberedEndpoint();
     const [first, second] = await opened(tabs, [tab(), tab()]);
     const shared = await first.getCredentials({ idToken });
-    await tabs.settled();
+    await tabs.answered();
+    // The second tab heard that the first holds an answer, and asks it for a copy.
     expect(await second.getCredentials({ idToken })).toEqual(shared);
     expect(endpoint.requests).toHaveLength(1);
   });
@@ -203,5 +222,52 @@ describe('channel messages are checked (point 5)', () => {
     await second.getCredentials({ idToken });
     expect(endpoint.requests).toHaveLength(2);
     expect([tabs.channelNames, tabs.lockNames, tabs.posted]).toEqual([[], [], []]);
+  });
+});
+
+describe('an answer a tab did not ask for is not taken (issue 24, point 12)', () => {
+  /** A well-formed answer of an attacker's choosing (its own keys, a forged Subject and IdentityId). */
+  const forgedEntry = (key: unknown) => {
+    const now = Date.now();
+    const text = JSON.stringify(awsResult(now, HOUR, { Credentials: { AccessKeyId: 'ASIAFORGED', SecretAccessKey: 'forged-secret-0123456789', SessionToken: 'forged-session-0123456789', Expiration: new Date(now + HOUR).toISOString() }, Subject: 'auth0|mallory', IdentityId: 'us-east-1:mallory' }));
+    // `since` after any clear: a page posting it chooses that too.
+    return { type: 'entry', key, since: now + 1, text, freshUntil: now + HOUR / 2, expiresAt: now + HOUR };
+  };
+
+  it('a forged entry under a key read from a loading message does not replace the real one in a tab that has not asked yet', async () => {
+    const tabs = installTabs();
+    const endpoint = numberedEndpoint();
+    const [first, second, third] = await opened(tabs, [tab(), tab(), tab()]);
+    const { name, key } = await learnChannel(tabs, first);
+    await tabs.forge(name, forgedEntry(key));
+    // Both tabs that had not asked get the real answer (from a tab that holds it), not the forged one.
+    for (const client of [third, second]) expect((await client.getCredentials({ idToken })).accessKeyId).toBe('ASIAKEY0001');
+    expect(endpoint.requests).toHaveLength(1);
+  });
+
+  it('nor one posted when nobody asked at all: the tab asks who holds it (at most 1 s unanswered, once), then sends its own', async () => {
+    const { second, endpoint } = await forgedAfterSignOut(forgedEntry);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const asking = second.getCredentials({ idToken });
+    // Its one timer is the wait for an answer to its ask: nobody holds the key any more.
+    await expect.poll(() => vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await expect(asking).resolves.toMatchObject({ accessKeyId: 'ASIAKEY0002' });
+    expect(endpoint.requests).toHaveLength(2);
+  });
+
+  it('the limit (README, Security): a page that announces a request and answers it first is believed by a tab waiting on it', async () => {
+    const tabs = installTabs();
+    numberedEndpoint();
+    const [first, second] = await opened(tabs, [tab(), tab()]);
+    const { name, loading, key } = await learnChannel(tabs, first);
+    first.clearCache();
+    await tabs.settled();
+    await tabs.forge(name, { ...loading.data, since: Date.now() + 1 });
+    const waiting = second.getCredentials({ idToken });
+    // The second tab waits on that announcement: it holds the key's lock, and waits for the answer.
+    await expect.poll(() => tabs.lockNames.length, { timeout: 30_000 }).toBe(2);
+    await tabs.forge(name, forgedEntry(key));
+    await expect(waiting).resolves.toMatchObject({ accessKeyId: 'ASIAFORGED' });
   });
 });
