@@ -21,7 +21,12 @@ const HOST = '127.0.0.1';
 /** The example apps' pages: the tenant's Allowed Callback URLs and Allowed Logout URLs, on the app's origin. */
 export const APP_PAGES = ['/s3-uploader/', '/spa/', '/lean/'];
 /** Files of packages the pages load with a script tag, served by the app (no CDN): URL path -> file. */
-const VENDOR = { '/vendor/auth0-spa-js.production.js': join(ROOT, 'node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js') };
+const VENDOR = {
+  '/vendor/auth0-spa-js.production.js': join(ROOT, 'node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js'),
+  // Uppy's styles (core, then the Dashboard): the uploader's pages link them.
+  '/vendor/uppy-core.min.css': join(ROOT, 'node_modules/@uppy/core/dist/style.min.css'),
+  '/vendor/uppy-dashboard.min.css': join(ROOT, 'node_modules/@uppy/dashboard/dist/style.min.css'),
+};
 /** What the tenant's login step says the user continues to (Auth0 shows the application's name). */
 const CLIENT_NAME = 'the example uploader';
 /** The Auth0 stand-in's routes that are the sandbox's own (the rest are the OpenID provider's). */
@@ -54,6 +59,8 @@ const OWN_ROUTES = new Set(['/delegation', '/sts', '/sts/', '/cognito', '/cognit
  *   one per exchange (default: deploy/)
  * @property {import('./s3-gate.mjs').GateOptions['fault']} [faultS3] asked after holdS3: drop a request or
  *   answer it 500 (tests make parts fail with it; default: none)
+ * @property {Record<string, unknown>} [pageSettings] more settings for the pages' config.js, e.g. the
+ *   uploader's `stallSeconds` (tests shorten it; default: none)
  * @property {(listening: { appOrigin: string, authOrigin: string }) => Promise<void> | void} [beforeReady]
  *   awaited once the app and Auth0 ports listen, before they serve (they answer 503 meanwhile): a test
  *   looks at a port mid-start with it (default: none)
@@ -142,7 +149,7 @@ export async function startSandbox(options = {}) {
     cognito: { type: 'cognito', identityPoolId, region, endpoint: cognitoEndpoint },
   };
   // What the page's config.js says: the uploader makes the exchange value from it (see uploader.mjs).
-  const config = { domain: authOrigin, clientID, bucket, region, s3Endpoint: gate.url, stsEndpoint, roleArn, ...(exchanges[options.exchange ?? 'delegation'] ? { exchange: exchanges[options.exchange ?? 'delegation'] } : {}) };
+  const config = { domain: authOrigin, clientID, bucket, region, s3Endpoint: gate.url, stsEndpoint, roleArn, ...(exchanges[options.exchange ?? 'delegation'] ? { exchange: exchanges[options.exchange ?? 'delegation'] } : {}), ...options.pageSettings };
 
   const authContext = { webOrigins: corsOrigins, tenant: identity.provider.callback(), login, delegation, sts, cognito };
   /** What the Auth0 stand-in saw: /delegation by method (a preflight costs a page a round trip), and token requests (sign-ins and renewals). */

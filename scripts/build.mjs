@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // @ts-check
-// Builds the package's outputs and the SPA example with rollup's API, one target at a time.
+// Builds the package's outputs and the examples' bundles with rollup's API, one target at a time.
 //
 //   node scripts/build.mjs                        every target (npm run build, npm test, npm pack)
 //   node scripts/build.mjs --if-changed           only the targets whose inputs changed since their last build
-//   node scripts/build.mjs --for-start --if-changed   what `npm start` serves: the S3 script build, the SPA and the lean uploader
+//   node scripts/build.mjs --for-start --if-changed   what `npm start` serves: the S3 script build, the uploader's Uppy bundle, the SPA and the lean uploader
 //
 // "Changed" is judged by content: after a build, every file rollup read (its watch list, node_modules
 // included) is recorded with its size, modification time and SHA-256, next to the config files and the
@@ -21,9 +21,9 @@ import { rollup } from 'rollup';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STAMPS = join(ROOT, 'node_modules/.cache/auth0-aws-delegation/build-stamps.json');
 /** Inputs of every target that rollup does not report as read: its configuration. */
-const CONFIG_FILES = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'rollup.config.mjs', 'scripts/third-party-notices.mjs', 'examples/spa/rollup.config.mjs', 'examples/lean/rollup.config.mjs', 'scripts/build.mjs'];
-/** Outputs `npm start` serves: the uploader's script build, and the SPA with the ESM build it bundles. */
-const FOR_START = ['dist/index.mjs', 'dist/auth0-aws-delegation.s3.umd.min.js', 'examples/spa/dist/app.js', 'examples/lean/dist/app.js'];
+const CONFIG_FILES = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'rollup.config.mjs', 'scripts/third-party-notices.mjs', 'examples/spa/rollup.config.mjs', 'examples/lean/rollup.config.mjs', 'examples/s3-uploader/rollup.config.mjs', 'scripts/build.mjs'];
+/** Outputs `npm start` serves: the uploader's script build and its Uppy bundle, and the SPA with the ESM build it bundles. */
+const FOR_START = ['dist/index.mjs', 'dist/auth0-aws-delegation.s3.umd.min.js', 'examples/s3-uploader/dist/uppy.min.mjs', 'examples/spa/dist/app.js', 'examples/lean/dist/app.js'];
 
 /** @typedef {import('rollup').RollupOptions & { output: import('rollup').OutputOptions | import('rollup').OutputOptions[] }} Target */
 /** @typedef {{ size: number, mtimeMs: number, sha256: string }} Fingerprint */
@@ -69,7 +69,8 @@ async function targets() {
   const { default: library } = await import(join(ROOT, 'rollup.config.mjs'));
   const { default: spa } = await import(join(ROOT, 'examples/spa/rollup.config.mjs'));
   const { default: lean } = await import(join(ROOT, 'examples/lean/rollup.config.mjs'));
-  return /** @type {Target[]} */ ([...library, spa, lean]);
+  const { default: uppy } = await import(join(ROOT, 'examples/s3-uploader/rollup.config.mjs'));
+  return /** @type {Target[]} */ ([...library, uppy, spa, lean]);
 }
 
 /**

@@ -1,6 +1,8 @@
 export { fromDelegation } from './aws/from-delegation';
 export type { DelegationProviderOptions, FromDelegationInit } from './aws/from-delegation';
 export { getExpiredTokenRecoveryPlugin } from './aws/recovery-plugin';
+export { uppyCredentials } from './aws/uppy-credentials';
+export type { UppyCredentialsInit, UppyCredentialsResponse, UppyGetCredentials } from './aws/uppy-credentials';
 export type { RecoveryClientConfig } from './aws/recovery-plugin';
 export type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, InitializeStack, Pluggable } from './aws/sdk-types';
 export { DelegationClient } from './tabs/sharing-client';

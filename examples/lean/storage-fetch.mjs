@@ -27,10 +27,11 @@ export function fetchStorage(sdk, client, config, session) {
     },
     download: function (key) { return sdk.getObject(folderOf(key), nameOf(key)).then(function (response) { return response.blob(); }); },
     remove: function (key) { return sdk.deleteObject(folderOf(key), nameOf(key)); },
-    upload: function (key, file, onProgress) {
+    // `signal` stops the upload; a multipart upload is then aborted at S3 before the promise settles.
+    upload: function (key, file, onProgress, signal) {
       var type = file.type || 'application/octet-stream';
-      if (file.size <= sdk.MAX_POST_BYTES) return sdk.postObject(folderOf(key), nameOf(key), file, { contentType: type, onProgress: onProgress });
-      return sdk.uploadMultipart(folderOf(key), nameOf(key), file, { partSize: PART_SIZE, contentType: file.type || 'application/octet-stream', onProgress: onProgress });
+      if (file.size <= sdk.MAX_POST_BYTES) return sdk.postObject(folderOf(key), nameOf(key), file, { contentType: type, onProgress: onProgress, signal: signal });
+      return sdk.uploadMultipart(folderOf(key), nameOf(key), file, { partSize: PART_SIZE, contentType: type, onProgress: onProgress, signal: signal });
     },
   };
 }

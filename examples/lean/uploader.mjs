@@ -56,11 +56,16 @@ export function startUploader(sdk, config, root, storage) {
   var $ = function (id) { return document.getElementById(id); };
   var session = null; // { sub, folder }
   var lastCredentials = null;
+  var running = new Set(); // this page's uploads: { controller, settled }
 
   var auth = auth0Client(sdk.createAuth0Client, config, showMessage);
   var idToken = function () { return auth.then(idTokenOf); };
   var exchange = exchangeFrom(sdk, config.exchange);
-  var client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain }, exchange ? { exchange: exchange } : {}));
+  // A sign-out (or a user switch) in another tab of this site clears the credentials this tab shares:
+  // this tab then signs out too (see signOut), or its next request would get credentials again with the
+  // tokens auth0-spa-js still keeps here.
+  var onClearedInAnotherTab = function () { signOut({ elsewhere: true }).catch(showError); };
+  var client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain, onClearedInAnotherTab: onClearedInAnotherTab }, exchange ? { exchange: exchange } : {}));
   var files = storage(sdk, client, config, {
     idToken: idToken,
     onRefreshError: function () { showMessage('Could not renew your storage access; still using the current one.', 'info'); },
@@ -75,13 +80,37 @@ export function startUploader(sdk, config, root, storage) {
     });
   }
 
-  // Drops the credentials, then signs out of Auth0 (which comes back to this page).
-  function signOut() {
+  // Stops the uploads in progress and waits until each has settled (a multipart upload is aborted at S3,
+  // signed with the credentials, so before they are dropped: after clearCache() that cleanup could not be
+  // signed and the parts would stay on S3), then drops the credentials (in every tab of this site) and
+  // signs out of Auth0, which ends the tenant's session and comes back to this page. When another tab
+  // signed out (`elsewhere`), this tab does the same but stays: auth0-spa-js forgets the tokens it keeps
+  // in this tab (`openUrl: false`: the other tab ended the tenant's session already) and the page shows
+  // itself signed out, so the next thing the person does asks them to sign in.
+  var signingOut = false;
+  function signOut(options) {
+    var elsewhere = Boolean(options && options.elsewhere);
+    if (signingOut || (elsewhere && !session)) return Promise.resolve();
+    signingOut = true;
+    $('sign-out').disabled = true;
+    var stopping = Array.from(running, function (upload) { upload.controller.abort(); return upload.settled; });
+    return Promise.allSettled(stopping).then(function () { return finishSignOut(elsewhere); });
+  }
+
+  function finishSignOut(elsewhere) {
     client.clearCache();
     session = null;
     lastCredentials = null;
     $('uploads').textContent = '';
-    return auth.then(function (auth0) { return auth0.logout({ logoutParams: { returnTo: location.origin + location.pathname } }); });
+    return auth.then(function (auth0) {
+      if (!elsewhere) return auth0.logout({ logoutParams: { returnTo: location.origin + location.pathname } });
+      return auth0.logout({ openUrl: false }).then(function () {
+        signingOut = false;
+        $('sign-out').disabled = false;
+        render();
+        showMessage('You signed out in another tab. Sign in again to see your files.', 'info');
+      });
+    });
   }
 
   // ---- listing ----
@@ -141,7 +170,9 @@ export function startUploader(sdk, config, root, storage) {
     if (!session || files.length === 0) return;
     hideMessage();
     var jobs = Array.prototype.map.call(files, uploadOne);
-    Promise.allSettled(jobs).then(refreshList);
+    // Not while signing out: the uploads end because of it, and the listing would ask for credentials
+    // that are being dropped.
+    Promise.allSettled(jobs).then(function () { if (session && !signingOut) return refreshList(); });
   }
 
   function uploadOne(file) {
@@ -157,10 +188,18 @@ export function startUploader(sdk, config, root, storage) {
       bar.value = value;
       percent.textContent = value + '%';
     };
-    return files.upload(session.folder + file.name, file, onProgress).then(
+    var upload = { controller: new AbortController() };
+    upload.settled = files.upload(session.folder + file.name, file, onProgress, upload.controller.signal).then(
       function () { bar.value = 100; percent.textContent = '100%'; percent.className = 'percent done'; },
-      function (error) { percent.textContent = 'Failed'; percent.className = 'percent failed'; showError(error); throw error; },
-    );
+      function (error) {
+        percent.textContent = upload.controller.signal.aborted ? 'Stopped' : 'Failed';
+        percent.className = 'percent failed';
+        if (!upload.controller.signal.aborted) showError(error);
+        throw error;
+      },
+    ).finally(function () { running.delete(upload); });
+    running.add(upload);
+    return upload.settled;
   }
 
   // ---- status, errors in words ----
@@ -177,12 +216,12 @@ export function startUploader(sdk, config, root, storage) {
   function explain(error) {
     var code = (error && (error.code || error.name)) || '';
     if (code === 'id_token_expired' || code === 'unauthorized' || code === 'invalid_token' || code === 'not_authorized' || code === 'invalid_identity_token') return 'Your sign-in has expired. Please sign in again.';
-    if (code === 'network_error' || code === 'timeout') return 'Cannot reach the sign-in service. Is the sandbox (or your network) up?';
+    if (code === 'network_error' || code === 'timeout') return 'Cannot reach the sign-in service. Check your connection and try again.';
     if (code === 'rate_limited' || code === 'too_many_requests') return 'Too many sign-in requests just now. Wait a minute and try again.';
     if (code === 'AccessDenied') return 'You do not have permission for that file or folder.';
     if (code === 'NoSuchKey' || code === 'NotFound') return 'That file no longer exists.';
-    if (code === 'NoSuchBucket') return 'The storage bucket does not exist. Check config.js.';
-    if (error instanceof TypeError) return 'Cannot reach the storage service. Is the sandbox (or your network) up?';
+    if (code === 'NoSuchBucket') return 'The storage for this site is not set up. Please tell the site\'s owner.';
+    if (error instanceof TypeError) return 'Cannot reach the storage service. Check your connection and try again.';
     return 'Something went wrong' + (code ? ' (' + code + ')' : '') + '. Please try again.';
   }
 
@@ -221,7 +260,7 @@ export function startUploader(sdk, config, root, storage) {
 
   // ---- wiring ----
   $('sign-in').addEventListener('click', function () { auth.then(function (auth0) { return auth0.loginWithRedirect(); }).catch(showError); });
-  $('sign-out').addEventListener('click', signOut);
+  $('sign-out').addEventListener('click', function () { signOut(); });
   $('refresh').addEventListener('click', function () { refreshList(); });
   $('files').addEventListener('change', function (event) { uploadAll(event.target.files); event.target.value = ''; });
   var drop = $('drop');

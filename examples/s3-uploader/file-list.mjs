@@ -1,7 +1,11 @@
 // The folder's files: every page of ListObjectsV2 (1,000 keys each, followed by continuation token),
-// sorted, filtered by name, shown 100 rows at a time; per file Download, Share and Delete; many at once
-// with DeleteObjects (1,000 keys per request, as S3 allows). Works on the elements of uploader.mjs's
-// markup; `ui` is the page's message and focus helpers.
+// sorted, filtered by name, shown 100 rows at a time; per file Download (with its progress, once at a
+// time), Share and Delete (asked in the row first); many at once with DeleteObjects (1,000 keys per
+// request, as S3 allows) after a confirmation. Works on the elements of uploader.mjs's markup; `ui` is
+// the page's message, status and focus helpers; `onDeleted` hears of every key deleted.
+
+import { saveWithProgress } from './download.mjs';
+import { formatSize } from './format.mjs';
 
 const PAGE_ROWS = 100;
 const DELETE_BATCH = 1000;
@@ -11,12 +15,13 @@ const SORTS = {
   largest: (a, b) => b.Size - a.Size,
 };
 
-export function fileList({ sdk, s3, bucket, ui, onShare }) {
+export function fileList({ sdk, s3, bucket, ui, onShare, onDeleted = () => undefined }) {
   const $ = (id) => document.getElementById(id);
   let prefix = '';
   let objects = [];
   let shown = PAGE_ROWS;
   const selected = new Set();
+  const downloading = new Set();
 
   /** Lists the whole folder, page by page. */
   async function load(folder) {
@@ -75,22 +80,48 @@ export function fileList({ sdk, s3, bucket, ui, onShare }) {
     download.setAttribute('aria-label', 'Download ' + name);
     share.setAttribute('aria-label', 'Share ' + name);
     remove.setAttribute('aria-label', 'Delete ' + name);
-    download.addEventListener('click', () => saveFile(object.Key, name).catch(ui.showError));
+    download.addEventListener('click', () => saveFile(object.Key, name, download));
     share.addEventListener('click', () => onShare(object.Key, name, share));
-    remove.addEventListener('click', () => removeOne(object.Key, name, remove));
+    remove.addEventListener('click', () => askToRemove(object.Key, name, row));
+    if (downloading.has(object.Key)) download.disabled = true;
     return row;
   }
 
-  async function saveFile(key, name) {
-    const result = await s3.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
-    const blob = new Blob([await result.Body.transformToByteArray()], { type: result.ContentType });
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = name;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  /** One download of a file at a time: a second click while it runs starts nothing. */
+  async function saveFile(key, name, button) {
+    if (downloading.has(key)) return;
+    downloading.add(key);
+    button.disabled = true;
+    try {
+      await saveWithProgress({ sdk, s3, bucket, key, name, row: button.closest('tr') });
+    } catch (error) {
+      ui.showError(error);
+    } finally {
+      downloading.delete(key);
+      button.disabled = false;
+    }
+  }
+
+  /** A single Delete asks in its row first: "Delete notes.txt for good?" Yes, delete / Keep it. */
+  function askToRemove(key, name, row) {
+    const cell = row.cells[4];
+    const buttons = [...cell.children];
+    for (const button of buttons) button.hidden = true;
+    const question = document.createElement('span');
+    question.className = 'confirm-row';
+    question.innerHTML = '<span></span> <button type="button" class="danger">Yes, delete</button> <button type="button" class="secondary">Keep it</button>';
+    question.firstChild.textContent = 'Delete ' + name + ' for good?';
+    const [yes, keep] = question.querySelectorAll('button');
+    yes.setAttribute('aria-label', 'Yes, delete ' + name);
+    keep.setAttribute('aria-label', 'Keep it: ' + name);
+    cell.append(question);
+    yes.focus();
+    keep.addEventListener('click', () => {
+      question.remove();
+      for (const button of buttons) button.hidden = false;
+      buttons[2].focus();
+    });
+    yes.addEventListener('click', () => removeOne(key, name, yes));
   }
 
   async function removeOne(key, name, button) {
@@ -98,9 +129,10 @@ export function fileList({ sdk, s3, bucket, ui, onShare }) {
     try {
       await s3.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: key }));
       selected.delete(key);
+      onDeleted(key);
       await load(prefix);
-      ui.showMessage('Deleted ' + name + '.', 'info');
       ui.focusList();
+      ui.status('Deleted ' + name + '.');
     } catch (error) {
       button.disabled = false;
       ui.showError(error);
@@ -134,12 +166,17 @@ export function fileList({ sdk, s3, bucket, ui, onShare }) {
         const batch = keys.slice(start, start + DELETE_BATCH);
         const result = await s3.send(new sdk.DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
         failed += (result.Errors ?? []).length;
-        for (const key of batch) if (!(result.Errors ?? []).some((error) => error.Key === key)) selected.delete(key);
+        for (const key of batch) {
+          if ((result.Errors ?? []).some((error) => error.Key === key)) continue;
+          selected.delete(key);
+          onDeleted(key);
+        }
       }
       await load(prefix);
       const deleted = (keys.length - failed).toLocaleString('en');
-      ui.showMessage(failed ? 'Deleted ' + deleted + ' files; ' + failed + ' could not be deleted (no permission). They stay selected.' : 'Deleted ' + deleted + (keys.length === 1 ? ' file.' : ' files.'), failed ? '' : 'info');
       ui.focusList();
+      if (failed) ui.showMessage('Deleted ' + deleted + ' files; ' + failed + ' could not be deleted (no permission). They stay selected.');
+      else ui.status('Deleted ' + deleted + (keys.length === 1 ? ' file.' : ' files.'));
     } catch (error) {
       ui.showError(error);
     }
@@ -161,11 +198,10 @@ export function fileList({ sdk, s3, bucket, ui, onShare }) {
   $('confirm-yes').addEventListener('click', deleteSelected);
   $('confirm-no').addEventListener('click', closeConfirm);
 
-  return { load, clear() { objects = []; selected.clear(); shown = PAGE_ROWS; $('filter').value = ''; } };
-}
-
-export function formatSize(bytes) {
-  if (bytes < 1024) return bytes + ' B';
-  if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + ' KB';
-  return (bytes / 1024 / 1024).toFixed(1) + ' MB';
+  return {
+    load,
+    /** The names in the folder now (for asking before an upload replaces one). */
+    names: { has: (name) => objects.some((object) => object.Key === prefix + name) },
+    clear() { objects = []; selected.clear(); shown = PAGE_ROWS; $('filter').value = ''; },
+  };
 }

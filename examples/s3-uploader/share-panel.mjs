@@ -1,6 +1,7 @@
-// The "Share" panel of uploader.mjs's markup: pick a lifetime (those longer than the storage access has
-// left are offered disabled, and the page says why), create the link (share.mjs), copy it. Escape or
-// Close returns the focus to the Share button that opened it.
+// The "Share" panel of uploader.mjs's markup: pick a lifetime (only those the storage access can honour
+// are offered, and the page says why the longer ones are not there), create the link (share.mjs), copy
+// it ("Link copied" next to the button). Escape or Close returns the focus to the Share button that
+// opened it.
 
 import { LIFETIMES, secondsLeft, shareLink } from './share.mjs';
 
@@ -12,21 +13,21 @@ export function sharePanel({ sdk, s3, bucket, ui, credentials }) {
     current = { key, name, opener };
     $('share-name').textContent = name;
     $('share-result').hidden = true;
+    $('share-copied').textContent = '';
     $('share').hidden = false;
     const access = await credentials().catch(() => null);
     const left = secondsLeft(access);
     const select = $('share-lifetime');
     select.textContent = '';
-    for (const { seconds, label } of LIFETIMES) {
-      const fits = seconds <= left;
-      select.append(new Option(label + (fits ? '' : ' (longer than your access lasts)'), String(seconds), false, false));
-      select.lastElementChild.disabled = !fits;
-    }
+    const fitting = LIFETIMES.filter(({ seconds }) => seconds <= left);
+    for (const { seconds, label } of fitting) select.append(new Option(label, String(seconds)));
+    const longer = LIFETIMES.filter(({ seconds }) => seconds > left).map(({ label }) => label);
     const until = new Date(Date.now() + left * 1000);
     $('share-note').textContent = left > 0
-      ? 'Anyone with the link can download this file until it expires. A link is signed with your storage access, which ends at ' + until.toLocaleTimeString() + ' (in ' + Math.round(left / 60) + ' min): no link works longer than that.'
+      ? 'Anyone with the link can download this file until it expires. A link is signed with your storage access, which ends at ' + until.toLocaleTimeString() + ' (in ' + Math.round(left / 60) + ' min): no link works longer than that'
+        + (longer.length ? ', so ' + longer.join(', ') + ' ' + (longer.length === 1 ? 'is' : 'are') + ' not offered.' : '.')
       : 'Your storage access has ended: sign in again to share.';
-    $('share-create').disabled = !LIFETIMES.some(({ seconds }) => seconds <= left);
+    $('share-create').disabled = fitting.length === 0;
     $('share-title').focus();
     $('share').scrollIntoView({ block: 'nearest' });
   }
@@ -34,7 +35,7 @@ export function sharePanel({ sdk, s3, bucket, ui, credentials }) {
   async function create() {
     try {
       const access = await credentials();
-      const link = await shareLink({ sdk, s3, bucket, key: current.key, seconds: Number($('share-lifetime').value), credentials: access });
+      const link = await shareLink({ sdk, s3, bucket, key: current.key, name: current.name, seconds: Number($('share-lifetime').value), credentials: access });
       $('share-url').value = link.url;
       $('share-expiry').textContent = 'This link works until ' + link.expiresAt.toLocaleString() + '.';
       $('share-result').hidden = false;
@@ -50,9 +51,10 @@ export function sharePanel({ sdk, s3, bucket, ui, credentials }) {
   function copy() {
     const url = $('share-url').value;
     const copied = navigator.clipboard ? navigator.clipboard.writeText(url) : Promise.reject(new Error('no clipboard'));
-    copied.then(() => ui.announce('Link copied.'), () => {
+    // Said next to the button, where the eye is (and to screen readers: the text is a status).
+    copied.then(() => ($('share-copied').textContent = 'Link copied.'), () => {
       $('share-url').select();
-      ui.announce('The link is selected: press Control+C (or Command+C) to copy it.');
+      $('share-copied').textContent = 'The link is selected: press Control+C (or Command+C) to copy it.';
     });
   }
 

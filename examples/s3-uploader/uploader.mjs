@@ -1,21 +1,20 @@
 // The per-user S3 folder uploader: sign in with Auth0 (or the sandbox), get AWS credentials through
 // /delegation (or STS, or Cognito), and upload, list, share, download and delete files under the
 // user's folder in the bucket, straight from the browser. One module serves both examples: the
-// script-tag page passes the S3 bundle's global, the SPA passes what it imported from npm. Signing in is
-// auth0-spa-js's, which keeps the tokens in memory only. The pieces, one job each:
-//   upload-job.mjs    one file's upload: PutObject, or multipart with pause, resume, cancel and retry
-//   resume-store.mjs  what is remembered (IndexedDB) to continue an upload after a reload
-//   retry.mjs         backoff for an upload request; messages.mjs  errors in words
-//   upload-row.mjs    an upload's row; file-list.mjs  the folder's listing; share-panel.mjs + share.mjs  links
+// script-tag page passes the S3 bundle's global and Uppy's bundle, the SPA passes what it imported from
+// npm. Signing in is auth0-spa-js's, which keeps the tokens in memory only. The pieces, one job each:
+//   uploads.mjs       the uploads, on Uppy (Dashboard, @uppy/aws-s3 with this SDK's uppyCredentials,
+//                     Golden Retriever), with name-conflicts.mjs, upload-guards.mjs,
+//                     progress-summary.mjs and user-records.mjs around it
+//   file-list.mjs     the folder's listing (download.mjs: a download with its progress)
+//   share-panel.mjs + share.mjs  links;  messages.mjs  errors in words
 //   sign-in.mjs       Auth0 sign-in (auth0-spa-js) and the exchange config.js names (shared with examples/lean/)
 
 import { fileList } from './file-list.mjs';
 import { explain } from './messages.mjs';
-import { resumeStore, uploadId } from './resume-store.mjs';
 import { sharePanel } from './share-panel.mjs';
 import { auth0Client, exchangeFrom, idTokenOf } from './sign-in.mjs';
-import { uploadJob } from './upload-job.mjs';
-import { uploadRow } from './upload-row.mjs';
+import { startUploads } from './uploads.mjs';
 
 const MARKUP = `
   <header>
@@ -35,19 +34,18 @@ const MARKUP = `
       <p>Sign in to upload files into your own folder. Nobody else can read or change them, unless you share a link.</p>
     </section>
     <section id="workspace" class="card" hidden>
-      <h2>Upload</h2>
-      <label id="drop" class="drop" for="files">
-        <strong>Choose files</strong> or drop them here
-        <input id="files" type="file" multiple>
-      </label>
-      <p class="muted small">Large files go up in 5 MB parts: you can pause them, and if the page closes, choose the same file again to continue.</p>
-      <section id="unfinished" class="unfinished" aria-labelledby="unfinished-title" hidden>
-        <h3 id="unfinished-title">Unfinished uploads</h3>
-        <ul id="unfinished-list"></ul>
-      </section>
-      <ul id="uploads" class="uploads" aria-label="Uploads"></ul>
+      <h2 id="upload-title">Upload</h2>
+      <div id="conflict" class="conflict" role="group" aria-labelledby="conflict-text" hidden>
+        <p id="conflict-text"></p>
+        <button id="conflict-replace" type="button" class="danger">Replace it</button>
+        <button id="conflict-both" type="button">Keep both</button>
+        <button id="conflict-skip" type="button" class="secondary">Skip this file</button>
+      </div>
+      <div id="uploader"></div>
+      <p id="progress-summary" class="muted small"></p>
+      <p id="upload-status" class="status" role="status"></p>
       <div class="list-header">
-        <h2 id="files-title" tabindex="-1">Files in <code id="folder"></code></h2>
+        <h2 id="files-title" tabindex="-1">Your files</h2>
         <button id="refresh" type="button" class="secondary">Refresh</button>
       </div>
       <div class="list-tools">
@@ -55,6 +53,7 @@ const MARKUP = `
         <label>Sort by <select id="sort"><option value="newest">Newest first</option><option value="name">Name (A to Z)</option><option value="largest">Largest first</option></select></label>
         <span id="count" class="muted" aria-live="polite"></span>
       </div>
+      <p id="list-status" class="status" role="status"></p>
       <div class="bulk">
         <button id="delete-selected" type="button" class="danger" disabled>Delete selected (0)</button>
         <span id="confirm-delete" hidden><span id="confirm-text"></span>
@@ -68,7 +67,7 @@ const MARKUP = `
         <button id="share-create" type="button">Create link</button>
         <div id="share-result" hidden>
           <label>Link <input id="share-url" type="url" readonly></label>
-          <button id="share-copy" type="button">Copy link</button>
+          <button id="share-copy" type="button">Copy link</button> <span id="share-copied" class="status" role="status"></span>
           <p id="share-expiry"></p>
         </div>
         <button id="share-close" type="button" class="secondary">Close</button>
@@ -84,25 +83,28 @@ const MARKUP = `
 
 /**
  * Renders the uploader into `root` and wires it to `sdk`.
- * @param {object} sdk DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, S3Client, getSignedUrl,
- *   the S3 commands (ListObjectsV2, GetObject, PutObject, DeleteObject, DeleteObjects, CreateMultipartUpload,
- *   UploadPart, CompleteMultipartUpload, AbortMultipartUpload, ListParts), webIdentity /
- *   cognitoIdentityPool when config.exchange asks for them, and auth0-spa-js's createAuth0Client
- * @param {{ domain: string, clientID: string, bucket: string, region: string, s3Endpoint?: string, exchange?: object }} config
+ * @param {object} sdk DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, uppyCredentials,
+ *   S3Client, getSignedUrl, the S3 commands (ListObjectsV2, GetObject, HeadObject, DeleteObject,
+ *   DeleteObjects, AbortMultipartUpload), Uppy's Uppy, Dashboard, AwsS3 and GoldenRetriever,
+ *   webIdentity / cognitoIdentityPool when config.exchange asks for them, and auth0-spa-js's createAuth0Client
+ * @param {{ domain: string, clientID: string, bucket: string, region: string, s3Endpoint?: string, exchange?: object, stallSeconds?: number }} config
  * @param {HTMLElement} root
  */
 export function startUploader(sdk, config, root) {
   root.innerHTML = MARKUP;
   const $ = (id) => document.getElementById(id);
-  let session = null; // { sub, folder }
+  let session = null; // { sub, name, folder }
   let lastCredentials = null;
-  const jobs = new Map(); // upload id -> job, this page's uploads
-  const store = resumeStore();
+  let uploads = null; // this user's uploads (uploads.mjs), once the folder is known
 
   const auth = auth0Client(sdk.createAuth0Client, config, showMessage);
   const idToken = () => auth.then(idTokenOf);
   const exchange = exchangeFrom(sdk, config.exchange);
-  const client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain }, exchange ? { exchange } : {}));
+  // A sign-out (or a user switch) in another tab of this site clears the credentials this tab shares:
+  // this tab then signs out too (see signOut), or its next request would get credentials again with the
+  // tokens auth0-spa-js still keeps here.
+  const onClearedInAnotherTab = () => { signOut({ elsewhere: true }).catch(showError); };
+  const client = new sdk.DelegationClient(Object.assign({ clientID: config.clientID, domain: config.domain, onClearedInAnotherTab }, exchange ? { exchange } : {}));
   const s3 = new sdk.S3Client({
     region: config.region,
     // Checksums only where S3 requires them: with the default, File and Blob bodies fail in browsers.
@@ -117,8 +119,8 @@ export function startUploader(sdk, config, root) {
   });
   s3.middlewareStack.use(sdk.getExpiredTokenRecoveryPlugin(s3.config));
 
-  const ui = { showMessage, showError, announce, focusList: () => $('files-title').focus() };
-  const files = fileList({ sdk, s3, bucket: config.bucket, ui, onShare: (key, name, opener) => share.open(key, name, opener) });
+  const ui = { showMessage, showError, announce, status: (text) => status('list-status', text), focusList: () => $('files-title').focus() };
+  const files = fileList({ sdk, s3, bucket: config.bucket, ui, onShare: (key, name, opener) => share.open(key, name, opener), onDeleted: (key) => uploads?.forget(key) });
   const share = sharePanel({ sdk, s3, bucket: config.bucket, ui, credentials: currentCredentials });
 
   async function currentCredentials() {
@@ -128,90 +130,45 @@ export function startUploader(sdk, config, root) {
   }
 
   // The user's folder: `{sub}/`, or with a Cognito identity pool `private/{identityId}/` (Amplify's layout),
-  // which only the credentials tell.
+  // which only the credentials tell. The page names it for the person, never by its path.
   async function findFolder() {
     const credentials = await currentCredentials();
     session.folder = credentials.identityId ? 'private/' + credentials.identityId + '/' : session.sub + '/';
   }
 
-  // Signing out stops this page's uploads, aborts the unfinished ones on S3 (no parts left behind) and
-  // forgets them, drops the credentials, then signs out of Auth0 (which comes back to this page).
-  async function signOut() {
+  // Signing out stops this user's uploads, aborts the unfinished ones on S3 (no parts left behind) and
+  // forgets them (only this user's), drops the credentials (in every tab of this site), then signs out
+  // of Auth0, which ends the tenant's session and comes back to this page. When another tab signed out
+  // (`elsewhere`), this tab does the same but stays: auth0-spa-js forgets the tokens it keeps in this
+  // tab (`openUrl: false`: the other tab ended the tenant's session already) and the page shows itself
+  // signed out, so the next thing the person does asks them to sign in.
+  let signingOut = false;
+  async function signOut({ elsewhere = false } = {}) {
+    if (signingOut || (elsewhere && !session)) return;
+    signingOut = true;
     $('sign-out').disabled = true;
-    for (const job of jobs.values()) job.pause();
-    const remembered = session?.folder ? (await store.all().catch(() => [])).filter((record) => record.id.startsWith(session.folder + '\n')) : [];
-    await Promise.all(remembered.map((record) => s3.send(new sdk.AbortMultipartUploadCommand({ Bucket: config.bucket, Key: record.key, UploadId: record.uploadId })).catch(() => undefined)));
-    await store.clear().catch(() => undefined);
+    await uploads?.signOut().catch(() => undefined);
+    uploads = null;
     client.clearCache();
     session = null;
     lastCredentials = null;
-    jobs.clear();
     files.clear();
     share.close();
-    $('uploads').textContent = '';
-    await (await auth).logout({ logoutParams: { returnTo: location.origin + location.pathname } });
+    const auth0 = await auth;
+    if (!elsewhere) return auth0.logout({ logoutParams: { returnTo: location.origin + location.pathname } });
+    await auth0.logout({ openUrl: false });
+    signingOut = false;
+    $('sign-out').disabled = false;
+    await render();
+    showMessage('You signed out in another tab. Sign in again to see your files.', 'info');
   }
 
-  // ---- uploads, each with its own row ----
-  function uploadAll(picked) {
-    if (!session || picked.length === 0) return;
-    hideMessage();
-    for (const file of picked) startUpload(file);
-  }
-
-  function startUpload(file) {
-    const id = uploadId(session.folder, file);
-    const existing = jobs.get(id);
-    if (existing && (existing.state === 'paused' || existing.state === 'failed')) return existing.start();
-    if (existing && existing.state === 'uploading') return announce(file.name + ' is already uploading.');
-    let row;
-    const job = uploadJob({
-      sdk, s3, bucket: config.bucket, key: session.folder + file.name, file, id, store,
-      onChange: (changed) => {
-        row?.update();
-        if (changed.state === 'done' || changed.state === 'cancelled') {
-          showUnfinished();
-          if (changed.state === 'done') files.load(session.folder).catch(showError);
-        }
-      },
+  async function openUploads() {
+    uploads = await startUploads({
+      sdk, client, s3, config, folder: session.folder, idToken, names: files.names,
+      ui: { status: (text) => status('upload-status', text), showError: (error) => status('upload-status', 'Upload failed: ' + explain(error)) },
+      onUploaded: () => refreshList(),
     });
-    jobs.set(id, job);
-    row = uploadRow(job, announce);
-    $('uploads').append(row.row);
-    const started = job.start();
-    showUnfinished(); // a remembered upload being continued is no longer listed as unfinished
-    return started;
-  }
-
-  /** Uploads a previous page left unfinished in this folder: choose the same file to continue. */
-  async function showUnfinished() {
-    if (!session?.folder) return;
-    const records = (await store.all().catch(() => [])).filter((record) => record.id.startsWith(session.folder + '\n') && ![...jobs.keys()].includes(record.id));
-    const list = $('unfinished-list');
-    list.textContent = '';
-    for (const record of records) {
-      const item = document.createElement('li');
-      const parts = Math.ceil(record.size / record.partSize);
-      item.innerHTML = '<span></span> <button type="button" class="secondary">Discard</button>';
-      item.firstChild.textContent = record.name + ' (' + (record.size / 1024 / 1024).toFixed(1) + ' MB): ' + record.parts.length + ' of ' + parts + ' parts stored. Choose the same file to continue.';
-      const discard = item.querySelector('button');
-      discard.setAttribute('aria-label', 'Discard the unfinished upload of ' + record.name);
-      discard.addEventListener('click', () => discardUnfinished(record));
-      list.append(item);
-    }
-    $('unfinished').hidden = records.length === 0;
-  }
-
-  async function discardUnfinished(record) {
-    try {
-      await s3.send(new sdk.AbortMultipartUploadCommand({ Bucket: config.bucket, Key: record.key, UploadId: record.uploadId }));
-    } catch (error) {
-      if (error?.name !== 'NoSuchUpload') return showError(error);
-    }
-    await store.remove(record.id);
-    await showUnfinished();
-    $('files').focus();
-    announce('Discarded the unfinished upload of ' + record.name + '.');
   }
 
   // ---- status, errors in words ----
@@ -230,7 +187,12 @@ export function startUploader(sdk, config, root) {
     message.hidden = false;
   }
 
-  function hideMessage() { $('message').hidden = true; }
+  /** A short note where the eye is: next to what it is about, visible, and read out (role=status). */
+  function status(id, text) {
+    const element = $(id);
+    element.textContent = text;
+    element.scrollIntoView({ block: 'nearest' });
+  }
 
   function announce(text) { $('announcer').textContent = text; }
 
@@ -251,30 +213,26 @@ export function startUploader(sdk, config, root) {
     $('signed-out').hidden = signedIn;
     $('workspace').hidden = !signedIn;
     if (!signedIn) { $('lifetime').textContent = ''; return; }
-    $('folder').textContent = '';
+    $('files-title').textContent = 'Files of ' + session.name;
     try {
       await findFolder();
     } catch (error) {
       return showError(error);
     }
-    $('folder').textContent = session.folder;
-    await Promise.all([refreshList(), showUnfinished()]);
+    $('workspace').dataset.folder = session.folder;
+    await refreshList();
+    if (!uploads) await openUploads().catch(showError);
   }
 
   // ---- wiring ----
   $('sign-in').addEventListener('click', () => auth.then((auth0) => auth0.loginWithRedirect()).catch(showError));
-  $('sign-out').addEventListener('click', signOut);
+  $('sign-out').addEventListener('click', () => signOut());
   $('refresh').addEventListener('click', refreshList);
-  $('files').addEventListener('change', (event) => { uploadAll([...event.target.files]); event.target.value = ''; });
-  const drop = $('drop');
-  for (const name of ['dragenter', 'dragover']) drop.addEventListener(name, (event) => { event.preventDefault(); drop.classList.add('over'); });
-  for (const name of ['dragleave', 'drop']) drop.addEventListener(name, () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (event) => { event.preventDefault(); uploadAll([...event.dataTransfer.files]); });
   setInterval(tick, 30000);
 
   render();
   auth.then((auth0) => auth0.getIdTokenClaims()).then((claims) => {
-    session = claims ? { sub: claims.sub } : null;
+    session = claims ? { sub: claims.sub, name: claims.name || claims.nickname || claims.email || 'your account' } : null;
     render();
   }, showError);
 }

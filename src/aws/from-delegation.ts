@@ -38,7 +38,7 @@ const AWS_SDK_REFRESH_WINDOW_MS = 300_000;
 /** Stale credentials are served only while they have at least this long left. */
 const STALE_MARGIN_MS = 30_000;
 /** After a failed refresh, stale credentials are served this long before the next attempt. */
-const STALE_RETRY_MS = 10_000;
+export const STALE_RETRY_MS = 10_000;
 const INIT_KEYS = ['idToken', 'role', 'principal', 'scope', 'targetClientId', 'onRefreshError'];
 
 /** What a provider remembers of its last success: served again at once while current, and the stale fallback. */
@@ -81,10 +81,20 @@ interface LastCredentials {
  * });
  */
 export function fromDelegation(client: DelegationClient, init: FromDelegationInit): AwsCredentialIdentityProvider {
+  return delegationProvider(client, init, toIdentity, 'fromDelegation');
+}
+
+/**
+ * fromDelegation's provider with its answer in another shape (`shape` of the credentials): the Uppy
+ * bridge shares everything but the shape. `name` is the caller's, for the configuration errors.
+ * @internal
+ * @throws {DelegationError} as fromDelegation
+ */
+export function delegationProvider<T>(client: DelegationClient, init: FromDelegationInit, shape: (credentials: AwsCredentials) => T, name: string): (options?: DelegationProviderOptions) => Promise<T> {
   if (!isPlainObject(init) || !['string', 'function'].includes(typeof init.idToken)) {
-    throw configurationError('fromDelegation needs { idToken }: the ID token, or a function returning it.');
+    throw configurationError(`${name} needs { idToken }: the ID token, or a function returning it.`);
   }
-  rejectUnknownKeys(init, INIT_KEYS, 'fromDelegation');
+  rejectUnknownKeys(init, INIT_KEYS, name);
   const { idToken, onRefreshError, ...extras } = init;
   let last: LastCredentials | undefined;
   let retryAt = 0;
@@ -97,12 +107,12 @@ export function fromDelegation(client: DelegationClient, init: FromDelegationIni
     return last.credentials.accessKeyId !== rejected && view.now() < last.until ? last.credentials : undefined;
   };
 
-  const ask = async (token: string, view: ProviderView, clears: number, rejected: string | undefined): Promise<AwsCredentialIdentity> => {
+  const ask = async (token: string, view: ProviderView, clears: number, rejected: string | undefined): Promise<T> => {
     // The generation the answer belongs to: read before asking, so a clear while it was asked for ends its fast path.
     let generation = view.generation;
     const now = view.now();
     const stale = staleFallback(last, token, clears, rejected, now);
-    if (stale && now < retryAt) return toIdentity(stale);
+    if (stale && now < retryAt) return shape(stale);
     try {
       let credentials = await client.getCredentials({ ...extras, idToken: token });
       if (credentials.accessKeyId === rejected) {
@@ -115,18 +125,18 @@ export function fromDelegation(client: DelegationClient, init: FromDelegationIni
       assertNotCleared(client, clears);
       last = { token, clears, generation, until: Math.min(+credentials.refreshAt, tokenExpiryMs(token)), credentials };
       retryAt = 0;
-      return toIdentity(credentials);
+      return shape(credentials);
     } catch (error) {
       if (!stale || !isPassing(error)) throw error;
       assertNotCleared(client, clears);
       retryAt = view.now() + STALE_RETRY_MS;
       if (error !== reported) onRefreshError?.(error);
       reported = error;
-      return toIdentity(stale);
+      return shape(stale);
     }
   };
 
-  const provider = (options?: DelegationProviderOptions): Promise<AwsCredentialIdentity> => {
+  const provider = (options?: DelegationProviderOptions): Promise<T> => {
     // Read before anything is awaited: this request's user is the one current now.
     const view = viewOf(client);
     const { clears } = view;
@@ -144,7 +154,7 @@ export function fromDelegation(client: DelegationClient, init: FromDelegationIni
     // this call, before the AWS SDK reads the answer) still fails it with cache_cleared.
     return Promise.resolve().then(() => {
       assertNotCleared(client, clears);
-      return toIdentity(known);
+      return shape(known);
     });
   };
   // `memoized` tells the AWS SDK (@aws-sdk/core's normalizeCredentialProvider) to call this provider as

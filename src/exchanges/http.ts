@@ -55,15 +55,16 @@ const EPOCH_THRESHOLD_MS = Date.parse('2024-01-01');
  */
 export async function post(url: string, init: RequestInit, settings: PostSettings): Promise<Answer> {
   const body = new BodyReader(settings);
+  // The call's own signal (it follows `settings.signal`), ended with the call: see `release`.
   const ended = abortion(settings.signal);
   try {
-    const call = ky.post(url, { ...init, fetch: settings.fetch, signal: settings.signal, timeout: settings.timeoutMs, retry: retryOptions(settings), hooks: body.hooks });
+    const call = ky.post(url, { ...init, fetch: settings.fetch, signal: ended.signal, timeout: settings.timeoutMs, retry: retryOptions(settings), hooks: body.hooks });
     const response = await Promise.race([settled(call), ended.promise]);
     return { response, text: body.text };
   } catch (error) {
     throw settings.signal.aborted ? settings.signal.reason : transportError(error, body);
   } finally {
-    ended.stop();
+    ended.release();
   }
 }
 
@@ -140,7 +141,13 @@ class BodyReader {
 
 /**
  * A promise that rejects once `signal` aborts (with its reason), or after `ms` (with `timedOut()`),
- * and the signal of either; `stop()` ends both.
+ * and the signal of either; `stop()` ends both. `release()` stops and also aborts that signal, for a
+ * signal handed to ky: ky combines it with its own (`AbortSignal.any`) and the `Request` it builds
+ * listens on the combination. Node keeps a combined signal with a listener in a process-wide set until
+ * the listener goes, and undici removes its listener only when a finalizer sees the `Request` collected
+ * (a GC, a task, another GC): about 1.7 KB per request held after the call (nodejs/node#55328).
+ * Aborting the signal once the call is over (the body read or cancelled, nothing left to abort) takes
+ * the listener off at once, as MDN's `AbortSignal.any()` page advises for a short-lived controller.
  */
 function abortion(signal: AbortSignal, ms?: number, timedOut?: () => Error) {
   const controller = new AbortController();
@@ -151,12 +158,17 @@ function abortion(signal: AbortSignal, ms?: number, timedOut?: () => Error) {
   const promise = new Promise<never>((_resolve, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
   // Nobody may be listening when it is stopped: never an unhandled rejection.
   promise.catch(() => undefined);
+  const stop = (): void => {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  };
   return {
     promise,
     signal: controller.signal,
-    stop() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+    stop,
+    release() {
+      stop();
+      controller.abort(new Error('the call is over'));
     },
   };
 }

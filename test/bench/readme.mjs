@@ -1,6 +1,6 @@
 // @ts-check
-// The README's benchmark tables come from the bench output, never from a hand: `npm run bench` writes
-// docs/bench-results.json and renders it into the README between the two markers below;
+// The benchmark tables (docs/BENCHMARKS.md) come from the bench output, never from a hand: `npm run bench` writes
+// docs/bench-results.json and renders it into docs/BENCHMARKS.md between the two markers below;
 // test/node/bench-readme.test.ts fails when that block differs from what the recorded results render to.
 import { readFileSync, writeFileSync } from 'node:fs';
 

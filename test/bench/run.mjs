@@ -1,8 +1,8 @@
 // @ts-check
 // `npm run bench`: every figure next to its baseline from the same run, printed as tables, recorded in
-// docs/bench-results.json and rendered into the README (readme.mjs). Only budgets, counts and ratios can
+// docs/bench-results.json and rendered into docs/BENCHMARKS.md (readme.mjs). Only budgets, counts and ratios can
 // fail the run; absolute times are reported. `--only N[,M]` runs those figures alone and prints them (the
-// recorded results and the README stay as they are: they are one whole run).
+// recorded results and docs/BENCHMARKS.md stay as they are: they are one whole run).
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { uploadAppWeights } from './app-sizes.mjs';
@@ -68,11 +68,14 @@ results['notes'] = notes;
 results['seconds'] = Math.round((Date.now() - started) / 1000);
 // How busy the machine was: figures from a loaded machine read differently (times, not ratios).
 results['machine'] = `${cpus().length} cores, load average ${loadAtStart.toFixed(1)} at the start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end`;
-console.log(`\n${results['machine']}.`);
+console.log(`
+${results['machine']}.`);
 if (only === undefined) {
-  record(results, join(ROOT, 'docs/bench-results.json'), join(ROOT, 'README.md'));
-  console.log(`\nWrote docs/bench-results.json and the README's tables in ${results['seconds']} s.`);
+  record(results, join(ROOT, 'docs/bench-results.json'), join(ROOT, 'docs/BENCHMARKS.md'));
+  console.log(`
+Wrote docs/bench-results.json and docs/BENCHMARKS.md's tables in ${results['seconds']} s.`);
 } else {
-  console.log(`\n${results['seconds']} s; --only: docs/bench-results.json and the README left as they were.`);
+  console.log(`
+${results['seconds']} s; --only: docs/bench-results.json and docs/BENCHMARKS.md left as they were.`);
 }
 process.exitCode = checks.every((check) => check.pass) ? 0 : 1;

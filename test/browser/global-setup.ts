@@ -36,7 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const pool = Array.from({ length: 40 }, (_, index) => make(String(index).padStart(4, '0'), validUntil));
   const expired = make('EXPIRED', Date.now() - 1);
   // The tests fake the page's clock up to 3 hours ahead; this process keeps the real one. S3's 15-minute
-  // skew limit is tested in test/node/sandbox-sigv4.test.ts, with the gate's clock injected.
+  // skew limit is tested in test/node/sandbox/sigv4.test.ts, with the gate's clock injected.
   const parts = partGate();
   const gate = await startS3Gate({ keys, maxSkewMs: 4 * 3_600_000, hold: (request) => parts.hold(request), fault: (request) => parts.fault(request) });
   project.provide('s3', { url: gate.url, pool, expired });

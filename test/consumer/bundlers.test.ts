@@ -93,11 +93,16 @@ describe('an app importing only the main entry, with no optional peer installed'
     expect(result).toEqual({ exchange: 'delegation', own: 'ok', other: 'AccessDenied' });
   });
 
-  it('esbuild\'s module graph: the package\'s modules import only each other (@smithy/types, a dependency for the types, adds nothing)', () => {
+  it('esbuild\'s module graph: the package\'s modules import each other and its two dependencies (ky, jwt-decode), nothing else', () => {
     const imports = built.get('delegation-esbuild')?.imports ?? {};
     const ours = Object.entries(imports).filter(([input]) => input.includes('node_modules/auth0-aws-delegation/'));
     expect(ours.map(([input]) => input)).toContain('../node_modules/auth0-aws-delegation/dist/index.mjs');
-    for (const [, list] of ours) expect(list.filter((path) => !path.includes('node_modules/auth0-aws-delegation/'))).toEqual([]);
+    const outside = ours.flatMap(([, list]) => list.filter((path) => !path.includes('node_modules/auth0-aws-delegation/')));
+    const packages = new Set(outside.map((path) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1] ?? path));
+    expect([...packages].sort()).toEqual(['jwt-decode', 'ky']);
+    // Control: the package.json the tarball installed declares exactly these as its dependencies.
+    const installed = JSON.parse(readFileSync(join(projects['no-peer'], 'node_modules/auth0-aws-delegation/package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    expect(Object.keys(installed.dependencies ?? {}).sort()).toEqual([...packages].sort());
   });
 
   it('negative control: the same project cannot build an app importing ./web-identity (its peer is really absent)', async () => {

@@ -4,21 +4,26 @@
 import type { IncomingMessage } from 'node:http';
 
 export function requestHolds() {
-  let held: { matches: (request: URL, method: string) => boolean; released: Promise<void> } | undefined;
+  let held: { matches: (request: URL, method: string) => boolean; released: Promise<void>; waiting: number } | undefined;
   return {
     /** The sandbox's `holdS3` option. */
     async hook(request: IncomingMessage): Promise<void> {
       const url = new URL(request.url ?? '/', 'http://s3');
-      if (held?.matches(url, request.method ?? 'GET')) await held.released;
+      const current = held;
+      if (!current?.matches(url, request.method ?? 'GET')) return;
+      current.waiting++;
+      await current.released;
     },
     /** Holds every request that `matches` until the returned function is called (call it in `finally`). */
     hold(matches: (request: URL, method: string) => boolean): () => void {
       let release = (): void => undefined;
-      held = { matches, released: new Promise<void>((resolve) => (release = resolve)) };
+      held = { matches, released: new Promise<void>((resolve) => (release = resolve)), waiting: 0 };
       return () => {
         held = undefined;
         release();
       };
     },
+    /** How many requests the current hold has stopped so far (0 when nothing is held). */
+    waiting: (): number => held?.waiting ?? 0,
   };
 }

@@ -1,8 +1,9 @@
 // The uploader with the keyboard only, in each engine: Tab order, Enter and Space, where the focus goes
-// after each action (a button that disappears hands it on, a closed panel gives it back), progress and
-// state announced in the aria-live region; axe-core on the signed-out page and the delete confirmation
-// (the other states are checked where their tests reach them: uploader-steps.ts checkState). Choosing
-// the file is the one step a test cannot do with keys (the system's file dialog): setFiles does it.
+// after each action (a paused row keeps it on its button, a closed panel gives it back, a kept file its
+// Delete button); Enter on Uppy's "choose files" opens the system's file dialog (counted, not opened:
+// the one step a test cannot do with keys, so setFiles picks the file); axe-core on the signed-out page
+// and the delete question (the other states are checked where their tests reach them: uploader-steps.ts
+// checkState).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import type { Engine, Key, Tab } from '../engines/engine';
 import { waitUntil } from '../engines/engine';
 import { enginesToRun, launchEngine } from '../engines/launch';
 import { requestHolds } from './hold';
-import { checkState, dropStale, focused, isPart, makeFile, onLoginStep, partsDone, reaches, s3Requests, shows, showsNoError } from './uploader-steps';
+import { checkState, dropStale, focused, isPart, makeFile, onLoginStep, pick, reaches, s3Requests, shows, showsNoError } from './uploader-steps';
 
 const PART = 5 * 1024 * 1024;
 const holds = requestHolds();
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 /** Presses `key` until the focus is on the element named `name` (at most `limit` presses). */
-async function tabTo(tab: Tab, name: string, key: Key = 'Tab', limit = 15): Promise<void> {
+async function tabTo(tab: Tab, name: string, key: Key = 'Tab', limit = 25): Promise<void> {
   const seen: string[] = [];
   for (let presses = 0; presses < limit; presses++) {
     await tab.press(key);
@@ -40,7 +41,17 @@ async function tabTo(tab: Tab, name: string, key: Key = 'Tab', limit = 15): Prom
   throw new Error(`${key} never reached "${name}"; the focus went through: ${seen.join(' | ')}`);
 }
 
-const announced = (tab: Tab) => tab.evaluate(() => document.querySelector('#announcer')?.textContent ?? '');
+/** Counts the file dialogs the page asks for (a file input's click) instead of opening them. */
+const countFileDialogs = (tab: Tab) => tab.evaluate(() => {
+  const page = window as unknown as { fileDialogs: number };
+  page.fileDialogs = 0;
+  const click = HTMLInputElement.prototype.click;
+  HTMLInputElement.prototype.click = function (this: HTMLInputElement) {
+    if (this.type === 'file') page.fileDialogs++;
+    else click.call(this);
+  };
+});
+const fileDialogs = (tab: Tab) => tab.evaluate(() => (window as unknown as { fileDialogs: number }).fileDialogs);
 
 describe.each(enginesToRun())('the uploader with the keyboard only in %s', (engineName) => {
   let engine: Engine;
@@ -49,7 +60,7 @@ describe.each(enginesToRun())('the uploader with the keyboard only in %s', (engi
   });
   afterAll(() => engine?.close());
 
-  it('signs in, pauses and resumes, shares and deletes with keys; focus follows; progress is announced; axe finds nothing serious', async () => {
+  it('signs in, chooses files, pauses and resumes, shares and deletes with keys; focus follows; axe finds nothing serious', async () => {
     const user = `auth0|${engineName}-keys`;
     const name = `${engineName}-keys.bin`;
     const file = makeFile(FILES, name, 2 * PART + 3, 8);
@@ -66,28 +77,34 @@ describe.each(enginesToRun())('the uploader with the keyboard only in %s', (engi
       await shows(tab, `Signed in as ${user}`);
       await shows(tab, 'No files yet.');
 
-      await tabTo(tab, 'files');
+      await tabTo(tab, 'choose files');
+      await countFileDialogs(tab);
+      expect(await fileDialogs(tab)).toBe(0);
+      await tab.press('Enter');
+      await waitUntil(tab, () => (window as unknown as { fileDialogs: number }).fileDialogs === 1);
       const release = holds.hold(isPart(name, 2));
       let released = false;
       try {
-        await tab.setFiles('#files', [file.path]);
-        await partsDone(tab, name, 2, 3);
-        expect(await announced(tab)).toMatch(new RegExp(`^${name}: (Uploading|\\d+% uploaded)`));
-        await tabTo(tab, `Pause ${name}`, 'Tab', 3);
+        await pick(tab, [file.path]);
+        await expect.poll(() => holds.waiting(), { timeout: 60_000 }).toBeGreaterThan(0);
+        await tabTo(tab, 'Pause upload');
         await tab.press('Enter');
+        // Firefox over WebDriver BiDi drops, about one time in three, the first key pressed on the
+        // Dashboard here (on its row buttons and its status bar alike; a key on any other button of the
+        // page works): there, and only there, a second press follows when the first did nothing in 5 s.
+        // See the report; Chromium and WebKit get one press.
+        if (engineName === 'firefox' && (await reaches(tab, name, 'paused', 5_000).then(() => false, () => true))) await tab.press('Enter');
         await reaches(tab, name, 'paused');
-        expect((await focused(tab)).name).toBe(`Resume ${name}`);
-        expect(await announced(tab)).toMatch(new RegExp(`^${name}: Paused at \\d+% \\(2 of 3 parts\\)`));
+        // The focus is on a Resume: the same button, or the status bar's, where Uppy's Dashboard moves it
+        // when every upload is paused.
+        expect((await focused(tab)).name).toMatch(/^Resume( upload)?$/);
         await dropStale(requests, name, 2, release);
         released = true;
       } finally {
         if (!released) release();
       }
-      await tab.press('Space');
+      await tab.press('Enter');
       await reaches(tab, name, 'done');
-      expect(await announced(tab)).toBe(`${name}: Uploaded.`);
-      // Its buttons are gone: the focus stays in the row (its status), not at the top of the page.
-      expect(await focused(tab)).toEqual({ id: '', name: 'Uploaded.' });
 
       await waitUntil(tab, (wanted) => document.querySelector(`button[aria-label="Share ${wanted}"]`) !== null, name);
       await tabTo(tab, `Share ${name}`);
@@ -100,15 +117,18 @@ describe.each(enginesToRun())('the uploader with the keyboard only in %s', (engi
       await waitUntil(tab, () => (document.querySelector('#share') as HTMLElement).hidden);
       expect((await focused(tab)).name).toBe(`Share ${name}`);
 
-      await tabTo(tab, `Select ${name}`, 'Shift+Tab', 3);
-      await tab.press('Space');
-      await tabTo(tab, 'Delete selected (1)', 'Shift+Tab', 6);
+      // Delete asks first; "Keep it" puts the focus back on Delete, "Yes, delete" deletes.
+      await tabTo(tab, `Delete ${name}`, 'Tab', 3);
       await tab.press('Enter');
-      await shows(tab, 'Delete 1 file for good?');
-      expect((await focused(tab)).name).toBe('Yes, delete');
+      await shows(tab, `Delete ${name} for good?`);
+      expect((await focused(tab)).name).toBe(`Yes, delete ${name}`);
       await checkState(tab, engineName, 'confirm-delete');
+      await tabTo(tab, `Keep it: ${name}`, 'Tab', 2);
       await tab.press('Enter');
-      await shows(tab, 'Deleted 1 file.');
+      expect((await focused(tab)).name).toBe(`Delete ${name}`);
+      await tab.press('Enter');
+      await tab.press('Enter');
+      await shows(tab, `Deleted ${name}.`);
       expect((await focused(tab)).id).toBe('files-title');
       await shows(tab, 'No files yet.');
       expect(await showsNoError(tab)).toBe('');

@@ -8,14 +8,17 @@ import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
 import { ARTIFACTS, launchChromium } from './browser';
+import { requestHolds } from './hold';
+import { unfinishedOnS3 } from './s3-seed';
 
+const holds = requestHolds();
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 let browser: Browser;
 const SMALL = Buffer.from('Quarterly notes from Alice \u2713\n');
 const BIG = Buffer.from(Uint8Array.from({ length: 6 * 1024 * 1024 + 123 }, (_, index) => (index * 31) % 251));
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0 });
+  sandbox = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0, holdS3: holds.hook });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -103,6 +106,30 @@ describe('the lean uploader (signed fetch, no AWS SDK) against the sandbox', () 
     expect(await page.locator('#listing').textContent()).toContain('No files yet.');
     expect(pageErrors).toEqual([]);
     expect(sandbox.stats.delegation.issued).toBe(first + 1);
+    await context.close();
+  });
+
+  it('a sign-out mid-upload stops the upload and aborts it at S3 before the credentials are dropped: no parts stay', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(sandbox.leanUrl);
+    await signIn(page, 'auth0|lean-carol');
+    const folder = 'auth0|lean-carol/';
+    const release = holds.hold((url, method) => method === 'PUT' && url.pathname.endsWith('/left.bin') && url.searchParams.get('partNumber') === '2');
+    try {
+      await page.setInputFiles('#files', [{ name: 'left.bin', mimeType: 'application/octet-stream', buffer: Buffer.concat([BIG, BIG]) }]);
+      await expect.poll(() => holds.waiting(), { timeout: 60_000 }).toBeGreaterThan(0);
+      // Control: the upload is at S3, unfinished.
+      expect(await unfinishedOnS3(sandbox, folder)).toEqual([`${folder}left.bin`]);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByText('Not signed in').waitFor();
+      expect(await unfinishedOnS3(sandbox, folder)).toEqual([]);
+    } finally {
+      release();
+    }
+    expect(pageErrors).toEqual([]);
     await context.close();
   });
 

@@ -1,6 +1,7 @@
 // What the uploader's end-to-end tests do and read on the page, in any engine (test/engines/): sign in,
-// press a button by the name a user sees, read an upload's row, the remembered uploads (IndexedDB),
-// run axe-core; and on the sandbox's side, a log of S3 requests with faults to inject.
+// press a button by the name a user sees, pick files in Uppy's Dashboard and read a file's row there,
+// Golden Retriever's records (IndexedDB), run axe-core; and on the sandbox's side, a log of S3 requests
+// with faults to inject.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -61,35 +62,86 @@ export function makeFile(folder: string, name: string, size: number, seed = 1): 
   return { path, bytes };
 }
 
-/** An upload's row as a user sees it: its state, percent and status text, its buttons' names. */
+/** The Dashboard's file input (hidden: "choose files" opens it). */
+export const PICK = 'input.uppy-Dashboard-input[type="file"]:not([webkitdirectory])';
+/** Picks files in the Dashboard, as the system's file dialog would (after "Add more" when it lists files already). */
+export async function pick(tab: Tab, paths: string[]): Promise<void> {
+  if (!(await tab.evaluate((selector) => document.querySelector(selector) !== null, PICK))) {
+    await tab.click('.uppy-DashboardContent-addMore');
+    await waitUntil(tab, (selector) => document.querySelector(selector) !== null, PICK);
+  }
+  await tab.setFiles(PICK, paths);
+}
+
+/**
+ * A file's row in Uppy's Dashboard as a user sees it: its state (`uploading`, `paused`, `failed`, `done`,
+ * `waiting`), the name of its progress button (Pause upload, Resume upload, Retry upload, Upload
+ * complete), its text.
+ */
 export const uploadState = (tab: Tab, name: string) => tab.evaluate((wanted) => {
-  const row = [...document.querySelectorAll<HTMLElement>('#uploads li')].find((item) => item.querySelector('.name')?.textContent === wanted);
-  return row ? { state: row.dataset['state'] ?? '', percent: row.querySelector('.percent')?.textContent ?? '', status: row.querySelector('.status')?.textContent ?? '', buttons: [...row.querySelectorAll('button')].map((button) => button.getAttribute('aria-label') ?? '') } : undefined;
+  const item = [...document.querySelectorAll<HTMLElement>('.uppy-Dashboard-Item')].find((row) => row.querySelector('.uppy-Dashboard-Item-name')?.textContent?.trim() === wanted);
+  if (!item) return undefined;
+  const button = item.querySelector('.uppy-Dashboard-Item-progressIndicator')?.getAttribute('aria-label') ?? '';
+  const classes = item.classList;
+  const state = classes.contains('is-error') ? 'failed' : classes.contains('is-complete') ? 'done' : button === 'Resume upload' ? 'paused' : classes.contains('is-inprogress') ? 'uploading' : 'waiting';
+  return { state, button, text: item.innerText };
 }, name);
 
 /** Waits until the upload of `name` is in `state`. */
-export const reaches = (tab: Tab, name: string, state: string, timeoutMs?: number) =>
-  waitUntil(tab, ([wanted, expected]) => [...document.querySelectorAll<HTMLElement>('#uploads li')].some((item) => item.querySelector('.name')?.textContent === wanted && item.dataset['state'] === expected), [name, state] as [string, string], timeoutMs);
+export const reaches = (tab: Tab, name: string, state: string, timeoutMs?: number) => waitUntil(tab, ([wanted, expected]) => {
+  const item = [...document.querySelectorAll<HTMLElement>('.uppy-Dashboard-Item')].find((row) => row.querySelector('.uppy-Dashboard-Item-name')?.textContent?.trim() === wanted);
+  if (!item) return expected === 'gone';
+  const button = item.querySelector('.uppy-Dashboard-Item-progressIndicator')?.getAttribute('aria-label') ?? '';
+  const classes = item.classList;
+  const state = classes.contains('is-error') ? 'failed' : classes.contains('is-complete') ? 'done' : button === 'Resume upload' ? 'paused' : classes.contains('is-inprogress') ? 'uploading' : 'waiting';
+  return state === expected;
+}, [name, state] as [string, string], timeoutMs);
 
-/** Waits until `parts` parts of the upload of `name` are done. */
-export const partsDone = (tab: Tab, name: string, parts: number, of: number) =>
-  waitUntil(tab, ([wanted, text]) => [...document.querySelectorAll<HTMLElement>('#uploads li')].some((item) => item.querySelector('.name')?.textContent === wanted && (item.querySelector('.status')?.textContent ?? '').includes(text)), [name, `(${parts} of ${of} parts)`] as [string, string]);
+/**
+ * Clicks the button `label` (its aria-label) in the Dashboard row of `name`, as a user does: the row's
+ * button is marked for the driver, which clicks it like any other.
+ */
+export async function pressInRow(tab: Tab, name: string, label: string): Promise<void> {
+  await waitUntil(tab, ([wanted, text]) => {
+    document.querySelector('[data-test-target]')?.removeAttribute('data-test-target');
+    const item = [...document.querySelectorAll<HTMLElement>('.uppy-Dashboard-Item')].find((row) => row.querySelector('.uppy-Dashboard-Item-name')?.textContent?.trim() === wanted);
+    const button = [...(item?.querySelectorAll('button') ?? [])].find((candidate) => candidate.getAttribute('aria-label') === text);
+    button?.setAttribute('data-test-target', '');
+    return button !== undefined;
+  }, [name, label] as [string, string]);
+  await tab.click('[data-test-target]');
+}
 
-/** Everything the page keeps in IndexedDB (the uploader's resume store), as JSON text and records. */
-export const rememberedUploads = (tab: Tab) => tab.evaluate(() => new Promise<{ records: { id: string; key: string; uploadId: string; parts: { PartNumber: number; ETag: string }[] }[]; text: string }>((resolve, reject) => {
-  const request = indexedDB.open('uploader-resume', 1);
-  request.onupgradeneeded = () => request.result.createObjectStore('uploads', { keyPath: 'id' });
+/** Golden Retriever's records in this browser (IndexedDB "uppy-blobs"): each Uppy id's files (name, s3Multipart), the stored bytes' ids, and all of it as text. */
+export const goldenRecords = (tab: Tab) => tab.evaluate(() => new Promise<{ stores: Record<string, { name: string; done: boolean; uploadId?: string; key?: string }[]>; blobs: string[]; text: string }>((resolve, reject) => {
+  const request = indexedDB.open('uppy-blobs');
   request.onerror = () => reject(request.error);
   request.onsuccess = () => {
     const db = request.result;
-    const all = db.transaction('uploads', 'readonly').objectStore('uploads').getAll();
-    all.onsuccess = () => {
+    const names = ['metadata', 'files'].filter((name) => db.objectStoreNames.contains(name));
+    if (names.length < 2) return (db.close(), resolve({ stores: {}, blobs: [], text: '' }));
+    const transaction = db.transaction(names, 'readonly');
+    const metadata = transaction.objectStore('metadata').getAll();
+    const files = transaction.objectStore('files').getAll();
+    transaction.oncomplete = () => {
       db.close();
-      resolve({ records: all.result, text: JSON.stringify(all.result) });
+      const stores: Record<string, { name: string; done: boolean; uploadId?: string; key?: string }[]> = {};
+      for (const record of metadata.result as { id: string; metadata: string }[]) {
+        const state = JSON.parse(record.metadata) as { files?: Record<string, { name: string; progress?: { uploadComplete?: boolean }; s3Multipart?: { uploadId: string; key: string } }> };
+        stores[record.id] = Object.values(state.files ?? {}).map((file) => ({ name: file.name, done: file.progress?.uploadComplete === true, uploadId: file.s3Multipart?.uploadId, key: file.s3Multipart?.key }));
+      }
+      const blobs = (files.result as { store: string; fileID: string }[]).map((blob) => `${blob.store}:${blob.fileID}`);
+      resolve({ stores, blobs, text: JSON.stringify(metadata.result) + JSON.stringify(blobs) });
     };
-    all.onerror = () => reject(all.error);
+    transaction.onerror = () => reject(transaction.error);
   };
 }));
+
+/** The unfinished uploads Golden Retriever remembers in this browser, as `name` per Uppy id (files not yet complete). */
+export async function rememberedNames(tab: Tab): Promise<string[]> {
+  const { stores } = await goldenRecords(tab);
+  return Object.values(stores).flat().filter((file) => !file.done).map((file) => file.name).sort();
+}
 
 /**
  * A state of the page, checked: a screenshot under test-results/e2e/ (`<engine>-uploader-state-<state>.png`)

@@ -1,6 +1,7 @@
 // The per-user S3 folder uploader as a newcomer uses it: `npm start`'s sandbox and page, in each engine
 // (Chromium, Firefox ESR, WebKitGTK) through the engine driver (test/engines/): sign in, upload with
-// progress, list, download, delete, sign out, another user sees none of it.
+// progress (Uppy's Dashboard), list, download, delete (asked first; the file's row leaves the upload
+// list), sign out, another user sees none of it; the folder's heading names the person in every mode.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { waitUntil } from '../engines/engine';
 import { enginesToRun, launchEngine } from '../engines/launch';
 import { ARTIFACTS } from './browser';
 import { requestHolds } from './hold';
-import { bodyText, listedNames, nameOf, press, shows, showsNoError, signIn } from './uploader-steps';
+import { bodyText, listedNames, nameOf, pick, press, reaches, shows, showsNoError, signIn, uploadState } from './uploader-steps';
 import { userCredentials } from './s3-seed';
 
 const holds = requestHolds();
@@ -44,25 +45,27 @@ async function uploaderFlow(engine: Engine, url: string, label: string, alice: s
     const tab = await session.newTab(url);
     await signIn(tab, alice);
     const first = issued();
-    if (folder) await expect.poll(() => tab.evaluate(() => document.querySelector('#folder')?.textContent ?? '')).toMatch(folder);
+    expect(await tab.evaluate(() => document.querySelector('#files-title')?.textContent)).toBe(`Files of ${alice.slice(alice.indexOf('|') + 1)}`);
+    if (folder) await expect.poll(() => tab.evaluate(() => (document.querySelector('#workspace') as HTMLElement).dataset['folder'] ?? '')).toMatch(folder);
 
-    // Hold the big file's first 5 MB part until the page has shown partial progress (its 1 MB second part
-    // done), so the page is seen mid-upload however fast or slow the machine is.
+    // Hold the big file's first 5 MB part until the small file is done and the part is on its way, so the
+    // page is seen mid-upload however fast or slow the machine is.
     const release = holds.hold((request, method) => method === 'PUT' && request.pathname.endsWith('/photos.bin') && request.searchParams.get('partNumber') === '1');
     try {
-      await tab.setFiles('#files', PICKED);
-      await waitUntil(tab, () => {
-        const bar = [...document.querySelectorAll<HTMLProgressElement>('.uploads progress')][1];
-        return bar !== undefined && bar.value > 0 && bar.value < 100;
-      });
+      await pick(tab, PICKED);
+      await reaches(tab, 'notes.txt', 'done');
+      await expect.poll(() => holds.waiting(), { timeout: 60_000 }).toBeGreaterThan(0);
+      expect((await uploadState(tab, 'photos.bin'))?.state).toBe('uploading');
+      // The whole batch in bytes: 6 MB and the small file.
+      await waitUntil(tab, () => /^[\d.]+ (B|KB|MB) of 6\.0 MB sent/.test(document.querySelector('#progress-summary')?.textContent ?? ''));
       await tab.screenshot(join(ARTIFACTS, `${engine.name}-${label}-mid-upload.png`));
     } finally {
       release();
     }
-    await waitUntil(tab, () => [...document.querySelectorAll('.uploads .percent')].filter((cell) => cell.textContent === '100%').length === 2);
+    await reaches(tab, 'photos.bin', 'done');
     await waitUntil(tab, () => [...document.querySelectorAll('#listing td.name')].some((cell) => cell.textContent === 'photos.bin'));
     expect((await listedNames(tab)).sort()).toEqual(['notes.txt', 'photos.bin']);
-    expect(await tab.evaluate(() => [...document.querySelectorAll('.uploads .percent')].map((cell) => cell.textContent))).toEqual(['100%', '100%']);
+    expect(await tab.evaluate(() => document.querySelector('#progress-summary')?.textContent)).toBe('2 files uploaded (6.0 MB).');
     expect(await showsNoError(tab)).toBe('');
     await tab.screenshot(join(ARTIFACTS, `${engine.name}-${label}-after-upload.png`));
 
@@ -72,8 +75,13 @@ async function uploaderFlow(engine: Engine, url: string, label: string, alice: s
     expect(download.bytes).toEqual(SMALL);
 
     await press(tab, 'button[aria-label="Delete photos.bin"]', 'Delete photos.bin');
+    await shows(tab, 'Delete photos.bin for good?');
+    await press(tab, 'button[aria-label="Yes, delete photos.bin"]', 'Yes, delete photos.bin');
     await shows(tab, 'Deleted photos.bin.');
     await expect.poll(() => listedNames(tab)).toEqual(['notes.txt']);
+    // Its upload row says no longer "complete": it is gone; the other one stays.
+    await reaches(tab, 'photos.bin', 'gone');
+    expect((await uploadState(tab, 'notes.txt'))?.state).toBe('done');
 
     await press(tab, '#sign-out', 'Sign out');
     await shows(tab, 'Not signed in');

@@ -25,6 +25,15 @@ const only = (exchange: Exchange, type: string) => {
   return found[0]!;
 };
 const ACTION_LISTS = iamActions as unknown as Record<string, string[]>;
+/** How long the uploader keeps an unfinished upload to continue (Golden Retriever's `expires` in uploads.mjs), in days. */
+const UPLOADER_RESUME_DAYS = Number(/GoldenRetriever, \{ expires: (\d+) \* 24 \* 60 \* 60 \* 1000,/.exec(readFileSync(join(ROOT, 'examples/s3-uploader/uploads.mjs'), 'utf8'))?.[1]);
+
+/** The bucket's enabled lifecycle rule that aborts incomplete multipart uploads, if it has one. */
+function abortRule(properties: Record<string, unknown>): Record<string, unknown> | undefined {
+  const lifecycle = properties['LifecycleConfiguration'] as { Rules?: Record<string, unknown>[] } | undefined;
+  const rules = lifecycle?.Rules ?? [];
+  return rules.find((rule) => rule['Status'] === 'Enabled' && rule['AbortIncompleteMultipartUpload'] !== undefined);
+}
 
 describe.each(EXCHANGES)('deploy/%s.yaml', (exchange) => {
   const template = templates[exchange];
@@ -93,6 +102,18 @@ describe.each(EXCHANGES)('deploy/%s.yaml', (exchange) => {
     expect(rules[0]).toMatchObject({ AllowedOrigins: { Ref: 'AllowedOrigins' }, AllowedMethods: expect.arrayContaining(['GET', 'PUT', 'POST', 'DELETE', 'HEAD']) });
     expect(rules[0]!['ExposedHeaders']).toEqual(expect.arrayContaining(['ETag', 'Date']));
     expect(resolved(exchange, rules[0]!['AllowedOrigins'])).toEqual(['https://app.example.com']);
+  });
+
+  it('aborts incomplete multipart uploads in the whole bucket, after the days the uploader offers to continue them', () => {
+    const [, bucket] = only(exchange, 'AWS::S3::Bucket');
+    const rule = abortRule(bucket.Properties);
+    expect(rule, 'a LifecycleConfiguration rule with AbortIncompleteMultipartUpload').toBeDefined();
+    // No Prefix, tag or size filter: every upload of every user's folder.
+    expect(Object.keys(rule!).sort()).toEqual(['AbortIncompleteMultipartUpload', 'Id', 'Status']);
+    expect(rule!['Status']).toBe('Enabled');
+    expect(rule!['AbortIncompleteMultipartUpload']).toEqual({ DaysAfterInitiation: UPLOADER_RESUME_DAYS });
+    // Control: the same bucket without the rule is caught.
+    expect(abortRule({ ...bucket.Properties, LifecycleConfiguration: undefined })).toBeUndefined();
   });
 
   it('takes the Auth0 domain, client ID, bucket name and web origins as parameters', () => {

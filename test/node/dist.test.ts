@@ -101,7 +101,7 @@ describe('build outputs', () => {
 
   it('drops the v7 facade from an app that does not import Auth0 (esbuild), as the other bundlers do', async () => {
     const code = await esbuildKeeps('DelegationClient, fromDelegation');
-    expect(code).toContain('fromDelegation needs { idToken }');
+    expect(code).toContain('needs { idToken }: the ID token, or a function returning it.');
     expect(code).not.toContain('new Auth0({ clientID, domain, callbackURL })');
     expect(code).not.toContain('_disableDeprecationWarnings');
   });
@@ -124,7 +124,7 @@ describe('the npm builds run', () => {
     const endpoint = delegationEndpoint();
     server.use(endpoint.handler);
     const sdk = await load();
-    expect(Object.keys(sdk).sort()).toEqual(['Auth0', 'DelegationClient', 'DelegationError', 'delegation', 'fromDelegation', 'getExpiredTokenRecoveryPlugin', 'isDelegationError', 'sessionNameFor']);
+    expect(Object.keys(sdk).sort()).toEqual(['Auth0', 'DelegationClient', 'DelegationError', 'delegation', 'fromDelegation', 'getExpiredTokenRecoveryPlugin', 'isDelegationError', 'sessionNameFor', 'uppyCredentials']);
     const credentials = await new sdk.DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN }).getCredentials({ idToken });
     expect(credentials.accessKeyId).toBe('ASIAEXAMPLEKEY000001');
     expect(endpoint.requests).toHaveLength(1);

@@ -2,7 +2,7 @@
 // "... Including Trailing Headers"), written by a test: chunks of a chosen size, signed or not, and the
 // trailing checksum (signed too when the chunks are), so that a test can send what the AWS SDK for
 // JavaScript never sends (signed chunks) and what it would never send (a wrong trailer, a forged chunk).
-// sandbox-chunked.test.ts pins this writer to the API Reference's published signatures.
+// test/node/sandbox/chunked.test.ts pins this writer to the API Reference's published signatures.
 import { createHash, createHmac } from 'node:crypto';
 import { signingKey } from '../../sandbox/s3-sigv4.mjs';
 

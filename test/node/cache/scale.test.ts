@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SingleFlightCache, cacheLimits } from '../../../src/cache/single-flight';
 import { DelegationClient } from '../../../src/index';
 import { CLIENT_ID, DOMAIN, delegationEndpoint, perUserResult } from '../../support/delegation-endpoint';
+import { retention } from '../../support/retention';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
 
@@ -68,6 +69,16 @@ describe('SingleFlightCache limits', () => {
     expect(clears).toHaveBeenCalledWith(timer);
   });
 
+  it('an evicted entry leaves memory: 2,000 users through maxEntries 100 leave 100 values held (nothing else keeps them)', async () => {
+    const held = await valuesHeldAfter(2_000, 100);
+    expect([held.tracked, held.alive]).toEqual([2_000, 100]);
+  });
+
+  it('control: with a bound above the users, every value is held (the count sees what the cache keeps)', async () => {
+    const held = await valuesHeldAfter(2_000, 1_000_000);
+    expect([held.tracked, held.alive]).toEqual([2_000, 2_000]);
+  });
+
   it('negative control: without a sweep, a stale entry would still be held (the sweep is what drops it)', async () => {
     vi.useFakeTimers({ now: NOW });
     let now = NOW;
@@ -79,6 +90,18 @@ describe('SingleFlightCache limits', () => {
     cache.clear();
   });
 });
+
+/** Loads `users` keys into a cache of `maxEntries` (values tracked weakly) and counts the values a full GC leaves. */
+async function valuesHeldAfter(users: number, maxEntries: number): Promise<{ tracked: number; alive: number }> {
+  const values = retention();
+  const cache = new SingleFlightCache<object>(() => NOW, { maxEntries, sweepIntervalMs: 600_000 });
+  for (let index = 0; index < users; index++) {
+    await cache.get(`user${index}`, () => Promise.resolve({ value: values.track({ index }), freshUntil: NOW + 1_000, expiresAt: NOW + 2_000 }));
+  }
+  const alive = await values.alive({ endJob: true });
+  cache.clear();
+  return { tracked: values.tracked, alive };
+}
 
 describe('DelegationClient with many users', () => {
   it('maxEntries bounds the client: the least recently used user asks again, the others are served from memory', async () => {

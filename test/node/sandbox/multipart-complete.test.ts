@@ -7,9 +7,9 @@
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, ListPartsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import type { CompletedPart } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPolicyGate } from '../support/policy-gate';
-import { BUCKET } from '../support/s3';
-import { s3Code, sendSigned } from '../support/signed-raw';
+import { startPolicyGate } from '../../support/policy-gate';
+import { BUCKET } from '../../support/s3';
+import { s3Code, sendSigned } from '../../support/signed-raw';
 
 const MIB = 1024 * 1024;
 let setup: Awaited<ReturnType<typeof startPolicyGate>>;

@@ -3,11 +3,11 @@
 // across a line end; and a user id with "/", "*" or "?" reaches no folder but its own (the templates'
 // Deny). Each case goes through policyAuthorizer, as the S3 gate asks it.
 import { describe, expect, it } from 'vitest';
-import { policyAuthorizer } from '../../sandbox/policy.mjs';
-import { templateText } from '../../sandbox/template-policy.mjs';
-import type { Exchange } from '../../sandbox/template-policy.mjs';
-import { templatePolicies } from '../support/policy-gate';
-import { BUCKET } from '../support/s3';
+import { policyAuthorizer } from '../../../sandbox/policy.mjs';
+import { templateText } from '../../../sandbox/template-policy.mjs';
+import type { Exchange } from '../../../sandbox/template-policy.mjs';
+import { templatePolicies } from '../../support/policy-gate';
+import { BUCKET } from '../../support/s3';
 
 const VALUES = { bucket: BUCKET, auth0Domain: 'tenant.auth0.com', clientID: 'sandbox-client' };
 const LIST_CONDITION = "                  StringLike:\n                    s3:prefix: '${saml:sub}/*'\n";

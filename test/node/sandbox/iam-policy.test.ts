@@ -2,7 +2,7 @@
 // the implicit deny, Action / NotAction, Resource / NotResource, conditions and policy variables, on the
 // example policies of the IAM User Guide (pages named in each case).
 import { describe, expect, it } from 'vitest';
-import { decide, readPolicies } from '../../sandbox/iam-policy.mjs';
+import { decide, readPolicies } from '../../../sandbox/iam-policy.mjs';
 
 type Document = Parameters<typeof readPolicies>[0][number];
 type Context = Record<string, string | string[]>;

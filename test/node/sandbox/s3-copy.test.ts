@@ -3,9 +3,9 @@
 // copying it into her folder, while copying her own files works.
 import { CopyObjectCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPolicyGate } from '../support/policy-gate';
-import { BUCKET } from '../support/s3';
-import { s3Code, sendSigned } from '../support/signed-raw';
+import { startPolicyGate } from '../../support/policy-gate';
+import { BUCKET } from '../../support/s3';
+import { s3Code, sendSigned } from '../../support/signed-raw';
 
 let setup: Awaited<ReturnType<typeof startPolicyGate>>;
 let alice: ReturnType<Awaited<ReturnType<typeof startPolicyGate>>['user']>;

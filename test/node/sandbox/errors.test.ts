@@ -3,12 +3,12 @@
 // service's own 5xx shape without the failure's text; a bad request is a 4xx in that shape.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { issueKey } from '../../sandbox/issue.mjs';
-import { startS3Gate } from '../../sandbox/s3-gate.mjs';
-import { startSandbox } from '../../sandbox/server.mjs';
-import { rawRequest, requestBytes } from '../support/raw-http';
-import { BUCKET, s3Client } from '../support/s3';
-import { s3Code, s3Element } from '../support/signed-raw';
+import { issueKey } from '../../../sandbox/issue.mjs';
+import { startS3Gate } from '../../../sandbox/s3-gate.mjs';
+import { startSandbox } from '../../../sandbox/server.mjs';
+import { rawRequest, requestBytes } from '../../support/raw-http';
+import { BUCKET, s3Client } from '../../support/s3';
+import { s3Code, s3Element } from '../../support/signed-raw';
 
 let offset = 0;
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;

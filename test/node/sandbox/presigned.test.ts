@@ -5,10 +5,10 @@
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../sandbox/server.mjs';
-import { DelegationClient, fromDelegation } from '../../src/index';
-import { BUCKET, s3Client } from '../support/s3';
-import { s3Code, s3Element } from '../support/signed-raw';
+import { startSandbox } from '../../../sandbox/server.mjs';
+import { DelegationClient, fromDelegation } from '../../../src/index';
+import { BUCKET, s3Client } from '../../support/s3';
+import { s3Code, s3Element } from '../../support/signed-raw';
 
 const MINUTE = 60_000;
 let offset = 0;

@@ -7,12 +7,12 @@ import { createHmac } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signingKey, verifyPostSignature } from '../../sandbox/s3-sigv4.mjs';
-import { AWS_EXAMPLE } from '../support/post-policy-example';
-import { BUCKET } from '../support/s3';
-import { startPolicyGate } from '../support/policy-gate';
-import type { Credentials } from '../support/signed-raw';
-import { s3Code } from '../support/signed-raw';
+import { signingKey, verifyPostSignature } from '../../../sandbox/s3-sigv4.mjs';
+import { AWS_EXAMPLE } from '../../support/post-policy-example';
+import { BUCKET } from '../../support/s3';
+import { startPolicyGate } from '../../support/policy-gate';
+import type { Credentials } from '../../support/signed-raw';
+import { s3Code } from '../../support/signed-raw';
 
 
 let s3: Awaited<ReturnType<typeof startPolicyGate>>;

@@ -2,7 +2,7 @@
 // checked against the examples of the IAM User Guide ("IAM JSON policy elements: Resource", "Condition
 // operators", "IAM policy elements: Variables and tags").
 import { describe, expect, it } from 'vitest';
-import { arnMatches, compile, matches } from '../../sandbox/iam-pattern.mjs';
+import { arnMatches, compile, matches } from '../../../sandbox/iam-pattern.mjs';
 
 const like = (pattern: string, subject: string, context?: Record<string, string>) => {
   const tokens = compile(pattern, { wildcards: true, ...(context ? { context: new Map(Object.entries(context)) } : {}) });

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../sandbox/server.mjs';
-import { authorizeUrl, browserLike, pkcePair, redirectOf, signInOverHttp } from '../../sandbox/sign-in-flow.mjs';
-import { signedByAnotherKey } from '../support/another-key';
+import { startSandbox } from '../../../sandbox/server.mjs';
+import { authorizeUrl, browserLike, pkcePair, redirectOf, signInOverHttp } from '../../../sandbox/sign-in-flow.mjs';
+import { signedByAnotherKey } from '../../support/another-key';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 const WEB_ORIGIN = 'http://127.0.0.1:1';
@@ -302,7 +302,7 @@ describe("the app's copy of auth0-spa-js (the script-tag page loads it; no CDN)"
     const served = await fetch(`${appOrigin()}/vendor/auth0-spa-js.production.js`);
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toContain('text/javascript');
-    const file = readFileSync(join(__dirname, '../../node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js'));
+    const file = readFileSync(join(__dirname, '../../../node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js'));
     expect(Buffer.from(await served.arrayBuffer()).equals(file)).toBe(true);
     for (const path of ['/vendor/auth0-spa-js.development.js', '/vendor/', '/vendor/../package.json', '/node_modules/@auth0/auth0-spa-js/package.json']) {
       expect((await fetch(`${appOrigin()}${path}`)).status, path).toBe(404);

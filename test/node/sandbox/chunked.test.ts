@@ -4,9 +4,9 @@
 // 66,560 bytes of "a" in a 64 KiB chunk, a 1 KiB chunk and the final empty one, with the signatures the
 // pages publish; test/support/aws-chunked.ts (what the gate tests send) is checked against them too.
 import { describe, expect, it } from 'vitest';
-import { ChunkedDecoder } from '../../sandbox/s3-chunked.mjs';
-import { signingKey } from '../../sandbox/s3-sigv4.mjs';
-import { awsChunked } from '../support/aws-chunked';
+import { ChunkedDecoder } from '../../../sandbox/s3-chunked.mjs';
+import { signingKey } from '../../../sandbox/s3-sigv4.mjs';
+import { awsChunked } from '../../support/aws-chunked';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const DATE = '20130524T000000Z';

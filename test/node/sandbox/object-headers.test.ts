@@ -6,9 +6,9 @@
 import { CopyObjectCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { templateText } from '../../sandbox/template-policy.mjs';
-import { startPolicyGate } from '../support/policy-gate';
-import { BUCKET } from '../support/s3';
+import { templateText } from '../../../sandbox/template-policy.mjs';
+import { startPolicyGate } from '../../support/policy-gate';
+import { BUCKET } from '../../support/s3';
 
 const VALUES = { bucket: BUCKET, auth0Domain: 'tenant.auth0.com', clientID: 'sandbox-client' };
 let setup: Awaited<ReturnType<typeof startPolicyGate>>;

@@ -3,11 +3,11 @@
 // unicode. Each refusal sits next to the request that works.
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPolicyGate } from '../support/policy-gate';
-import { rawRequest, requestBytes } from '../support/raw-http';
-import { BUCKET } from '../support/s3';
-import { presignQuery, s3Code, sendSigned, signHeaders, wireQuery } from '../support/signed-raw';
-import type { Credentials, RawS3Request } from '../support/signed-raw';
+import { startPolicyGate } from '../../support/policy-gate';
+import { rawRequest, requestBytes } from '../../support/raw-http';
+import { BUCKET } from '../../support/s3';
+import { presignQuery, s3Code, sendSigned, signHeaders, wireQuery } from '../../support/signed-raw';
+import type { Credentials, RawS3Request } from '../../support/signed-raw';
 
 let setup: Awaited<ReturnType<typeof startPolicyGate>>;
 let port: number;

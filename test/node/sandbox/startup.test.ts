@@ -3,9 +3,9 @@
 // timeout. The `beforeReady` hook pauses the start between listening and serving, so nothing here
 // depends on how fast the machine is.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../sandbox/server.mjs';
-import { rawRequest, requestBytes } from '../support/raw-http';
-import type { RawAnswer } from '../support/raw-http';
+import { startSandbox } from '../../../sandbox/server.mjs';
+import { rawRequest, requestBytes } from '../../support/raw-http';
+import type { RawAnswer } from '../../support/raw-http';
 
 let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
 afterEach(async () => {

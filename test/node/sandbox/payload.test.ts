@@ -9,11 +9,11 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { ChecksumAlgorithm } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsChunked } from '../support/aws-chunked';
-import { startPolicyGate } from '../support/policy-gate';
-import { rawRequest, requestBytes } from '../support/raw-http';
-import { BUCKET, s3Client } from '../support/s3';
-import { s3Code, s3Element, sendSigned, signHeaders } from '../support/signed-raw';
+import { awsChunked } from '../../support/aws-chunked';
+import { startPolicyGate } from '../../support/policy-gate';
+import { rawRequest, requestBytes } from '../../support/raw-http';
+import { BUCKET, s3Client } from '../../support/s3';
+import { s3Code, s3Element, sendSigned, signHeaders } from '../../support/signed-raw';
 
 let setup: Awaited<ReturnType<typeof startPolicyGate>>;
 let alice: ReturnType<Awaited<ReturnType<typeof startPolicyGate>>['user']>;

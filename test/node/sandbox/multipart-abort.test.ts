@@ -6,9 +6,9 @@
 // that upload has been answered.
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unfinishedUploads } from '../support/part-gate';
-import { startPolicyGate } from '../support/policy-gate';
-import { BUCKET } from '../support/s3';
+import { unfinishedUploads } from '../../support/part-gate';
+import { startPolicyGate } from '../../support/policy-gate';
+import { BUCKET } from '../../support/s3';
 
 const MIB = 1024 * 1024;
 let setup: Awaited<ReturnType<typeof startPolicyGate>>;

@@ -3,11 +3,11 @@
 // RequestTimeTooSkewed, in S3's XML. The gate's clock is injected; nothing sleeps.
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPolicyGate } from '../support/policy-gate';
-import { BUCKET, s3Client } from '../support/s3';
-import { s3Code, s3Element, sendSigned, signHeaders } from '../support/signed-raw';
-import type { Credentials, RawS3Request } from '../support/signed-raw';
-import { rawRequest, requestBytes } from '../support/raw-http';
+import { startPolicyGate } from '../../support/policy-gate';
+import { BUCKET, s3Client } from '../../support/s3';
+import { s3Code, s3Element, sendSigned, signHeaders } from '../../support/signed-raw';
+import type { Credentials, RawS3Request } from '../../support/signed-raw';
+import { rawRequest, requestBytes } from '../../support/raw-http';
 
 const MINUTE = 60_000;
 /** How far the gate's clock is from the real one; the signer uses the real clock. */

@@ -5,10 +5,10 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPolicyGate } from '../support/policy-gate';
-import { rawRequest, requestBytes } from '../support/raw-http';
-import { BUCKET } from '../support/s3';
-import { s3Code, s3Element, signHeaders } from '../support/signed-raw';
+import { startPolicyGate } from '../../support/policy-gate';
+import { rawRequest, requestBytes } from '../../support/raw-http';
+import { BUCKET } from '../../support/s3';
+import { s3Code, s3Element, signHeaders } from '../../support/signed-raw';
 
 let setup: Awaited<ReturnType<typeof startPolicyGate>>;
 let alice: ReturnType<Awaited<ReturnType<typeof startPolicyGate>>['user']>;

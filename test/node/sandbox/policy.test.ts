@@ -1,7 +1,7 @@
 // The sandbox's per-user IAM policy (IAM's evaluation, over the role policies of deploy/*.yaml), request by request.
 import { describe, expect, it } from 'vitest';
-import { policyAuthorizer } from '../../sandbox/policy.mjs';
-import { templatePolicies } from '../support/policy-gate';
+import { policyAuthorizer } from '../../../sandbox/policy.mjs';
+import { templatePolicies } from '../../support/policy-gate';
 
 const policies = templatePolicies();
 const authorize = policyAuthorizer(policies);

@@ -5,10 +5,10 @@ import { CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand } from
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPolicyGate } from '../support/policy-gate';
-import { BUCKET } from '../support/s3';
-import { s3Code, sendSigned } from '../support/signed-raw';
-import type { Credentials, RawS3Request } from '../support/signed-raw';
+import { startPolicyGate } from '../../support/policy-gate';
+import { BUCKET } from '../../support/s3';
+import { s3Code, sendSigned } from '../../support/signed-raw';
+import type { Credentials, RawS3Request } from '../../support/signed-raw';
 
 let setup: Awaited<ReturnType<typeof startPolicyGate>>;
 let mallory: Credentials;

@@ -3,7 +3,7 @@
 // context keys or values" pages. pbac, which the sandbox used before, read only the first key of an
 // operator and had Null backwards.
 import { describe, expect, it } from 'vitest';
-import { conditionHolds } from '../../sandbox/iam-conditions.mjs';
+import { conditionHolds } from '../../../sandbox/iam-conditions.mjs';
 
 type Context = Record<string, string | string[]>;
 const holds = (condition: Record<string, Record<string, unknown>>, context: Context) => conditionHolds(condition, new Map(Object.entries(context).map(([key, value]) => [key.toLowerCase(), value])), true);

@@ -1,0 +1,33 @@
+// One user's records in the browser: Uppy's id is made from the user's folder, so Golden Retriever's
+// records (its snapshot of the uploads and the files' bytes, in IndexedDB) are that user's alone, and a
+// sign-out can forget them without touching another user's unfinished uploads in the same browser.
+// Golden Retriever 6 keeps them in the database "uppy-blobs": the snapshot in "metadata" under the id,
+// the bytes in "files" under the index "store" = the id. It has no call that removes them.
+
+const DATABASE = 'uppy-blobs';
+
+/** Uppy's id for the uploads of `folder`: a SHA-256 digest of it, so that no user id is spelled out in storage. */
+export async function userStoreId(folder) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(folder));
+  return 'uploads-' + [...new Uint8Array(digest).slice(0, 12)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** Forgets what Golden Retriever keeps for the uploads of Uppy id `id` (nothing of other ids). */
+export function forgetRecords(id) {
+  return new Promise((resolve) => {
+    const opening = indexedDB.open(DATABASE);
+    opening.onerror = () => resolve();
+    opening.onsuccess = () => {
+      const db = opening.result;
+      const stores = ['metadata', 'files'].filter((name) => db.objectStoreNames.contains(name));
+      if (stores.length === 0) return (db.close(), resolve());
+      const transaction = db.transaction(stores, 'readwrite');
+      if (stores.includes('metadata')) transaction.objectStore('metadata').delete(id);
+      if (stores.includes('files')) {
+        const keys = transaction.objectStore('files').index('store').getAllKeys(IDBKeyRange.only(id));
+        keys.onsuccess = () => keys.result.forEach((key) => transaction.objectStore('files').delete(key));
+      }
+      transaction.oncomplete = transaction.onerror = transaction.onabort = () => (db.close(), resolve());
+    };
+  });
+}
