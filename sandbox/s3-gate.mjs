@@ -16,6 +16,7 @@ import S3rver from 's3rver';
 import { s3Error, sendS3Error } from './s3-errors.mjs';
 import { MAX_SKEW_MS, verifySigV4 } from './s3-sigv4.mjs';
 import { amzQueryHeaders, checkMultipart, copySourceFor, forwardUrl, noSuchUpload, readCopySource, readObject, readTarget, responseOverrides } from './s3-target.mjs';
+import { storingParts } from './s3-storing-parts.mjs';
 import { uploadIsFor } from './s3rver-uploads.mjs';
 import { extraOperation, extraOperations } from './s3-extras.mjs';
 import { multipartCompletion } from './s3-complete.mjs';
@@ -163,6 +164,7 @@ export async function startS3Gate(options = {}) {
   const store = s3rver.callback();
   const extras = extraOperations({ directory, store: s3rver.store });
   const complete = multipartCompletion({ directory, store: s3rver.store });
+  const parts = storingParts();
   /**
    * Counts of the gate's answers, for tests and benchmarks: every request, by method too (CORS
    * preflights included: what a browser's round trips cost), rejections by code, acceptances by key.
@@ -232,7 +234,7 @@ export async function startS3Gate(options = {}) {
       if (extra === 'ListMultipartUploads') return await extras.listUploads(res, target.bucket, prefix);
       if (extra === 'ListObjectsV2') return await extras.listObjectsV2(res, target.bucket, query);
       if (extra === 'ListParts') return await extras.listParts(res, target.bucket, target.key, /** @type {string} */ (uploadId));
-      if (extra === 'AbortMultipartUpload') return await extras.abort(res, target.bucket, /** @type {string} */ (uploadId));
+      if (extra === 'AbortMultipartUpload') return await parts.abortWhenSettled(/** @type {string} */ (uploadId), () => extras.abort(res, target.bucket, /** @type {string} */ (uploadId)));
     } catch (error) {
       sendS3Error(res, error);
     }
@@ -279,6 +281,8 @@ export async function startS3Gate(options = {}) {
     let body;
     try {
       admitted = await admit(req);
+      // A part is recorded from here until answered: an abort waits for it (s3-storing-parts.mjs).
+      if (req.method === 'PUT' && admitted.uploadId !== undefined) parts.admit(admitted.uploadId, res);
       // Nothing reaches s3rver before the body is what was signed and declared (s3-payload.mjs).
       const checksums = !(admitted.extra === 'CompleteMultipartUpload');
       body = await receiveBody(req, (name) => header(req, name), admitted.payload, { directory: bodies, checksums });

@@ -85,8 +85,16 @@ export async function s3Call({ fetch }: S3Folder, method: string, url: string, i
  */
 export async function s3Answer(response: Response, method: string, url: string): Promise<Response> {
   if (response.ok) return response;
+  throw await s3Refusal(method, url, response);
+}
+
+/**
+ * S3's refusal (a response that is not ok) as the `DelegationError` `s3Call` throws: S3's code (read from
+ * at most 64 KB of the body; `http_error` when there is none) and the status.
+ */
+export async function s3Refusal(method: string, url: string, response: Response): Promise<DelegationError> {
   const code = errorCode((await boundedText(response, MAX_ERROR_BYTES).catch(() => undefined)) ?? '') ?? 'http_error';
-  throw new DelegationError({ code, status: response.status, message: `S3 ${method} ${new URL(url).pathname} answered ${response.status} ${code}.` });
+  return new DelegationError({ code, status: response.status, message: `S3 ${method} ${new URL(url).pathname} answered ${response.status} ${code}.` });
 }
 
 /** S3's answers other than listings (an upload ID, a completion) are under 1 KB: none is read past this. */

@@ -1,7 +1,8 @@
 // @ts-check
 // `npm run bench`: every figure next to its baseline from the same run, printed as tables, recorded in
 // docs/bench-results.json and rendered into docs/BENCHMARKS.md (readme.mjs). Only budgets, counts and ratios can
-// fail the run; absolute times are reported.
+// fail the run; absolute times are reported. `--only N[,M]` runs those figures alone and prints them (the
+// recorded results and docs/BENCHMARKS.md stay as they are: they are one whole run).
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { uploadAppWeights } from './app-sizes.mjs';
@@ -11,6 +12,7 @@ import { coldPage } from './cold-page.mjs';
 import { record } from './readme.mjs';
 import { firstS3Byte } from './first-byte.mjs';
 import { delegationRequests } from './requests.mjs';
+import { multipartThroughput } from './multipart-throughput.mjs';
 import { roundTripsPerUpload } from './round-trips.mjs';
 import { s3Overhead } from './s3-overhead.mjs';
 import { bundleWeights } from './sizes.mjs';
@@ -27,7 +29,19 @@ const FIGURES = [
   ['8. One client for many users: the cache as users grow (ratios from this run)', cacheScale],
   ['9. A cold page in Chromium: what tab sharing costs before credentials, against the floor (ms from the app\'s first line, interleaved)', coldPage],
   ['10. Round trips per small upload in Chromium, counted at the S3 server (CORS preflights included)', roundTripsPerUpload],
+  ['11. Multipart upload, 64 MiB in 8 MiB parts, 4 in flight, against the verifying S3 behind a slow link: the fetch entry against lib-storage (interleaved rounds, ratios within the run)', multipartThroughput],
 ];
+
+/** The figures asked for by `--only 4,11`, or undefined for a whole run. */
+function onlyFigures() {
+  const at = process.argv.indexOf('--only');
+  if (at === -1) return undefined;
+  const numbers = (process.argv[at + 1] ?? '').split(',').map(Number);
+  const chosen = FIGURES.filter(([title]) => numbers.includes(Number.parseInt(String(title), 10)));
+  if (chosen.length !== numbers.length) throw new Error(`--only takes figure numbers from 1 to ${FIGURES.length}, comma-separated: got ${process.argv[at + 1] ?? 'nothing'}`);
+  return chosen;
+}
+const only = onlyFigures();
 
 const started = Date.now();
 /** @type {Record<string, unknown>} */
@@ -38,7 +52,7 @@ const loadAtStart = loadavg()[0] ?? 0;
 const checks = [];
 /** Gaps and limits the figures state, reported next to the checks. @type {string[]} */
 const notes = [];
-for (const [title, measure] of /** @type {[string, () => Promise<{ rows: object[], checks: any[], notes?: string[] }>][]} */ (FIGURES)) {
+for (const [title, measure] of /** @type {[string, () => Promise<{ rows: object[], checks: any[], notes?: string[] }>][]} */ (only ?? FIGURES)) {
   const figure = await measure();
   console.log(`\n${title}`);
   console.table(figure.rows);
@@ -54,6 +68,14 @@ results['notes'] = notes;
 results['seconds'] = Math.round((Date.now() - started) / 1000);
 // How busy the machine was: figures from a loaded machine read differently (times, not ratios).
 results['machine'] = `${cpus().length} cores, load average ${loadAtStart.toFixed(1)} at the start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end`;
-record(results, join(ROOT, 'docs/bench-results.json'), join(ROOT, 'docs/BENCHMARKS.md'));
-console.log(`\nWrote docs/bench-results.json and docs/BENCHMARKS.md's tables in ${results['seconds']} s.`);
+console.log(`
+${results['machine']}.`);
+if (only === undefined) {
+  record(results, join(ROOT, 'docs/bench-results.json'), join(ROOT, 'docs/BENCHMARKS.md'));
+  console.log(`
+Wrote docs/bench-results.json and docs/BENCHMARKS.md's tables in ${results['seconds']} s.`);
+} else {
+  console.log(`
+${results['seconds']} s; --only: docs/bench-results.json and docs/BENCHMARKS.md left as they were.`);
+}
 process.exitCode = checks.every((check) => check.pass) ? 0 : 1;

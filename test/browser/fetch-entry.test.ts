@@ -12,6 +12,7 @@ useWorker();
 
 const { url: s3Url, pool, expired } = inject('s3');
 const s3Redirector = inject('s3Redirector');
+const partGate = inject('partGate');
 const MIB = 1_048_576;
 const alice = makeIdToken({ sub: 'auth0|alice', exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
 // Any pool key signs (this gate checks keys, not folders); the other files use them too.
@@ -19,7 +20,7 @@ let nextKey = pool.length - 1;
 afterEach(() => vi.useRealTimers());
 
 /** A folder of its own for each test, signed with a pool key (or the ones given) handed out by msw's Auth0. */
-function setup(keys = [pool[nextKey--]!]) {
+function setup(keys = [pool[nextKey--]!], fetch?: typeof globalThis.fetch) {
   const queue = [...keys];
   const endpoint = delegationEndpoint(() => {
     const key = queue.shift() ?? pool[nextKey--]!;
@@ -27,9 +28,16 @@ function setup(keys = [pool[nextKey--]!]) {
   });
   worker.use(endpoint.handler);
   const client = new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, retries: 0, shareAcrossTabs: false });
-  const s3fetch = signedFetch(client, { idToken: alice, region: 'us-east-1' });
+  const s3fetch = signedFetch(client, { idToken: alice, region: 'us-east-1', fetch });
   return { endpoint, s3fetch, folder: s3Folder(s3fetch, { bucket: 'uploads', folder: `auth0|alice/fetch-${crypto.randomUUID()}/`, endpoint: s3Url }) };
 }
+
+/** The gate's part hooks (test/support/part-gate.ts), from the page: watch a folder's parts, read what the gate saw, release. */
+async function gateParts(path: '/watch' | '/state' | '/release' | '/uploads', query: Record<string, string>, rule?: object) {
+  const response = await fetch(`${partGate}${path}?${new URLSearchParams(query)}`, { method: path === '/watch' || path === '/release' ? 'POST' : 'GET', body: rule && JSON.stringify(rule) });
+  return (await response.json()) as { arrivals: number[]; held: number; maxHeld: number } & string[];
+}
+const timesSent = (arrivals: number[], part: number) => arrivals.filter((number) => number === part).length;
 
 const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: { code?: string; status?: number }) => `${error.status} ${error.code}`);
 /** A body of `size` bytes that differs at every position mod 251, so a part out of order shows. */
@@ -67,6 +75,72 @@ describe('the fetch entry in the page', () => {
     expect(back.every((byte, index) => byte === sent[index])).toBe(true);
   });
 
+  it.each([
+    [4, undefined],
+    [1, 1],
+  ])('keeps %i parts in flight (queueSize %s; counted at the S3 gate and by XMLHttpRequest), never more, reads only those, progress over the whole body', async (n, queueSize) => {
+    const { folder } = setup();
+    const size = 5 * 5 * MIB + MIB;
+    const body = bodyOf(size);
+    const whole = body.slice();
+    const slices: Blob[] = [];
+    Object.defineProperty(body, 'slice', { value: (...args: Parameters<Blob['slice']>) => slices[slices.push(whole.slice(...args)) - 1] });
+    for (const read of ['arrayBuffer', 'stream', 'text'] as const) Object.defineProperty(body, read, { value: () => Promise.reject(new Error(`the whole body was read (${read})`)) });
+    // Each part's XMLHttpRequest, from send() until it is done (readyState 4 comes before the load event).
+    const requests = { now: 0, most: 0 };
+    const send = XMLHttpRequest.prototype.send;
+    vi.spyOn(XMLHttpRequest.prototype, 'send').mockImplementation(function (this: XMLHttpRequest, sent) {
+      requests.most = Math.max(requests.most, ++requests.now);
+      this.addEventListener('readystatechange', () => this.readyState === XMLHttpRequest.DONE && requests.now--);
+      send.call(this, sent);
+    });
+    await gateParts('/watch', { marker: folder.folder }, { hold: true });
+    const progress: [number, number][] = [];
+    try {
+      const upload = uploadMultipart(folder, 'parallel.bin', body, { partSize: 5 * MIB, queueSize, onProgress: (sent, total) => progress.push([sent, total]) });
+      await vi.waitUntil(async () => (await gateParts('/state', { marker: folder.folder })).held === n, { timeout: 60_000, interval: 20 });
+      expect([requests.now, slices.length]).toEqual([n, n]);
+      await gateParts('/release', { marker: folder.folder });
+      expect(await codeOf(upload)).toBe('ok');
+    } finally {
+      await gateParts('/release', { marker: folder.folder });
+      vi.restoreAllMocks();
+    }
+    // Released, the parts are no longer held: a client sending more than n at once would show it here.
+    expect([(await gateParts('/state', { marker: folder.folder })).maxHeld, requests.most, slices.length]).toEqual([n, n, 6]);
+    expect(progress.every(([sent, total], index) => total === size && sent > (progress[index - 1]?.[0] ?? 0))).toBe(true);
+    expect(progress.at(-1)).toEqual([size, size]);
+    const back = new Uint8Array(await (await getObject(folder, 'parallel.bin')).arrayBuffer());
+    const sent = new Uint8Array(await whole.arrayBuffer());
+    expect(back.length === sent.length && back.every((byte, index) => byte === sent[index])).toBe(true);
+  });
+
+  it('a part answered 500 once is sent again on its own, and the upload completes', async () => {
+    const { folder } = setup();
+    await gateParts('/watch', { marker: folder.folder }, { faults: { 2: ['error'] } });
+    const body = bodyOf(16 * MIB);
+    expect(await codeOf(uploadMultipart(folder, 'retried.bin', body, { partSize: 5 * MIB, retryDelays: [0, 0] }))).toBe('ok');
+    const { arrivals } = await gateParts('/state', { marker: folder.folder });
+    expect([1, 2, 3, 4].map((part) => timesSent(arrivals, part))).toEqual([1, 2, 1, 1]);
+    expect((await (await getObject(folder, 'retried.bin')).arrayBuffer()).byteLength).toBe(16 * MIB);
+  });
+
+  it('a part refused 403 AccessDenied is not sent again: the upload is aborted, nothing left at S3', async () => {
+    // S3's answer to part 3 replaced by a refusal (the page's fetch: no progress asked for).
+    const refuseThird: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (new URL(String(input)).searchParams.get('partNumber') !== '3') return response;
+      await response.arrayBuffer();
+      return new Response('<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>', { status: 403 });
+    };
+    const { folder } = setup(undefined, refuseThird);
+    await gateParts('/watch', { marker: folder.folder });
+    expect(await codeOf(uploadMultipart(folder, 'refused.bin', bodyOf(21 * MIB), { partSize: 5 * MIB, retryDelays: [0, 0] }))).toBe('403 AccessDenied');
+    expect(timesSent((await gateParts('/state', { marker: folder.folder })).arrivals, 3)).toBe(1);
+    expect(await gateParts('/uploads', { prefix: folder.folder })).toEqual([]);
+    expect(await codeOf(getObject(folder, 'refused.bin'))).toBe('404 NoSuchKey');
+  });
+
   it('aborted mid-upload: aborted, and nothing is left at S3', async () => {
     const { folder } = setup();
     const controller = new AbortController();
@@ -79,6 +153,7 @@ describe('the fetch entry in the page', () => {
     });
     expect(await codeOf(upload)).toBe('0 aborted');
     expect(await codeOf(getObject(folder, 'aborted.bin'))).toBe('404 NoSuchKey');
+    expect(await gateParts('/uploads', { prefix: folder.folder })).toEqual([]);
   });
 
   it('recovers once from ExpiredToken: the refused key is dropped, the next one signs the upload', async () => {

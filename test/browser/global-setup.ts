@@ -5,6 +5,7 @@ import { startS3Gate } from '../../sandbox/s3-gate.mjs';
 import type { IssuedKey } from '../../sandbox/s3-gate.mjs';
 import { startRedirector } from './redirector';
 import { startS3Redirector } from '../support/s3-redirector';
+import { partGate, servePartGate } from '../support/part-gate';
 
 export interface PoolKey {
   accessKeyId: string;
@@ -19,6 +20,8 @@ declare module 'vitest' {
     redirector: string;
     /** An S3 endpoint that redirects to `target`, another origin (see test/support/s3-redirector.ts). */
     s3Redirector: { url: string; target: string };
+    /** Holds, fails and counts the gate's part uploads, lists unfinished uploads (see test/support/part-gate.ts). */
+    partGate: string;
   }
 }
 
@@ -34,13 +37,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const expired = make('EXPIRED', Date.now() - 1);
   // The tests fake the page's clock up to 3 hours ahead; this process keeps the real one. S3's 15-minute
   // skew limit is tested in test/node/sandbox/sigv4.test.ts, with the gate's clock injected.
-  const gate = await startS3Gate({ keys, maxSkewMs: 4 * 3_600_000 });
+  const parts = partGate();
+  const gate = await startS3Gate({ keys, maxSkewMs: 4 * 3_600_000, hold: (request) => parts.hold(request), fault: (request) => parts.fault(request) });
   project.provide('s3', { url: gate.url, pool, expired });
+  const partControl = await servePartGate(parts, gate);
+  project.provide('partGate', partControl.url);
   const redirector = await startRedirector();
   project.provide('redirector', redirector.url);
   const s3Redirector = await startS3Redirector();
   project.provide('s3Redirector', { url: s3Redirector.url, target: s3Redirector.target });
   return async () => {
+    await partControl.stop();
     await s3Redirector.stop();
     await redirector.stop();
     await gate.stop();

@@ -1,70 +1,22 @@
 // uploadMultipart (the fetch entry) against s3rver behind the gate that verifies SigV4, session tokens
 // and the per-user IAM policy: parts, progress, the other user's folder refused, and no parts left
 // behind when an upload fails or is aborted.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startS3Gate } from '../../../sandbox/s3-gate.mjs';
-import { policyAuthorizer } from '../../../sandbox/policy.mjs';
-import { templatePolicies } from '../../support/policy-gate';
-import { getObject, s3Folder, signedFetch, uploadMultipart } from '../../../src/entries/fetch';
-import { DelegationClient } from '../../../src/index';
-import { CLIENT_ID, DOMAIN } from '../../support/delegation-endpoint';
-import { issuingEndpoint } from '../../support/issuer';
-import { makeIdToken } from '../../support/tokens';
-import { server } from '../setup';
+import { describe, expect, it, vi } from 'vitest';
+import { getObject, uploadMultipart } from '../../../src/entries/fetch';
+import { unfinishedUploads } from '../../support/part-gate';
+import { MIB, alice, bob, bodyOf, codeOf, partsStatus as statusAt, setup as setupAt, uploadIdOf, useGate } from './multipart-fixture';
+import type { Answer, Intercept, Sent } from './multipart-fixture';
 
-const MIB = 1_048_576;
-const FAR_EXP = Date.parse('2100-01-01T00:00:00Z') / 1000;
-const alice = makeIdToken({ sub: 'auth0|alice', exp: FAR_EXP });
-const bob = makeIdToken({ sub: 'auth0|bob', exp: FAR_EXP });
-let gate: Awaited<ReturnType<typeof startS3Gate>>;
-
-beforeAll(async () => {
-  gate = await startS3Gate({ authorize: policyAuthorizer(templatePolicies()) });
-});
-afterAll(() => gate.stop());
-
-type Sent = { method: string; url: URL };
-
-/** A folder whose requests are recorded; `answer` may replace S3's response to one of them. */
-/** Answers S3's response instead, or (`intercept`) answers before the request reaches S3. */
-type Answer = (sent: Sent, response: Response) => Response | undefined | Promise<Response | undefined>;
-type Intercept = (sent: Sent, init: RequestInit | undefined) => Promise<Response> | undefined;
-
-function setup(idToken = alice, folder = 'auth0|alice/', answer?: Answer, intercept?: Intercept) {
-  const endpoint = issuingEndpoint({ keys: gate.keys });
-  server.use(endpoint.handler);
-  const sent: Sent[] = [];
-  const recording: typeof fetch = async (input, init) => {
-    const request = { method: init?.method ?? 'GET', url: new URL(String(input)) };
-    sent.push(request);
-    const early = intercept?.(request, init);
-    if (early !== undefined) return early;
-    const response = await fetch(input, init);
-    return (await answer?.(request, response)) ?? response;
-  };
-  const client = new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN });
-  const s3fetch = signedFetch(client, { idToken: () => idToken, region: 'us-east-1', fetch: recording });
-  return { endpoint, sent, s3fetch, folder: s3Folder(s3fetch, { bucket: 'uploads', folder, endpoint: gate.url }) };
-}
-
-/** A body of `size` bytes that differs at every position mod 251, so a part out of order shows. */
-const bodyOf = (size: number) => new Blob([Uint8Array.from({ length: size }, (_, index) => index % 251)], { type: 'application/x-test' });
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: { code?: string; status?: number }) => `${error.status} ${error.code}`);
-const uploadIdOf = (sent: Sent[]) => sent.find(({ url }) => url.searchParams.has('partNumber'))?.url.searchParams.get('uploadId') ?? '';
-
-/** What S3 says of an upload: 200 while it has parts to list, 404 NoSuchUpload once aborted or completed. */
-async function partsStatus(s3fetch: ReturnType<typeof signedFetch>, key: string, uploadId: string): Promise<number> {
-  const response = await s3fetch(`${gate.url}/uploads/${key}?uploadId=${encodeURIComponent(uploadId)}`);
-  await response.arrayBuffer();
-  return response.status;
-}
+const { gate } = useGate();
+const setup = (idToken = alice, folder = 'auth0|alice/', answer?: Answer, intercept?: Intercept) => setupAt(gate(), { idToken, folder, answer, intercept });
+const partsStatus = (...args: [Parameters<typeof statusAt>[1], string, string]) => statusAt(gate(), ...args);
 
 describe('uploadMultipart', () => {
-  it('uploads 11 MiB in three 5 MiB parts, in order, with progress over the whole body', async () => {
+  it('uploads 11 MiB in three 5 MiB parts one at a time (queueSize 1), in order, with progress over the whole body', async () => {
     const { folder, sent, endpoint } = setup();
     const body = bodyOf(11 * MIB);
     const progress: [number, number][] = [];
-    const { etag } = await uploadMultipart(folder, 'big.bin', body, { partSize: 5 * MIB, onProgress: (loaded, total) => progress.push([loaded, total]) });
+    const { etag } = await uploadMultipart(folder, 'big.bin', body, { partSize: 5 * MIB, queueSize: 1, onProgress: (loaded, total) => progress.push([loaded, total]) });
     expect(sent.map(({ method, url }) => `${method} ${url.searchParams.get('partNumber') ?? [...url.searchParams.keys()].join('&')}`)).toEqual(['POST uploads', 'PUT 1', 'PUT 2', 'PUT 3', 'POST uploadId']);
     expect(progress).toEqual([[5 * MIB, 11 * MIB], [10 * MIB, 11 * MIB], [11 * MIB, 11 * MIB]]);
     // The ETag S3 keeps for the object (quotes included), as a GET answers it.
@@ -91,7 +43,7 @@ describe('uploadMultipart', () => {
     expect(await codeOf(getObject(setup().folder, 'planted.bin'))).toBe('404 NoSuchKey');
   });
 
-  it('aborts the upload when a part fails: no parts left behind, the first error thrown', async () => {
+  it('aborts the upload when a part fails (no retries asked for): no parts left behind, the first error thrown', async () => {
     // S3 refuses the second part (as a lost connection or a policy would): the answer is replaced.
     const refuseSecond = async ({ url }: Sent, response: Response) => {
       if (url.searchParams.get('partNumber') !== '2') return undefined;
@@ -99,10 +51,11 @@ describe('uploadMultipart', () => {
       return new Response('<Error><Code>InternalError</Code></Error>', { status: 500 });
     };
     const { folder, sent, s3fetch } = setup(alice, 'auth0|alice/', refuseSecond);
-    expect(await codeOf(uploadMultipart(folder, 'failed.bin', bodyOf(11 * MIB), { partSize: 5 * MIB }))).toBe('500 InternalError');
+    expect(await codeOf(uploadMultipart(folder, 'failed.bin', bodyOf(11 * MIB), { partSize: 5 * MIB, retryDelays: [] }))).toBe('500 InternalError');
     expect(sent.at(-1)?.method).toBe('DELETE');
     expect(await partsStatus(s3fetch, 'auth0%7Calice/failed.bin', uploadIdOf(sent))).toBe(404);
     expect(await codeOf(getObject(folder, 'failed.bin'))).toBe('404 NoSuchKey');
+    expect(await unfinishedUploads(gate(), 'auth0|alice/failed.bin')).toEqual([]);
   });
 
   it('negative control: without the failure the same upload lists its parts until completed', async () => {
@@ -163,6 +116,29 @@ describe('uploadMultipart', () => {
     expect(await codeOf(uploadMultipart(folder, 'x.bin', bodyOf(10), options))).toBe('0 invalid_configuration');
     expect(sent).toEqual([]);
     expect(endpoint.issued).toEqual([]);
+  });
+
+  it.each([
+    ['a queueSize of 0', { queueSize: 0 }],
+    ['a queueSize of 17', { queueSize: 17 }],
+    ['a fractional queueSize', { queueSize: 2.5 }],
+    ['a queueSize that is not a number', { queueSize: '4' }],
+    ['a negative retry delay', { retryDelays: [-1] }],
+    ['a retry delay that is not a number', { retryDelays: [Number.NaN] }],
+    ['a retry delay over a minute', { retryDelays: [60_001] }],
+    ['more than 10 retries', { retryDelays: Array.from({ length: 11 }, () => 0) }],
+    ['retryDelays that are not an array', { retryDelays: 1000 }],
+  ])('refuses %s at once: invalid_configuration, nothing sent', async (_name, options) => {
+    const { folder, sent, endpoint } = setup();
+    expect(await codeOf(uploadMultipart(folder, 'x.bin', bodyOf(6 * MIB), { partSize: 5 * MIB, ...(options as object) }))).toBe('0 invalid_configuration');
+    expect(sent).toEqual([]);
+    expect(endpoint.issued).toEqual([]);
+  });
+
+  it('negative control: the edges of those ranges are accepted (queueSize 16, ten retries of up to a minute, none)', async () => {
+    const { folder } = setup();
+    const edges = [{ queueSize: 16 }, { retryDelays: Array.from({ length: 10 }, () => 60_000) }, { retryDelays: [] }];
+    for (const [index, options] of edges.entries()) expect(await codeOf(uploadMultipart(folder, `edge-${index}.bin`, bodyOf(6 * MIB), { partSize: 5 * MIB, ...options }))).toBe('ok');
   });
 
   it.each([['a string', 'hello'], ['an ArrayBuffer', new ArrayBuffer(16)], ['null', null]])('refuses %s as the body (putObject takes those): invalid_configuration, nothing sent', async (_name, body) => {
