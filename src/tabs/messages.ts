@@ -22,7 +22,7 @@ export interface LoadingMessage {
  * `clear` (a sign-out or user switch: `clearCache()`), `drop` (credentials S3 refused were forgotten: not a
  * sign-out, so the other tabs forget too but do not call `onClearedInAnotherTab`). Keys are SHA-256 digests: no token ever crosses the channel.
  */
-export type TabMessage = LoadingMessage | EntryMessage | { readonly type: 'failed' | 'ask'; readonly key: string } | { readonly type: 'clear' | 'drop' };
+export type TabMessage = LoadingMessage | EntryMessage | { readonly type: 'failed' | 'ask'; readonly key: string } | { readonly type: 'clear' } | { readonly type: 'drop' };
 
 /** Base64 of a SHA-256 digest, as `digest` makes it. */
 const KEY = /^[A-Za-z0-9+/]{43}=$/;

@@ -107,4 +107,39 @@ describe.each([
       await other.close();
     }
   });
+
+  it('a user switch in the first tab while the second still aborts its upload: the second\'s sign-out does not sign the next user out', async () => {
+    const alice = `auth0|switch-${fileInput === '#files' ? 'lean' : 'uppy'}`;
+    const bob = `${alice}-bob`;
+    const errors: string[] = [];
+    const profile = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    // The upload's second part, and then the second tab's AbortMultipartUpload (its sign-out), wait here.
+    const release = holds.hold((request, method) => request.pathname.endsWith('/switch.bin')
+      && ((method === 'PUT' && request.searchParams.get('partNumber') === '2') || (method === 'DELETE' && request.searchParams.has('uploadId'))));
+    try {
+      const first = await openTab(profile, url(), errors);
+      const second = await openTab(profile, url(), errors);
+      await signIn(first, alice);
+      await signIn(second, alice, { sso: true });
+      await second.setInputFiles(fileInput, [{ name: 'switch.bin', mimeType: 'application/octet-stream', buffer: FILE }]);
+      await expect.poll(() => holds.waiting(), { timeout: 60_000 }).toBe(1);
+
+      await first.getByRole('button', { name: 'Sign out' }).click();
+      await first.getByText('Not signed in').waitFor();
+      // The second tab heard it and is aborting Alice's upload at S3 (held): meanwhile Bob signs in in the first.
+      await expect.poll(() => holds.waiting(), { timeout: 60_000 }).toBe(2);
+      await signIn(first, bob);
+      release();
+      await second.getByText('You signed out in another tab. Sign in again to see your files.').waitFor();
+
+      // The first tab (Bob's now) is still signed in, was told nothing, and S3 answers it.
+      expect(await listsFromS3(first)).toBe(true);
+      expect(await first.getByText(`Signed in as ${bob}`).isVisible()).toBe(true);
+      expect(await first.locator('#message').isHidden()).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      release();
+      await profile.close();
+    }
+  });
 });
