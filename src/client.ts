@@ -70,7 +70,7 @@ export class DelegationClient {
     get generation() { return client.#cache.generation; },
     get timeoutMs() { return client.#options.timeoutMs; },
     now: () => client.#options.now(),
-    drop: () => client.#cache.clear(),
+    drop: () => client.#cache.drop(),
   }))(this);
 
   /**

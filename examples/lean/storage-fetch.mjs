@@ -30,7 +30,8 @@ export function fetchStorage(sdk, client, config, session) {
     // `signal` stops the upload; a multipart upload is then aborted at S3 before the promise settles.
     upload: function (key, file, onProgress, signal) {
       var type = file.type || 'application/octet-stream';
-      if (file.size <= sdk.MAX_POST_BYTES) return sdk.postObject(folderOf(key), nameOf(key), file, { contentType: type, onProgress: onProgress, signal: signal });
+      // A form would store a name with "${filename}" or a line break under another key: postObject refuses it.
+      if (file.size <= sdk.MAX_POST_BYTES && !/\$\{filename\}|[\r\n]/.test(key)) return sdk.postObject(folderOf(key), nameOf(key), file, { contentType: type, onProgress: onProgress, signal: signal });
       return sdk.uploadMultipart(folderOf(key), nameOf(key), file, { partSize: PART_SIZE, contentType: type, onProgress: onProgress, signal: signal });
     },
   };

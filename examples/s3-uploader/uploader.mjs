@@ -149,7 +149,9 @@ export function startUploader(sdk, config, root) {
     $('sign-out').disabled = true;
     await uploads?.signOut().catch(() => undefined);
     uploads = null;
-    client.clearCache();
+    // Not when another tab signed out: every tab has cleared already, and a clear now would reach a tab
+    // where the next user signed in meanwhile and sign them out (the aborts above took their time).
+    if (!elsewhere) client.clearCache();
     session = null;
     lastCredentials = null;
     files.clear();

@@ -72,11 +72,11 @@ export function uppyCredentials(client: DelegationClient, init: UppyCredentialsI
   return async (options) => {
     const signal = options?.signal;
     if (signal?.aborted) throw abortedError(signal);
-    const asked = provider({ rejectedAccessKeyId: answered }).then((response) => {
-      answered = response.credentials.accessKeyId;
-      return response;
-    });
-    return signal === undefined ? asked : untilAborted(asked, signal);
+    const asked = provider({ rejectedAccessKeyId: answered });
+    const response = await (signal === undefined ? asked : untilAborted(asked, signal));
+    // Only keys Uppy received can be refused by S3: a call that ended with `aborted` handed over none.
+    answered = response.credentials.accessKeyId;
+    return response;
   };
 }
 

@@ -26,6 +26,8 @@ export interface CredentialCache<T> {
   get(key: string, load: (signal: AbortSignal) => Promise<Loaded<T>>, signal?: AbortSignal): Promise<T>;
   /** Forgets every entry; a load in flight stores nothing. */
   clear(): void;
+  /** Forgets every entry as `clear()` does, for credentials S3 refused: not a sign-out (tabs: no `onClearedInAnotherTab`). */
+  drop(): void;
   /** Bumped by every `clear()` (in a shared cache, another tab's too): a value had before a change of it may be stale. */
   readonly generation: number;
 }
@@ -118,6 +120,11 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
     this.#entries.clear();
     this.#flights.clear();
     this.#stopSweeping();
+  }
+
+  /** `clear()`: one tab has no one else to tell that this is not a sign-out. */
+  drop(): void {
+    this.clear();
   }
 
   /** Drops every entry that is no longer fresh; O(entries), once per `sweepIntervalMs`. */

@@ -43,8 +43,8 @@ const POLICY_LIFETIME_MS = 15 * 60_000;
  * `putObject` does not switch to this path by itself: it would lose its progress, and S3-compatible
  * stores without POST Object (Cloudflare R2) would fail; the app chooses (the lean uploader does, for
  * files up to `MAX_POST_BYTES`).
- * @throws {DelegationError} `invalid_configuration` for a body over `MAX_POST_BYTES` or a name with a
- *   `.` or `..` segment (nothing sent); `aborted`; S3's code with its status (`AccessDenied` for a
+ * @throws {DelegationError} `invalid_configuration` for a body over `MAX_POST_BYTES`, a name with a
+ *   `.` or `..` segment, `${filename}` or a line break, or a content type with a line break (nothing sent); `aborted`; S3's code with its status (`AccessDenied` for a
  *   policy or IAM refusal, ...); `redirect_refused`; what `signedFetch` throws.
  * @example
  * const { etag } = file.size <= MAX_POST_BYTES ? await postObject(folder, file.name, file) : await putObject(folder, file.name, file);
@@ -52,6 +52,7 @@ const POLICY_LIFETIME_MS = 15 * 60_000;
 export async function postObject(folder: S3Folder, name: string, body: Blob | BufferSource | string, { contentType, onProgress, signal }: S3PutOptions = {}): Promise<S3PutResult> {
   const key = folder.folder + name;
   checkKey(key, 'An object name');
+  checkPostable(key, contentType);
   const blob = body instanceof Blob ? body : new Blob([body]);
   if (blob.size > MAX_POST_BYTES) throw configurationError(`postObject takes bodies up to ${MAX_POST_BYTES} bytes (this one is ${blob.size}): use putObject or uploadMultipart.`);
   if (signal?.aborted) throw abortedError(signal);
@@ -63,6 +64,19 @@ export async function postObject(folder: S3Folder, name: string, body: Blob | Bu
   await response.body?.cancel();
   if (onProgress !== undefined) callSafely(onProgress, blob.size, blob.size);
   return { etag: response.headers.get('etag') ?? '' };
+}
+
+/**
+ * Refuses what a form would store under another key, or a policy would not match: S3 replaces
+ * `${filename}` in a POST's key with the file part's name, and a form sends every line break in a field
+ * as CRLF (the key `a\nb` would be stored as `a\r\nb`).
+ * @throws {DelegationError} `invalid_configuration`, nothing sent.
+ */
+function checkPostable(key: string, contentType: string | undefined): void {
+  if (key.includes('${filename}') || /[\r\n]/.test(key)) {
+    throw configurationError('postObject cannot store a name with "${filename}" or a line break as it is (S3 would store another key): use putObject.');
+  }
+  if (contentType !== undefined && /[\r\n]/.test(contentType)) throw configurationError('A content type has no line break.');
 }
 
 /** What one POST upload sends. */

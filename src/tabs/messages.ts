@@ -19,9 +19,10 @@ export interface LoadingMessage {
 /**
  * What tabs say to each other: `loading` (a request for the key is under way), `entry` (its answer, or
  * an answer to an `ask`), `failed`, `ask` (a tab that heard another hold the key wants a copy) and
- * `clear`. Keys are SHA-256 digests: no token ever crosses the channel.
+ * `clear` (a sign-out or user switch: `clearCache()`), `drop` (credentials S3 refused were forgotten: not a
+ * sign-out, so the other tabs forget too but do not call `onClearedInAnotherTab`). Keys are SHA-256 digests: no token ever crosses the channel.
  */
-export type TabMessage = LoadingMessage | EntryMessage | { readonly type: 'failed' | 'ask'; readonly key: string } | { readonly type: 'clear' };
+export type TabMessage = LoadingMessage | EntryMessage | { readonly type: 'failed' | 'ask'; readonly key: string } | { readonly type: 'clear' } | { readonly type: 'drop' };
 
 /** Base64 of a SHA-256 digest, as `digest` makes it. */
 const KEY = /^[A-Za-z0-9+/]{43}=$/;
@@ -33,7 +34,7 @@ const KEY = /^[A-Za-z0-9+/]{43}=$/;
 export function readMessage(data: unknown): TabMessage | undefined {
   if (!isPlainObject(data)) return undefined;
   const { type, key, since, text, freshUntil, expiresAt } = data;
-  if (type === 'clear') return { type };
+  if (type === 'clear' || type === 'drop') return { type };
   if (typeof key !== 'string' || !KEY.test(key)) return undefined;
   if (type === 'failed' || type === 'ask') return { type, key };
   if (!Number.isFinite(since)) return undefined;

@@ -119,6 +119,12 @@ class TabCache implements CredentialCache<CachedDelegation> {
     this.#post({ type: 'clear' });
   }
 
+  /** Forgets as `clear()` does, in every tab, but the other tabs' pages are not told of a sign-out: S3 refused a key. */
+  drop(): void {
+    this.#forget();
+    this.#post({ type: 'drop' });
+  }
+
   async #load(request: Request): Promise<Loaded<CachedDelegation>> {
     // Nothing heard from another tab: nobody to wait for, so the request leaves now (the cold page).
     if (this.#heardNothing()) return this.#lead(request, undefined, true);
@@ -233,6 +239,7 @@ class TabCache implements CredentialCache<CachedDelegation> {
   #receive(message: TabMessage | undefined): void {
     if (message === undefined) return;
     if (message.type === 'clear') return this.#clearedElsewhere();
+    if (message.type === 'drop') return this.#forget();
     if (message.type === 'loading') {
       // A request started before a clear this tab saw shares nothing: nothing to wait for.
       if (message.since > this.#clearedAt) this.#handover.announce(message.key);

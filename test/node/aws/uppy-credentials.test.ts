@@ -109,6 +109,35 @@ describe('uppyCredentials(client, init)', () => {
     expect((await other).credentials.accessKeyId).toBe('ASIAEXAMPLEKEY000001');
   });
 
+  it('a call that ended with aborted handed Uppy nothing: the next call is a first call, not a refusal of those keys', async () => {
+    let answer: (() => void) | undefined;
+    const { client, endpoint } = setup();
+    const held = delegationEndpoint(async (_request, attempt) => {
+      if (attempt === 1) await new Promise<void>((resolve) => (answer = resolve));
+      return jsonResponse(awsResult(Date.now(), 3_600_000, {
+        Credentials: { AccessKeyId: `ASIAHELD${attempt}`, SecretAccessKey: SECRET_ACCESS_KEY, SessionToken: SESSION_TOKEN, Expiration: new Date(Date.now() + 3_600_000).toISOString() },
+      }));
+    });
+    server.use(held.handler);
+    const getCredentials = uppyCredentials(client, { idToken: alice, region: 'us-east-1' });
+    const controller = new AbortController();
+    const waiting = getCredentials({ signal: controller.signal });
+    await vi.waitFor(() => expect(held.requests).toHaveLength(1));
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'aborted' });
+    answer?.();
+    // The request goes on and its answer is cached (a macrotask later, the aborted call's chain has settled too).
+    expect((await client.getCredentials({ idToken: alice })).accessKeyId).toBe('ASIAHELD1');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // Uppy starts over (its cache stayed empty): the keys the aborted call never handed over are still good.
+    expect((await getCredentials()).credentials.accessKeyId).toBe('ASIAHELD1');
+    expect(held.requests).toHaveLength(1);
+    // Control: once handed over, a further call is a refusal (a new key, a new request).
+    expect((await getCredentials()).credentials.accessKeyId).toBe('ASIAHELD2');
+    expect(held.requests).toHaveLength(2);
+    expect(endpoint.requests).toHaveLength(0);
+  });
+
   it('fails with cache_cleared when a sign-out (clearCache) happens while it waits', async () => {
     const { client } = setup();
     let hand: (token: string) => void = () => undefined;

@@ -86,4 +86,29 @@ describe('post: what a call leaves behind', () => {
     // Ended once the call was over (what releases it), not before: the answer above was read whole.
     expect(seen.map((signal) => signal.aborted)).toEqual([true]);
   });
+
+  it('a retry (503, then 200) sends its second attempt on a live signal, and answers with the 200\'s body; both end with the call', async () => {
+    const seen: { signal: AbortSignal; abortedAtSend: boolean }[] = [];
+    const fetch: typeof globalThis.fetch = (input) => {
+      const { signal } = input as Request;
+      seen.push({ signal, abortedAtSend: signal.aborted });
+      return Promise.resolve(seen.length === 1
+        ? new Response('{"error":"unavailable"}', { status: 503 })
+        : Response.json(awsResult(Date.now()), { headers: { date: new Date().toUTCString() } }));
+    };
+    const client = new DelegationClient({ clientID: 'c', domain: 'tenant.auth0.com', fetch, retries: 1, shareAcrossTabs: false });
+    expect((await client.getCredentials({ idToken: makeIdToken({ sub: 'auth0|bob' }) })).accessKeyId).toBe('ASIAEXAMPLEKEY000001');
+    expect(seen.map(({ abortedAtSend, signal }) => [abortedAtSend, signal.aborted])).toEqual([[false, true], [false, true]]);
+  });
+
+  it('control: 503 twice is server_error (not aborted) though its signal was ended after the call', async () => {
+    const seen: AbortSignal[] = [];
+    const fetch: typeof globalThis.fetch = (input) => {
+      seen.push((input as Request).signal);
+      return Promise.resolve(new Response('Service Unavailable', { status: 503 }));
+    };
+    const client = new DelegationClient({ clientID: 'c', domain: 'tenant.auth0.com', fetch, retries: 1, shareAcrossTabs: false });
+    await expect(client.getCredentials({ idToken: makeIdToken({ sub: 'auth0|bob' }) })).rejects.toMatchObject({ code: 'server_error', status: 503 });
+    expect(seen.map((signal) => signal.aborted)).toEqual([true, true]);
+  });
 });

@@ -126,6 +126,23 @@ describe('postObject against the verifying S3', () => {
     expect(await codeOf(postObject(folder, 'exact.bin', new Uint8Array(MAX_POST_BYTES)))).toBe('ok');
   });
 
+  it('never stores under another key than asked: a name with ${filename} or a line break, or a type with one, is refused before anything is sent; putObject stores such a name as it is (control)', async () => {
+    const { folder } = setup();
+    const before = gate.stats.requests;
+    // S3 replaces ${filename} in a POST's key with the file part's name; a form's line breaks go as CRLF.
+    for (const name of ['a${filename}.txt', 'line\nbreak.txt', 'cr\rname.txt']) {
+      expect(await codeOf(postObject(folder, name, 'x'))).toBe('0 invalid_configuration');
+    }
+    expect(await codeOf(postObject(folder, 'typed.txt', 'x', { contentType: 'text/plain\r\nx-amz-acl: public-read' }))).toBe('0 invalid_configuration');
+    expect(gate.stats.requests).toBe(before);
+    await putObject(folder, 'a${filename}.txt', 'as named');
+    expect(await (await getObject(folder, 'a${filename}.txt')).text()).toBe('as named');
+    // Control: quotes and other odd characters in the name and the type go as they are.
+    await postObject(folder, 'say "hi" $x {y}.txt', 'quoted', { contentType: 'text/plain; charset="utf-8"' });
+    const quoted = await getObject(folder, 'say "hi" $x {y}.txt');
+    expect([await quoted.text(), quoted.headers.get('content-type')]).toEqual(['quoted', 'text/plain; charset="utf-8"']);
+  });
+
   it('needs a folder made over signedFetch (a hand-made fetch cannot sign a form); putObject still PUTs (not switched to POST)', async () => {
     const { folder } = setup();
     const handMade: S3Folder = { ...folder, fetch: Object.assign((url: string | URL, init?: RequestInit) => folder.fetch(url, init as never), { region: 'us-east-1' }) };

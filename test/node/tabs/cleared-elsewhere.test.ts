@@ -2,8 +2,8 @@
 // already clears every tab's credentials; `onClearedInAnotherTab` tells the other tabs' pages, which still
 // hold the user's token (auth0-spa-js keeps its tokens per tab) and must sign out too.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DelegationClient, isDelegationError } from '../../../src/index';
-import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, jsonResponse } from '../../support/delegation-endpoint';
+import { DelegationClient, isDelegationError, uppyCredentials } from '../../../src/index';
+import { CLIENT_ID, DOMAIN, SECRET_ACCESS_KEY, SESSION_TOKEN, awsResult, delegationEndpoint, jsonResponse } from '../../support/delegation-endpoint';
 import { installTabs } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
@@ -61,6 +61,35 @@ describe('onClearedInAnotherTab', () => {
     expect(reported).toHaveBeenCalledWith(failure);
     await b.getCredentials({ idToken });
     expect(endpoint.requests).toHaveLength(2);
+  });
+
+  it('is not called when a tab drops a key S3 refused (not a sign-out): the other tab forgets that key and stays signed in', async () => {
+    const endpoint = delegationEndpoint((_request, attempt) => jsonResponse(awsResult(Date.now(), 3_600_000, {
+      Credentials: { AccessKeyId: `ASIAKEY${attempt}`, SecretAccessKey: SECRET_ACCESS_KEY, SessionToken: SESSION_TOKEN, Expiration: new Date(Date.now() + 3_600_000).toISOString() },
+    })));
+    server.use(endpoint.handler);
+    const tabs = installTabs();
+    const clientID = `${CLIENT_ID}-${crypto.randomUUID()}`;
+    const heard = { a: 0, b: 0 };
+    const a = new DelegationClient({ clientID, domain: DOMAIN, onClearedInAnotherTab: () => void heard.a++ });
+    const b = new DelegationClient({ clientID, domain: DOMAIN, onClearedInAnotherTab: () => void heard.b++ });
+    await tabs.opened(2);
+    const getCredentials = uppyCredentials(a, { idToken, region: 'us-east-1' });
+    expect((await getCredentials()).credentials.accessKeyId).toBe('ASIAKEY1');
+    await tabs.answered();
+    expect((await b.getCredentials({ idToken })).accessKeyId).toBe('ASIAKEY1');
+    // Uppy asks again: S3 refused ASIAKEY1 (ExpiredToken). Tab a drops it in every tab.
+    const before = tabs.delivered.length;
+    expect((await getCredentials()).credentials.accessKeyId).toBe('ASIAKEY2');
+    await tabs.until(() => tabs.delivered.length > before);
+    expect(heard).toEqual({ a: 0, b: 0 });
+    // b no longer serves the refused key.
+    expect((await b.getCredentials({ idToken })).accessKeyId).not.toBe('ASIAKEY1');
+    // Control: a sign-out (clearCache) in a still reaches b.
+    const cleared = tabs.delivered.length;
+    a.clearCache();
+    await tabs.until(() => tabs.delivered.length > cleared);
+    expect(heard).toEqual({ a: 0, b: 1 });
   });
 
   it('must be a function (invalid_configuration, naming it)', () => {
