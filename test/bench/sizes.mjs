@@ -60,6 +60,7 @@ const BUNDLER_APPS = {
 };
 
 export async function bundleWeights() {
+  /** @type {{ bundle: string, raw?: number, gzip: number, brotli?: number }[]} A recorded baseline has no raw or brotli bytes. */
   const rows = readdirSync(DIST)
     .filter((file) => /\.(m?js|cjs)$/.test(file))
     .sort()
@@ -86,7 +87,7 @@ export async function bundleWeights() {
   // and the release build itself (a constant: it is not on the registry).
   const v7 = weigh(await bundleAuth0V7({ minify: true }));
   rows.push({ bundle: 'baseline: auth0.js 7.6.1 standalone.js, release-era dependencies (rollup + terser)', ...v7 });
-  rows.push({ bundle: 'baseline: auth0.js 7.6.1 build/auth0.min.js at its tag (recorded, not rebuilt)', raw: Number.NaN, gzip: AUTH0_V7_RELEASE_GZIP, brotli: Number.NaN });
+  rows.push({ bundle: 'baseline: auth0.js 7.6.1 build/auth0.min.js at its tag (recorded, not rebuilt)', gzip: AUTH0_V7_RELEASE_GZIP });
   const umd = rows.find((row) => row.bundle === 'auth0-aws-delegation.umd.min.js');
   // Judged against the lighter of the two baselines: the stricter budget.
   const v7Gzip = Math.min(v7.gzip, AUTH0_V7_RELEASE_GZIP);
