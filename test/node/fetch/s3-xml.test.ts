@@ -75,7 +75,8 @@ describe('character references', () => {
       return xml('<CompleteMultipartUploadResult><ETag>&quot;whole-2&quot;</ETag></CompleteMultipartUploadResult>');
     }));
     expect(await uploadMultipart(setup(), 'big.bin', new Blob([new Uint8Array(6 * MIB)]), { partSize: 5 * MIB })).toEqual({ etag: '"whole-2"' });
-    expect(sent).toEqual(['POST create', 'PUT a&b 1', 'PUT a&b 2', 'POST a&b']);
+    // The two parts go out together (queueSize 4), in either order: only what is sent is checked here.
+    expect([sent[0], ...sent.slice(1, 3).sort(), sent[3]]).toEqual(['POST create', 'PUT a&b 1', 'PUT a&b 2', 'POST a&b']);
   });
 });
 
