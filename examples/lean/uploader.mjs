@@ -5,6 +5,7 @@
 // needs multipart and presigned URLs, which the fetch entry does not offer. Signing in is auth0-spa-js's,
 // which keeps the tokens in memory only.
 
+import { offer } from '../s3-uploader/download.mjs';
 import { auth0Client, exchangeFrom, idTokenOf } from '../s3-uploader/sign-in.mjs';
 
 const MARKUP = `
@@ -147,15 +148,7 @@ export function startUploader(sdk, config, root, storage) {
 
   function download(key, name) {
     files.download(key)
-      .then(function (blob) {
-        var link = document.createElement('a');
-        link.href = URL.createObjectURL(blob);
-        link.download = name;
-        document.body.append(link);
-        link.click();
-        link.remove();
-        setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
-      })
+      .then(function (blob) { offer(blob, name); })
       .catch(showError);
   }
 

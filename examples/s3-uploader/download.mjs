@@ -43,7 +43,8 @@ async function readAll(body, onProgress) {
   }
 }
 
-function offer(blob, name) {
+/** Hands `blob` to the browser as a download named `name` (the lean uploader uses it too). */
+export function offer(blob, name) {
   const link = document.createElement('a');
   link.href = URL.createObjectURL(blob);
   link.download = name;
