@@ -30,6 +30,14 @@ interface Arrived {
 const PREFIX = 'auth0-aws-delegation';
 
 /**
+ * The timer of the page as it loaded: the tasks below are sharing's own order of work, not a wait, and a
+ * page's (or a test's) fake timers must not hold them back.
+ */
+const schedule = globalThis.setTimeout;
+/** Resolves in a later task: after the current one and every microtask it queued. */
+const nextTask = (): Promise<void> => new Promise((resolve) => void schedule(resolve, 0));
+
+/**
  * The client's cache, shared by every tab of the origin where the browser allows it (Web Locks,
  * BroadcastChannel and SubtleCrypto: a secure context) and `shareAcrossTabs` asks for it (by default,
  * in a page or a web worker: tabs/environment.ts); otherwise this tab's own. See `TabCache`.
@@ -146,7 +154,12 @@ class TabCache implements CredentialCache<CachedDelegation> {
     return (await digest(`${this.#settings}\n${key}`)) as string;
   }
 
-  /** Sends the request now; naming, announcing, the lock (`lock`) and sharing run beside it. */
+  /**
+   * Sends the request now; naming, announcing, the lock (`lock`) and sharing run beside it, each in a task
+   * of its own after the one that sent it: on a cold page SubtleCrypto, the channel and the lock each cost
+   * milliseconds the first time (figure 9 of `npm run bench`), and none of it may delay the request or,
+   * once the answer is in, its callers.
+   */
   #lead(request: Request, name: string | undefined, lock: boolean): Promise<Loaded<CachedDelegation>> {
     const loading = request.load(request.signal);
     // Its callers are answered by `loading` itself; a failure to name the key only means nothing is shared.
@@ -155,19 +168,19 @@ class TabCache implements CredentialCache<CachedDelegation> {
   }
 
   async #announce(request: Request, known: string | undefined, loading: Promise<Loaded<CachedDelegation>>, lock: boolean): Promise<void> {
+    await nextTask();
     const name = known ?? (await this.#nameOf(request.key));
     if (request.generation !== this.#generation) return;
     this.#post({ type: 'loading', key: name, since: request.since });
     if (lock) this.#holdLock(name, loading);
-    try {
-      const loaded = await loading;
-      // Cleared meanwhile: its own callers have it, nobody else.
-      if (request.generation !== this.#generation) return;
-      this.#hold(name, request.key, request.since);
-      this.#post({ type: 'entry', key: name, since: request.since, ...toShared(loaded) });
-    } catch {
-      this.#post({ type: 'failed', key: name });
-    }
+    const outcome = await loading.then((loaded) => ({ loaded }), () => undefined);
+    // The callers first: they were answered by `loading` in the microtasks before this task.
+    await nextTask();
+    if (outcome === undefined) return this.#post({ type: 'failed', key: name });
+    // Cleared meanwhile: its own callers have it, nobody else.
+    if (request.generation !== this.#generation) return;
+    this.#hold(name, request.key, request.since);
+    this.#post({ type: 'entry', key: name, since: request.since, ...toShared(outcome.loaded) });
   }
 
   /**
@@ -177,7 +190,8 @@ class TabCache implements CredentialCache<CachedDelegation> {
    */
   #holdLock(name: string, loading: Promise<unknown>): void {
     const ended = new AbortController();
-    const settled = loading.then(() => undefined, () => undefined);
+    // Released a task after the answer, as the answer is shared: after its callers have it.
+    const settled = loading.then(nextTask, nextTask);
     void settled.then(() => ended.abort());
     this.#locks.request(`${PREFIX} ${name}`, { signal: ended.signal }, () => settled).catch(() => undefined);
   }

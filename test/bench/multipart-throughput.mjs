@@ -250,10 +250,12 @@ async function measure(where, links, urls, contenders) {
   return { rows, checks };
 }
 
-export async function multipartThroughput() {
+/** @param {{ nodeOnly?: boolean }} [options] `nodeOnly`: the Node rows alone (a quick look; `npm run bench` runs both) */
+export async function multipartThroughput({ nodeOnly = false } = {}) {
   const servers = await slowS3([...NODE_LINKS, ...BROWSER_LINKS]);
   try {
     const node = await measure('Node', NODE_LINKS, servers.urls, await nodeContenders(servers.answer));
+    if (nodeOnly) return { ...node, notes: [] };
     const page = await browserContenders(servers.issued);
     try {
       const browser = await measure('Chromium', BROWSER_LINKS, servers.urls.slice(NODE_LINKS.length), page.contenders);
@@ -273,9 +275,9 @@ export async function multipartThroughput() {
   }
 }
 
-// Run alone: node test/bench/multipart-throughput.mjs
+// Run alone: node test/bench/multipart-throughput.mjs [--node-only]
 if (process.argv[1] === import.meta.filename) {
-  const { rows, checks } = await multipartThroughput();
+  const { rows, checks } = await multipartThroughput({ nodeOnly: process.argv.includes('--node-only') });
   console.table(rows);
   console.table(checks);
 }

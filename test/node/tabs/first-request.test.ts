@@ -42,11 +42,31 @@ function endpointRecording(tabs: TabsRecord, hold?: Promise<void>) {
 const typesPosted = (tabs: TabsRecord) => tabs.posted.map(({ data }) => (data as Data).type);
 
 describe('the first tab\'s request leaves at once', () => {
-  it('before its key is announced or its Web Lock asked for (naming the key may have started beside it)', async () => {
+  it('before its key is named (SubtleCrypto), announced or its Web Lock asked for: all of that waits for a later task', async () => {
     const tabs = installTabs();
+    const digest = vi.spyOn(crypto.subtle, 'digest');
     const { seen } = endpointRecording(tabs);
-    await tab().getCredentials({ idToken });
+    const client = tab();
+    const asking = client.getCredentials({ idToken });
+    // Still in the task that asked: nothing of the sharing has run.
+    expect([digest.mock.calls.length, tabs.lockNames.length, tabs.posted.length]).toEqual([0, 0, 0]);
+    await asking;
     expect(seen).toEqual([{ lockNames: 0, posted: [] }]);
+    // Negative control: the sharing does run, beside the request (the key named, announced, locked, shared).
+    await tabs.answered();
+    expect([digest.mock.calls.length > 0, tabs.lockNames.length, typesPosted(tabs)]).toEqual([true, 1, ['loading', 'entry']]);
+  });
+
+  it('and its callers have the answer before it is shared with the other tabs', async () => {
+    const tabs = installTabs();
+    // Named at once (as a warm page's SubtleCrypto may): the sharing is ready before the answer comes.
+    vi.spyOn(crypto.subtle, 'digest').mockResolvedValue(new Uint8Array(32).fill(7).buffer);
+    endpointRecording(tabs);
+    const credentials = await tab().getCredentials({ idToken });
+    // Answered in the microtasks after the response: the entry goes out in a task after them.
+    expect([credentials.accessKeyId, typesPosted(tabs).includes('entry')]).toEqual(['ASIAKEY0001', false]);
+    await tabs.answered();
+    expect(typesPosted(tabs)).toContain('entry');
   });
 
   it('and answers even while SubtleCrypto and the lock have not (the cold page: the first lock took 25-80 ms in Chromium)', async () => {
