@@ -29,13 +29,31 @@ interface Arrived {
 
 const PREFIX = 'auth0-aws-delegation';
 
+/** The page's timer as the module loaded (a page's or a test's fake clock installed later does not hold it). */
+const { setTimeout: schedule, clearTimeout: unschedule } = globalThis;
+
 /**
- * The timer of the page as it loaded: the tasks below are sharing's own order of work, not a wait, and a
- * page's (or a test's) fake timers must not hold them back.
+ * Resolves in a later task: after the current one and every microtask it queued. The tasks below are
+ * sharing's own order of work, not a wait, and the lock is released in one of them while another tab may
+ * be waiting on it: no timer of the page may hold them back. So the first of two: the timer captured
+ * above (prompt in Node, where a port's message can lag behind I/O), and a message to itself, which no
+ * fake clock fakes (one installed before the SDK loaded is the one captured) and no background tab
+ * throttles (its timers wait for 1 s wake-ups).
  */
-const schedule = globalThis.setTimeout;
-/** Resolves in a later task: after the current one and every microtask it queued. */
-const nextTask = (): Promise<void> => new Promise((resolve) => void schedule(resolve, 0));
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    const done = (): void => {
+      unschedule(timer);
+      // Closed once used: an open port would keep Node alive.
+      port1.close();
+      resolve();
+    };
+    const timer = schedule(done, 0);
+    port1.onmessage = done;
+    port2.postMessage(undefined);
+  });
+}
 
 /**
  * The client's cache, shared by every tab of the origin where the browser allows it (Web Locks,
