@@ -7,7 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { uploadAppWeights } from './app-sizes.mjs';
 import { cacheHitCost } from './cache-cost.mjs';
-import { cacheScale } from './cache-scale.mjs';
+import { cacheScaleInOwnProcess } from './cache-scale.mjs';
 import { coldPage } from './cold-page.mjs';
 import { record } from './readme.mjs';
 import { firstS3Byte } from './first-byte.mjs';
@@ -26,7 +26,7 @@ const FIGURES = [
   ['5. Cold page in Chromium: every request the servers see before the first S3 response, beside auth0.js v7.6.1\'s page', firstS3Byte],
   ['6. A newcomer\'s first screen: npm install && npm start on a fresh clone, then npm start again (seconds)', startTimes],
   ['7. What a page ships to sign in, get credentials and upload into its folder (esbuild --bundle --minify, gzip -9 bytes)', uploadAppWeights],
-  ['8. One client for many users: the cache as users grow (ratios from this run)', cacheScale],
+  ['8. One client for many users: the cache as users grow, in a Node process of its own (ratios from this run)', cacheScaleInOwnProcess],
   ['9. A cold page in Chromium: what the client and its tab sharing cost before credentials, against the floor and the same POST sent through ky (ms from the app\'s first line, interleaved)', coldPage],
   ['10. Round trips per small upload in Chromium, counted at the S3 server (CORS preflights included)', roundTripsPerUpload],
   ['11. Multipart upload, 64 MiB in 8 MiB parts, 4 in flight, against the verifying S3 behind a slow link: the fetch entry against lib-storage (interleaved rounds, ratios within the run)', multipartThroughput],
