@@ -7,7 +7,7 @@ import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { DelegationClient } from '../../src/index';
 import type { DelegationClientOptions } from '../../src/index';
-import { DOMAIN, ENDPOINT, awsResult, jsonResponse } from '../support/delegation-endpoint';
+import { DOMAIN, ENDPOINT, awsResult, numberedAnswer } from '../support/delegation-endpoint';
 import { recordChannels } from '../support/tab-channels';
 import { makeIdToken } from '../support/tokens';
 import { useWorker, worker } from './worker';
@@ -34,8 +34,7 @@ function numberedEndpoint(hold?: Promise<void>) {
   worker.use(http.post(ENDPOINT, async () => {
     const attempt = ++attempts;
     if (attempt === 1 && hold) await hold;
-    const now = Date.now();
-    return jsonResponse(awsResult(now, HOUR, { Credentials: { AccessKeyId: `ASIAKEY${String(attempt).padStart(4, '0')}`, SecretAccessKey: 'secret-0123456789', SessionToken: 'session-0123456789', Expiration: new Date(now + HOUR).toISOString() } }));
+    return numberedAnswer(attempt);
   }));
   return { attempts: () => attempts };
 }

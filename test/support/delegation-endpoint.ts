@@ -58,6 +58,15 @@ export function delegationEndpoint(respond: Responder = () => jsonResponse(awsRe
   return { handler, requests };
 }
 
+/**
+ * The answer to a numbered request: a new access key each time (ASIAKEY0001, ASIAKEY0002, ...), valid
+ * one hour from `nowMs`, so a test can tell which request's credentials a caller got.
+ */
+export function numberedAnswer(attempt: number, nowMs = Date.now()): Response {
+  const hour = 3_600_000;
+  return jsonResponse(awsResult(nowMs, hour, { Credentials: { AccessKeyId: `ASIAKEY${String(attempt).padStart(4, '0')}`, SecretAccessKey: 'secret-0123456789', SessionToken: 'session-0123456789', Expiration: new Date(nowMs + hour).toISOString() } }));
+}
+
 /** The response per user: Subject and key id follow the `sub` of the ID token sent. */
 export function perUserResult(request: RecordedRequest, nowMs = Date.now()): Response {
   const token = String(request.body['id_token'] ?? '');

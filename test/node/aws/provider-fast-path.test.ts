@@ -5,13 +5,12 @@
 // fast path is taken (no getCredentials call) when nothing changed.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient, DelegationError, fromDelegation } from '../../../src/index';
-import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, jsonResponse } from '../../support/delegation-endpoint';
+import { CLIENT_ID, DOMAIN, delegationEndpoint, numberedAnswer } from '../../support/delegation-endpoint';
 import { installTabs } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
 
 const START = Date.parse('2026-11-30T12:00:00Z');
-const HOUR = 3_600_000;
 const MINUTE = 60_000;
 const FAR_EXP = Date.parse('2100-01-01T00:00:00Z') / 1000;
 const alice = makeIdToken({ sub: 'auth0|alice', exp: FAR_EXP });
@@ -22,8 +21,7 @@ afterEach(() => vi.unstubAllGlobals());
 /** An endpoint handing out a new access key on every request: ASIAKEY0001, ASIAKEY0002, ... valid 1 hour. */
 function numberedEndpoint() {
   const endpoint = delegationEndpoint((_request, attempt) => {
-    const now = Date.now();
-    return jsonResponse(awsResult(now, HOUR, { Credentials: { AccessKeyId: `ASIAKEY${String(attempt).padStart(4, '0')}`, SecretAccessKey: 'secret-0123456789', SessionToken: 'session-0123456789', Expiration: new Date(now + HOUR).toISOString() } }));
+    return numberedAnswer(attempt);
   });
   server.use(endpoint.handler);
   return endpoint;

@@ -4,14 +4,13 @@
 // in for the tabs (test/support/tabs-in-node.ts); the cold-page time is figure 9 of `npm run bench`.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient } from '../../../src/index';
-import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, jsonResponse } from '../../support/delegation-endpoint';
+import { CLIENT_ID, DOMAIN, delegationEndpoint, numberedAnswer } from '../../support/delegation-endpoint';
 import { installTabs } from '../../support/tabs-in-node';
 import type { TabsRecord } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
 
 const idToken = makeIdToken({ sub: 'auth0|alice', exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
-const HOUR = 3_600_000;
 type Data = { type?: string; key?: string };
 
 afterEach(() => {
@@ -32,8 +31,7 @@ function endpointRecording(tabs: TabsRecord, hold?: Promise<void>) {
   const endpoint = delegationEndpoint(async (_request, attempt) => {
     seen.push({ lockNames: tabs.lockNames.length, posted: tabs.posted.map(({ data }) => (data as Data).type ?? '') });
     if (hold) await hold;
-    const now = Date.now();
-    return jsonResponse(awsResult(now, HOUR, { Credentials: { AccessKeyId: `ASIAKEY${String(attempt).padStart(4, '0')}`, SecretAccessKey: 'secret-0123456789', SessionToken: 'session-0123456789', Expiration: new Date(now + HOUR).toISOString() } }));
+    return numberedAnswer(attempt);
   });
   server.use(endpoint.handler);
   return { endpoint, seen };

@@ -4,13 +4,12 @@
 // (test/support/tabs-in-node.ts); the SDK is loaded again after the fake clock is installed.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DelegationClient } from '../../../src/index';
-import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, jsonResponse } from '../../support/delegation-endpoint';
+import { CLIENT_ID, DOMAIN, delegationEndpoint, numberedAnswer } from '../../support/delegation-endpoint';
 import { installTabs } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
 
 const idToken = makeIdToken({ sub: 'auth0|alice', exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
-const HOUR = 3_600_000;
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -27,8 +26,7 @@ beforeEach(() => {
 /** An endpoint numbering its keys: ASIAKEY0001, ASIAKEY0002, ... */
 function numberedEndpoint() {
   const endpoint = delegationEndpoint((_request, attempt) => {
-    const now = Date.now();
-    return jsonResponse(awsResult(now, HOUR, { Credentials: { AccessKeyId: `ASIAKEY${String(attempt).padStart(4, '0')}`, SecretAccessKey: 'secret-0123456789', SessionToken: 'session-0123456789', Expiration: new Date(now + HOUR).toISOString() } }));
+    return numberedAnswer(attempt);
   });
   server.use(endpoint.handler);
   return endpoint;

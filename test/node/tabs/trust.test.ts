@@ -4,7 +4,7 @@
 // test/e2e/tabs-closed.test.ts hold the same in Chromium.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient } from '../../../src/index';
-import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, jsonResponse } from '../../support/delegation-endpoint';
+import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, numberedAnswer } from '../../support/delegation-endpoint';
 import { installTabs } from '../../support/tabs-in-node';
 import type { TabsRecord } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
@@ -20,8 +20,7 @@ afterEach(() => vi.unstubAllGlobals());
 function numberedEndpoint(hold?: Promise<void>) {
   const endpoint = delegationEndpoint(async (_request, attempt) => {
     if (attempt === 1 && hold) await hold;
-    const now = Date.now();
-    return jsonResponse(awsResult(now, HOUR, { Credentials: { AccessKeyId: `ASIAKEY${String(attempt).padStart(4, '0')}`, SecretAccessKey: 'secret-0123456789', SessionToken: 'session-0123456789', Expiration: new Date(now + HOUR).toISOString() } }));
+    return numberedAnswer(attempt);
   });
   server.use(endpoint.handler);
   return endpoint;
