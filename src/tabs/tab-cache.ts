@@ -190,10 +190,12 @@ class TabCache implements CredentialCache<CachedDelegation> {
     const name = known ?? (await this.#nameOf(request.key));
     if (request.generation !== this.#generation) return;
     this.#post({ type: 'loading', key: name, since: request.since });
-    if (lock) this.#holdLock(name, loading);
+    // A task after the answer (or the failure): its callers, answered by `loading` in the microtasks
+    // before it, have it by then. The lock is released and the answer shared in that one task.
+    const answered = loading.then(nextTask, nextTask);
+    if (lock) this.#holdLock(name, answered);
     const outcome = await loading.then((loaded) => ({ loaded }), () => undefined);
-    // The callers first: they were answered by `loading` in the microtasks before this task.
-    await nextTask();
+    await answered;
     if (outcome === undefined) return this.#post({ type: 'failed', key: name });
     // Cleared meanwhile: its own callers have it, nobody else.
     if (request.generation !== this.#generation) return;
@@ -202,14 +204,13 @@ class TabCache implements CredentialCache<CachedDelegation> {
   }
 
   /**
-   * Holds the key's lock while `loading` runs, so that a tab waiting on this request wakes when it ends
-   * or when this tab closes. Asked for beside the request: on a cold page the first lock takes longer than
-   * the request itself. Withdrawn if the request ends before it is granted; refused, it is not needed.
+   * Holds the key's lock until `settled` (a task after the request ends), so that a tab waiting on this
+   * request wakes when it ends or when this tab closes. Asked for beside the request: on a cold page the
+   * first lock takes longer than the request itself. Withdrawn if the request ends before it is granted;
+   * refused, it is not needed.
    */
-  #holdLock(name: string, loading: Promise<unknown>): void {
+  #holdLock(name: string, settled: Promise<void>): void {
     const ended = new AbortController();
-    // Released a task after the answer, as the answer is shared: after its callers have it.
-    const settled = loading.then(nextTask, nextTask);
     void settled.then(() => ended.abort());
     this.#locks.request(`${PREFIX} ${name}`, { signal: ended.signal }, () => settled).catch(() => undefined);
   }
