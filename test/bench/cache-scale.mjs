@@ -66,15 +66,25 @@ async function addCost() {
 
 /**
  * The heap once the current job has ended (a macrotask), as it has between any two answers of a real
- * endpoint: this bench's endpoint answers at once, so a whole run is one job, and V8 keeps every object a
- * WeakRef was made to until its job ends (ECMAScript's ClearKeptObjects; ky and undici make a few per
- * request). Read inside the job, the heap counted every request's Request, Response and signals: 13 KB
- * per user, unbounded, with or without maxEntries.
+ * endpoint, and once what the collection itself let go of is gone: this bench's endpoint answers at once,
+ * so a whole run is one job, and V8 keeps every object a WeakRef was made to until its job ends
+ * (ECMAScript's ClearKeptObjects; ky and undici make a few per request). Read inside the job, the heap
+ * counted every request's Request, Response and signals: 13 KB per user, unbounded, with or without
+ * maxEntries. Then a collection runs FinalizationRegistry callbacks (undici's, for bodies) in later tasks,
+ * which free more: read after one collection, the same client's heap came out 1-2 MiB higher than
+ * settled, by chance of when each read fell (bounded, 50,000 users over 10,000: 1.09 in one run, 1.20 in
+ * the next; settled, 1.03 in both). So: collect, wait a moment, read, until two reads agree.
  */
 const heapMiB = async () => {
-  await new Promise((resolve) => setImmediate(resolve));
-  gc();
-  return process.memoryUsage().heapUsed / 1_048_576;
+  let last = Infinity;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    gc();
+    const mib = process.memoryUsage().heapUsed / 1_048_576;
+    if (Math.abs(mib - last) < 0.05) return mib;
+    last = mib;
+  }
+  return last;
 };
 
 /** Heap per cached user with real-sized tokens and answers: the slope from 5,000 to 25,000 users. */
@@ -109,32 +119,15 @@ async function heapGrowth(n) {
 
 /**
  * The same user's lookups and 1,000 users' in turn, in interleaved batches (a slow moment of a shared
- * machine falls on both alike), and the ratio of each pair of neighbouring batches.
+ * machine falls on both alike), and the ratio of each round's pair.
  */
-async function lookups(batches = 31, calls = 2_000) {
+async function lookups(rounds = 31) {
   const client = newClient(10_000);
   const users = tokens(0, 1_000);
   await Promise.all(users.map((idToken) => client.getCredentials({ idToken })));
   const same = users[0] ?? '';
   let next = 0;
-  const sameCall = () => client.getCredentials({ idToken: same });
-  const alternatingCall = () => client.getCredentials({ idToken: users[next++ % users.length] });
-  /** @param {() => Promise<unknown>} call */
-  const batch = async (call) => {
-    const began = performance.now();
-    for (let index = 0; index < calls; index++) await call();
-    return ((performance.now() - began) * 1000) / calls;
-  };
-  await batch(sameCall);
-  await batch(alternatingCall);
-  /** @type {number[]} */
-  const sameUser = [];
-  /** @type {number[]} */
-  const alternating = [];
-  for (let index = 0; index < batches; index++) {
-    sameUser.push(await batch(sameCall));
-    alternating.push(await batch(alternatingCall));
-  }
+  const [sameUser = [], alternating = []] = await inTurn([() => client.getCredentials({ idToken: same }), () => client.getCredentials({ idToken: users[next++ % users.length] })], rounds);
   client.clearCache();
   return { sameUser, alternating, ratios: alternating.map((us, index) => us / (sameUser[index] ?? us)) };
 }
@@ -150,11 +143,33 @@ async function batchMicros(call, calls) {
 }
 
 /**
- * One busy user, and 1,000 users in turn, looked up in clients holding 1,000, 10,000 and 100,000 users:
- * batches taking turns client by client, round by round, so that a slow moment falls on all of them.
- * Answers microseconds per lookup, per size, and the ratio of each size to 1,000 within each round.
+ * Microseconds per call of each of `calls`, one value per round (after a warm-up round): the median of
+ * `samples` short batches taken in turn (0, 1, 2, 0, 1, 2 ...). Batches of 2,000 calls (10-30 ms each)
+ * taken once per round were often cut short by another process of the shared 2-core machine while their
+ * neighbour was not, and their ratios spread too far to judge (the busy user at 100,000 users: 1.07, 95%
+ * CI 0.46-2.21, with the same p10 at every size); a moment like that now spoils one short batch of seven.
+ * @param {(() => Promise<unknown>)[]} calls @param {number} rounds
  */
-async function busyUser(rounds = 21, calls = 2_000) {
+async function inTurn(calls, rounds, samples = 7, size = 400) {
+  /** @type {number[][]} */
+  const micros = calls.map(() => []);
+  for (let round = -1; round < rounds; round++) {
+    /** @type {number[][]} */
+    const batches = calls.map(() => []);
+    for (let sample = 0; sample < samples; sample++) {
+      for (const [index, call] of calls.entries()) batches[index]?.push(await batchMicros(call, size));
+    }
+    if (round >= 0) batches.forEach((values, index) => micros[index]?.push(median(values)));
+  }
+  return micros;
+}
+
+/**
+ * One busy user, and 1,000 users in turn, looked up in clients holding 1,000, 10,000 and 100,000 users,
+ * in turn (`inTurn`): a slow moment falls on all of them. Answers microseconds per lookup, per size, and
+ * the ratio of each size to 1,000 within each round.
+ */
+async function busyUser(rounds = 21) {
   const clients = [];
   for (const size of SIZES) {
     const client = newClient(1_000_000);
@@ -164,18 +179,10 @@ async function busyUser(rounds = 21, calls = 2_000) {
   const users = tokens(0, 1_000);
   const busy = users[0] ?? '';
   let next = 0;
-  /** @param {DelegationClient} client */
-  const kinds = (client) => [() => client.getCredentials({ idToken: busy }), () => client.getCredentials({ idToken: users[next++ % users.length] })];
-  /** micros[kind][size] = one value per round @type {number[][][]} */
-  const micros = [SIZES.map(() => []), SIZES.map(() => [])];
-  for (let round = -1; round < rounds; round++) {
-    for (const [sizeIndex, client] of clients.entries()) {
-      for (const [kind, call] of kinds(client).entries()) {
-        const us = await batchMicros(call, calls);
-        if (round >= 0) micros[kind]?.[sizeIndex]?.push(us);
-      }
-    }
-  }
+  const busyCalls = clients.map((client) => () => client.getCredentials({ idToken: busy }));
+  const turnCalls = clients.map((client) => () => client.getCredentials({ idToken: users[next++ % users.length] }));
+  /** micros[kind][size] = one value per round */
+  const micros = [await inTurn(busyCalls, rounds), await inTurn(turnCalls, rounds)];
   for (const client of clients) client.clearCache();
   const ratios = micros.map((bySize) => bySize.map((values) => values.map((us, round) => us / (bySize[0]?.[round] ?? us))));
   return { micros, ratios };
@@ -210,7 +217,7 @@ export async function cacheScale() {
     { measure: 'add a user at 100,000 entries, us', value: spread(at100k, 1), ratio: addRatio.toFixed(2) },
     ...growth.map(({ label, heap }) => ({ measure: `heap MiB at ${n} / ${2 * n} / ${5 * n} users, ${label}`, value: heap.map((mib) => mib.toFixed(1)).join(' / '), ratio: ((heap[2] ?? 0) / (heap[0] ?? 1)).toFixed(2) })),
     { measure: 'lookup, the same user again, us', value: spread(sameUser, 3), ratio: '1.00' },
-    { measure: 'lookup, 1,000 users in turn, us (ratio: median of interleaved batch pairs, 95% CI)', value: spread(alternating, 3), ratio: `${lookupRatio.toFixed(2)} (${lookupLow.toFixed(2)}-${lookupHigh.toFixed(2)})` },
+    { measure: 'lookup, 1,000 users in turn, us (ratio: median of interleaved rounds, 95% CI)', value: spread(alternating, 3), ratio: `${lookupRatio.toFixed(2)} (${lookupLow.toFixed(2)}-${lookupHigh.toFixed(2)})` },
     { measure: `heap per cached user, bytes (slope from ${n} to ${5 * n} users, no bound; an ID token of ${tokenOf(0).length} characters)`, value: Math.round(bytesPerUser), ratio: '' },
     { measure: `heap per cached user, bytes, an Auth0-sized ID token (${tokenOf(0, true).length} characters) and answer (slope from 5,000 to 25,000 users)`, value: Math.round(realBytes), ratio: '' },
     ...busy.micros.flatMap((bySize, kind) => bySize.map((values, sizeIndex) => ({
