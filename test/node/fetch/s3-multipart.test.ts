@@ -4,7 +4,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { getObject, uploadMultipart } from '../../../src/entries/fetch';
 import { unfinishedUploads } from '../../support/part-gate';
-import { MIB, alice, bob, bodyOf, codeOf, partsStatus as statusAt, setup as setupAt, uploadIdOf, useGate } from './multipart-fixture';
+import { MIB, alice, bob, bodyOf, codeOf, partNumbers, partsStatus as statusAt, setup as setupAt, uploadIdOf, useGate } from './multipart-fixture';
 import type { Answer, Intercept, Sent } from './multipart-fixture';
 
 const { gate } = useGate();
@@ -86,6 +86,34 @@ describe('uploadMultipart', () => {
     expect(await codeOf(uploadMultipart(folder, 'aborted.bin', bodyOf(11 * MIB), { partSize: 5 * MIB, signal: controller.signal }))).toBe('0 aborted');
     expect(sent.at(-1)?.method).toBe('DELETE');
     expect(await partsStatus(s3fetch, 'auth0%7Calice/aborted.bin', uploadIdOf(sent))).toBe(404);
+  });
+
+  it('credentials that expire between parts (400 ExpiredToken): the key is dropped, the part sent again with new ones, and the upload goes on', async () => {
+    const expireAll = () => gate().keys.forEach((key, id) => gate().keys.set(id, { ...key, expiresAt: Date.now() - 1 }));
+    const { folder, sent, endpoint } = setup(alice, 'auth0|alice/', ({ url }) => void (url.searchParams.get('partNumber') === '1' && expireAll()));
+    expect(await codeOf(uploadMultipart(folder, 'expiring.bin', bodyOf(11 * MIB), { partSize: 5 * MIB, queueSize: 1 }))).toBe('ok');
+    expect(partNumbers(sent)).toEqual([1, 2, 2, 3]);
+    expect(endpoint.issued).toHaveLength(2);
+    expect((await (await getObject(folder, 'expiring.bin')).arrayBuffer()).byteLength).toBe(11 * MIB);
+  });
+
+  it('a key S3 no longer knows between parts (403 InvalidAccessKeyId): dropped, never served again, and the upload goes on with new credentials', async () => {
+    // The store forgot every key issued so far (a revoked session, a store that restarted).
+    const { folder, sent, endpoint } = setup(alice, 'auth0|alice/', ({ url }) => void (url.searchParams.get('partNumber') === '1' && gate().keys.clear()));
+    expect(await codeOf(uploadMultipart(folder, 'forgotten.bin', bodyOf(11 * MIB), { partSize: 5 * MIB, queueSize: 1 }))).toBe('ok');
+    expect(partNumbers(sent)).toEqual([1, 2, 2, 3]);
+    expect(endpoint.issued).toHaveLength(2);
+    expect(await unfinishedUploads(gate(), 'auth0|alice/forgotten.bin')).toEqual([]);
+    expect(await codeOf(getObject(folder, 'forgotten.bin'))).toBe('ok');
+  });
+
+  it('control: a key that is refused again after new credentials gives up (no loop), with InvalidAccessKeyId', async () => {
+    // From part 2 on, every request reaches a store that has forgotten every key issued so far.
+    const forgetBefore: Intercept = ({ url }) => void (Number(url.searchParams.get('partNumber')) >= 2 && gate().keys.clear());
+    const { folder, sent, endpoint } = setup(alice, 'auth0|alice/', undefined, forgetBefore);
+    expect(await codeOf(uploadMultipart(folder, 'refused.bin', bodyOf(11 * MIB), { partSize: 5 * MIB, queueSize: 1 }))).toBe('403 InvalidAccessKeyId');
+    expect(partNumbers(sent)).toEqual([1, 2, 2]);
+    expect(endpoint.issued).toHaveLength(2);
   });
 
   it('a completion answered 200 with an error in its body is that error, and the upload is aborted', async () => {
