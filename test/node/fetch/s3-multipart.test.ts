@@ -130,6 +130,37 @@ describe('uploadMultipart', () => {
     expect(sent.at(-1)?.method).toBe('DELETE');
   });
 
+  it('a completion answered 200 with no result (an empty body) is invalid_response, not an upload reported done, and the upload is aborted', async () => {
+    const emptyCompletion: Answer = async ({ method, url }, response) => {
+      if (method !== 'POST' || !url.searchParams.has('uploadId')) return undefined;
+      await response.arrayBuffer();
+      return new Response('', { status: 200 });
+    };
+    const { folder, sent } = setup(alice, 'auth0|alice/', emptyCompletion);
+    expect(await codeOf(uploadMultipart(folder, 'empty-answer.bin', bodyOf(6 * MIB), { partSize: 5 * MIB }))).toBe('0 invalid_response');
+    expect(sent.at(-1)?.method).toBe('DELETE');
+  });
+
+  it('an abort once the completion is sent does not say "aborted" of an object S3 stored: the completion is waited for, its ETag answered', async () => {
+    const controller = new AbortController();
+    // S3 completes the upload; the user aborts before its answer reaches the page (a fetch given the
+    // signal would then reject with AbortError, and the object would be stored all the same).
+    const abortWhileCompleting: Intercept = ({ method, url }, init) => {
+      if (method !== 'POST' || !url.searchParams.has('uploadId')) return undefined;
+      return (async () => {
+        const text = await (await fetch(url, init)).text();
+        controller.abort();
+        if (init?.signal?.aborted) throw new DOMException('This operation was aborted', 'AbortError');
+        return new Response(text, { status: 200 });
+      })();
+    };
+    const { folder, sent } = setup(alice, 'auth0|alice/', undefined, abortWhileCompleting);
+    const result = await uploadMultipart(folder, 'completed.bin', bodyOf(6 * MIB), { partSize: 5 * MIB, signal: controller.signal });
+    expect(controller.signal.aborted).toBe(true);
+    expect(result.etag).toBe((await getObject(folder, 'completed.bin')).headers.get('etag'));
+    expect(sent.some(({ method }) => method === 'DELETE')).toBe(false);
+  });
+
   it('a part without an exposed ETag is invalid_response (CORS), not a corrupt object', async () => {
     const hideEtag = ({ url }: Sent, response: Response) => {
       if (!url.searchParams.has('partNumber')) return undefined;
