@@ -27,7 +27,7 @@ const POLICY_LIFETIME_MS = 15 * 60_000;
 /**
  * Uploads a small `body` (at most `MAX_POST_BYTES`) as `name` in the folder in one round trip: S3's
  * POST Object with a POST policy signed in the page (SigV4, aws4fetch's key derivation) that allows
- * only this bucket, a key in the folder (`starts-with $key`), exactly this many bytes, this
+ * only this bucket, this key (`eq $key`), exactly this many bytes, this
  * `Content-Type` and these credentials (`x-amz-credential`, `-algorithm`, `-date`, `-security-token`),
  * for 15 minutes. The request is a `multipart/form-data` POST with no header of its own: a CORS simple
  * request, so the browser sends no preflight (a signed PUT costs one per new key).
@@ -44,7 +44,7 @@ const POLICY_LIFETIME_MS = 15 * 60_000;
  * stores without POST Object (Cloudflare R2) would fail; the app chooses (the lean uploader does, for
  * files up to `MAX_POST_BYTES`).
  * @throws {DelegationError} `invalid_configuration` for a body over `MAX_POST_BYTES`, a name with a
- *   `.` or `..` segment, `${filename}` or a line break, or a content type with a line break (nothing sent); `aborted`; S3's code with its status (`AccessDenied` for a
+ *   `.` or `..` segment, `${filename}`, a line break or a lone surrogate, or a content type with a line break (nothing sent); `aborted`; S3's code with its status (`AccessDenied` for a
  *   policy or IAM refusal, ...); `redirect_refused`; what `signedFetch` throws.
  * @example
  * const { etag } = file.size <= MAX_POST_BYTES ? await postObject(folder, file.name, file) : await putObject(folder, file.name, file);
@@ -102,7 +102,9 @@ async function postForm({ folder, key, blob, type }: PostUpload, url: string, cr
     ['x-amz-date', datetime],
   ];
   if (credentials.sessionToken !== undefined) fields.push(['x-amz-security-token', credentials.sessionToken]);
-  const conditions = [{ bucket: folder.bucket }, ['starts-with', '$key', folder.folder], ['content-length-range', blob.size, blob.size], ...fields.slice(1).map(([name, value]) => ({ [name]: value }))];
+  // The key exactly, not `starts-with` the folder: the form (policy and signature) can be replayed for 15
+  // minutes by whoever sees it, and then only onto this key; and a hand-made folder widens nothing.
+  const conditions = [{ bucket: folder.bucket }, ['eq', '$key', key], ['content-length-range', blob.size, blob.size], ...fields.slice(1).map(([name, value]) => ({ [name]: value }))];
   const policy = base64(JSON.stringify({ expiration: new Date(nowMs + POLICY_LIFETIME_MS).toISOString(), conditions }));
   const form = new FormData();
   for (const [name, value] of fields) form.append(name, value);

@@ -13,8 +13,13 @@ export interface Refusal {
 /** S3's error bodies are under 1 KB; none is read past this (the delegation answer's cap). */
 export const MAX_ERROR_BYTES = 65_536;
 
-/** Codes for which new credentials would pass (STS credentials refused before their expiry). */
-const CREDENTIAL_CODES = ['ExpiredToken', 'InvalidToken', 'TokenRefreshRequired'];
+/**
+ * Codes for which new credentials would pass (STS credentials refused before their expiry).
+ * `InvalidAccessKeyId` is a key the store no longer knows (a revoked session, a store that forgot its
+ * keys): kept, it would refuse every request until `refreshAt`, an upload's cleanup included. Uppy asks
+ * for new credentials on it too.
+ */
+const CREDENTIAL_CODES = ['ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'InvalidAccessKeyId'];
 
 /** S3's error code from an XML error body, or `undefined`. */
 export function errorCode(text: string): string | undefined {
@@ -23,7 +28,7 @@ export function errorCode(text: string): string | undefined {
 
 /**
  * Whether `response` is a refusal that one more attempt could turn around: an `ExpiredToken` (or
- * `InvalidToken`) for credentials that were still believed valid, or `RequestTimeTooSkewed` or a POST
+ * `InvalidToken`, `InvalidAccessKeyId`) for credentials that were still believed valid, or `RequestTimeTooSkewed` or a POST
  * policy's "Policy expired" (a page clock that is off). Reads a copy of the body of 400 and 403 answers only, up to 64 KB.
  */
 export async function refusalOf(response: Response): Promise<Refusal | undefined> {

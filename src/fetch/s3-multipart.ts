@@ -53,11 +53,12 @@ const CLEANUP_MS = 10_000;
  * (`retryDelays`). On any other failure (a refused part, a part out of retries, the signal) the parts in
  * flight are cancelled and, once they have settled, the upload is aborted (AbortMultipartUpload, best
  * effort) so no parts are left to pay for, and the first error is thrown. The bucket's CORS must expose
- * `ETag`.
+ * `ETag`. The signal ends the upload until the completion is sent; after that the completion is waited
+ * for (S3 may store the object whatever the page does), and its result answered.
  * @throws {DelegationError} `invalid_configuration` for a body that is not a Blob, a `partSize` under
  *   5 MiB or more than 10,000 parts, a `queueSize` or `retryDelays` out of range (nothing sent);
- *   `aborted` (the upload aborted at S3 too); `invalid_response` when S3's answer lacks the upload ID or
- *   a part's `ETag` (CORS not exposing it); S3's code (`AccessDenied`, ...) with its status; what
+ *   `aborted` (the upload aborted at S3 too); `invalid_response` when S3's answer lacks the upload ID,
+ *   a part's `ETag` (CORS not exposing it) or the completion's ETag; S3's code (`AccessDenied`, ...) with its status; what
  *   `signedFetch` throws.
  * @example
  * const { etag } = await uploadMultipart(folder, file.name, file, { onProgress: (sent, total) => (bar.value = sent / total) });
@@ -77,7 +78,8 @@ export async function uploadMultipart(folder: S3Folder, name: string, body: Blob
   try {
     if (signal?.aborted) throw abortedError(signal);
     const etags = await sendParts(folder, { uploadUrl, body, partSize, queueSize, retryDelays, onProgress }, signal);
-    return await complete(folder, uploadUrl, etags, signal);
+    // Not ended by the signal either: once sent, S3 may store the object, which `aborted` would deny.
+    return await complete(folder, uploadUrl, etags);
   } catch (error) {
     // Not the caller's signal (an aborted upload must still be cleaned up), but a bounded one: a DELETE
     // that never answers must not keep the caller from its error. Every part has settled by now.
@@ -104,13 +106,18 @@ function resolveParts(body: Blob, { partSize = 8 * MIB, queueSize = 4, retryDela
   return Object.freeze({ partSize, queueSize, retryDelays: Object.freeze([...(delays as number[])]) });
 }
 
-/** CompleteMultipartUpload; S3 can answer 200 with an error in the body, which is thrown as its code. */
-async function complete(folder: S3Folder, uploadUrl: string, etags: string[], signal: AbortSignal | undefined): Promise<S3PutResult> {
+/**
+ * CompleteMultipartUpload; S3 can answer 200 with an error in the body, which is thrown as its code, and
+ * a 200 without the result's ETag (a body cut short) says nothing was completed: `invalid_response`.
+ */
+async function complete(folder: S3Folder, uploadUrl: string, etags: string[]): Promise<S3PutResult> {
   const parts = etags.map((etag, index) => `<Part><PartNumber>${index + 1}</PartNumber><ETag>${etag.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</ETag></Part>`).join('');
-  const text = await readText(await s3Call(folder, 'POST', uploadUrl, { body: `<CompleteMultipartUpload>${parts}</CompleteMultipartUpload>`, headers: { 'content-type': 'application/xml' }, signal }), signal);
+  const text = await readText(await s3Call(folder, 'POST', uploadUrl, { body: `<CompleteMultipartUpload>${parts}</CompleteMultipartUpload>`, headers: { 'content-type': 'application/xml' } }), undefined);
   const code = errorCode(text);
   if (code !== undefined) throw new DelegationError({ code, status: 200, message: `S3 CompleteMultipartUpload answered 200 with ${code}.` });
-  return { etag: element(text, 'ETag') ?? '' };
+  const etag = element(text, 'ETag');
+  if (etag === undefined) throw unreadable('CompleteMultipartUpload answered 200 with no ETag');
+  return { etag };
 }
 
 function unreadable(reason: string): DelegationError {

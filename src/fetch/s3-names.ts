@@ -45,13 +45,17 @@ export function bucketUrlOf(bucket: string, region: string, endpoint: unknown): 
 
 /**
  * Refuses a key with a `.` or `..` segment: the URL would be resolved (`folder/../bob/x` is Bob's
- * `x`, `folder/..` the bucket itself), so the signed request would not be for this key. Empty segments
- * (`a//b`, a trailing `/` for a folder marker) are S3 keys like any other and no URL merges them, so
- * they pass.
+ * `x`, `folder/..` the bucket itself), so the signed request would not be for this key. Refuses a key
+ * that is not well-formed Unicode (a lone surrogate) too: it has no UTF-8, so `encodeURIComponent`
+ * throws a raw `URIError` and a form or a policy would carry U+FFFD instead (another key). Empty
+ * segments (`a//b`, a trailing `/` for a folder marker) are S3 keys like any other and no URL merges
+ * them, so they pass.
  * @throws {DelegationError} `invalid_configuration`, quoting no value.
  */
 export function checkKey(key: string, what: string): void {
   if (typeof key !== 'string' || key.split('/').some((segment) => segment === '.' || segment === '..')) {
     throw configurationError(`${what} must be a string with no "." or ".." segment (a URL would resolve it to another key).`);
   }
+  // With the u flag a string is read by code points: a surrogate pair is one, a lone surrogate is \p{Cs}.
+  if (/\p{Cs}/u.test(key)) throw configurationError(`${what} must be well-formed Unicode: a lone surrogate has no UTF-8 (it would be sent as U+FFFD, another key).`);
 }

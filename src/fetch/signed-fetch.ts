@@ -62,8 +62,8 @@ const INIT_KEYS = ['idToken', 'role', 'principal', 'scope', 'targetClientId', 'o
 /**
  * A `fetch` for AWS (S3 by default) without the AWS SDK: each request is signed (SigV4, with aws4fetch)
  * with the client's cached credentials, which the client refreshes at `refreshAt` and shares with every
- * other user of the client (`fromDelegation`, other tabs). When S3 answers `ExpiredToken` or
- * `InvalidToken` (credentials revoked or cut short), those credentials are dropped and the request is
+ * other user of the client (`fromDelegation`, other tabs). When S3 answers `ExpiredToken`,
+ * `InvalidToken` or `InvalidAccessKeyId` (credentials revoked or cut short), those credentials are dropped and the request is
  * signed with new ones and sent once more; `RequestTimeTooSkewed` corrects the signing clock from S3's
  * time and sends once more. A body that cannot be sent twice (a stream) gets the first answer.
  *

@@ -67,8 +67,8 @@ describe('postObject against the verifying S3', () => {
     expect(sent.map(({ method, headers }) => [method, [...headers.keys()]])).toEqual([['POST', []]]);
     const form = sent[0]!.form!;
     expect([...form.keys()]).toEqual(['key', 'Content-Type', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-security-token', 'policy', 'x-amz-signature', 'file']);
-    const policy = JSON.parse(atob(String(form.get('policy')))) as { expiration: string; conditions: unknown[] };
-    expect(policy.conditions.slice(0, 3)).toEqual([{ bucket: 'uploads' }, ['starts-with', '$key', 'auth0|alice/'], ['content-length-range', 13, 13]]);
+    const policy = JSON.parse(Buffer.from(String(form.get('policy')), 'base64').toString()) as { expiration: string; conditions: unknown[] };
+    expect(policy.conditions.slice(0, 3)).toEqual([{ bucket: 'uploads' }, ['eq', '$key', 'auth0|alice/notes é+1.txt'], ['content-length-range', 13, 13]]);
     expect(Date.parse(policy.expiration) - Date.now()).toBeLessThanOrEqual(15 * 60_000);
     const stored = await (await getObject(folder, 'notes é+1.txt')).blob();
     expect([await stored.text(), stored.type]).toEqual(['hello by POST', 'text/plain']);
@@ -141,6 +141,39 @@ describe('postObject against the verifying S3', () => {
     await postObject(folder, 'say "hi" $x {y}.txt', 'quoted', { contentType: 'text/plain; charset="utf-8"' });
     const quoted = await getObject(folder, 'say "hi" $x {y}.txt');
     expect([await quoted.text(), quoted.headers.get('content-type')]).toEqual(['quoted', 'text/plain; charset="utf-8"']);
+  });
+
+  it('a name that is not well-formed Unicode is refused before anything is sent (a form would store U+FFFD in its place); control: a surrogate pair is stored as named', async () => {
+    const { folder } = setup();
+    const before = gate.stats.requests;
+    expect(await codeOf(postObject(folder, 'lone\uD800.txt', 'x'))).toBe('0 invalid_configuration');
+    expect(gate.stats.requests).toBe(before);
+    expect(await codeOf(getObject(folder, 'lone\uFFFD.txt'))).toBe('404 NoSuchKey');
+    await postObject(folder, 'pair \u{1F600}.txt', 'pair');
+    expect(await (await getObject(folder, 'pair \u{1F600}.txt')).text()).toBe('pair');
+  });
+
+  it('signs a policy for this one key: the form replayed with another key in the folder is refused (403 AccessDenied), the form as it was is taken (control)', async () => {
+    const { sent, fetch } = recordingFetch();
+    const { folder } = setup({ fetch });
+    await postObject(folder, 'signed-for.txt', 'x');
+    const replay = (key: string) => {
+      const form = new FormData();
+      for (const [name, value] of sent[0]!.form!) form.append(name, name === 'key' ? key : value);
+      return globalThis.fetch(`${gate.url}/uploads/`, { method: 'POST', body: form }).then(async (response) => `${response.status} ${/<Code>([^<]*)</.exec(await response.text())?.[1] ?? ''}`);
+    };
+    expect(await replay('auth0|alice/another.txt')).toBe('403 AccessDenied');
+    expect(await codeOf(getObject(folder, 'another.txt'))).toBe('404 NoSuchKey');
+    expect(await replay('auth0|alice/signed-for.txt')).toBe('204 ');
+  });
+
+  it('a hand-made folder cannot widen the policy: with folder "" the policy still names only the key', async () => {
+    const { sent, fetch } = recordingFetch();
+    const { folder } = setup({ fetch });
+    await postObject({ ...folder, folder: '' }, 'auth0|alice/wide.txt', 'x');
+    const policy = JSON.parse(Buffer.from(String(sent[0]!.form!.get('policy')), 'base64').toString()) as { conditions: unknown[] };
+    expect(policy.conditions).toContainEqual(['eq', '$key', 'auth0|alice/wide.txt']);
+    expect(JSON.stringify(policy.conditions)).not.toContain('starts-with');
   });
 
   it('needs a folder made over signedFetch (a hand-made fetch cannot sign a form); putObject still PUTs (not switched to POST)', async () => {

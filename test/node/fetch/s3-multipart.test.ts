@@ -4,7 +4,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { getObject, uploadMultipart } from '../../../src/entries/fetch';
 import { unfinishedUploads } from '../../support/part-gate';
-import { MIB, alice, bob, bodyOf, codeOf, partsStatus as statusAt, setup as setupAt, uploadIdOf, useGate } from './multipart-fixture';
+import { MIB, alice, bob, bodyOf, codeOf, partNumbers, partsStatus as statusAt, setup as setupAt, uploadIdOf, useGate } from './multipart-fixture';
 import type { Answer, Intercept, Sent } from './multipart-fixture';
 
 const { gate } = useGate();
@@ -88,6 +88,37 @@ describe('uploadMultipart', () => {
     expect(await partsStatus(s3fetch, 'auth0%7Calice/aborted.bin', uploadIdOf(sent))).toBe(404);
   });
 
+  it('credentials that expire between parts (400 ExpiredToken): the key is dropped, the part sent again with new ones, and the upload goes on', async () => {
+    const expireAll = () => gate().keys.forEach((key, id) => gate().keys.set(id, { ...key, expiresAt: Date.now() - 1 }));
+    const { folder, sent, endpoint } = setup(alice, 'auth0|alice/', ({ url }) => void (url.searchParams.get('partNumber') === '1' && expireAll()));
+    expect(await codeOf(uploadMultipart(folder, 'expiring.bin', bodyOf(11 * MIB), { partSize: 5 * MIB, queueSize: 1 }))).toBe('ok');
+    expect(partNumbers(sent)).toEqual([1, 2, 2, 3]);
+    expect(endpoint.issued).toHaveLength(2);
+    expect((await (await getObject(folder, 'expiring.bin')).arrayBuffer()).byteLength).toBe(11 * MIB);
+  });
+
+  it('a key S3 no longer knows between parts (403 InvalidAccessKeyId): dropped, never served again, and the upload goes on with new credentials', async () => {
+    // The store forgot every key issued so far (a revoked session, a store that restarted).
+    const { folder, sent, endpoint } = setup(alice, 'auth0|alice/', ({ url }) => void (url.searchParams.get('partNumber') === '1' && gate().keys.clear()));
+    expect(await codeOf(uploadMultipart(folder, 'forgotten.bin', bodyOf(11 * MIB), { partSize: 5 * MIB, queueSize: 1 }))).toBe('ok');
+    expect(partNumbers(sent)).toEqual([1, 2, 2, 3]);
+    expect(endpoint.issued).toHaveLength(2);
+    expect(await unfinishedUploads(gate(), 'auth0|alice/forgotten.bin')).toEqual([]);
+    expect(await codeOf(getObject(folder, 'forgotten.bin'))).toBe('ok');
+  });
+
+  it('control: a key that is refused again after new credentials gives up (no loop), with InvalidAccessKeyId', async () => {
+    // From part 2 on, every request reaches a store that has forgotten every key issued so far.
+    const forgetBefore: Intercept = ({ url }) => void (Number(url.searchParams.get('partNumber')) >= 2 && gate().keys.clear());
+    const { folder, sent, endpoint } = setup(alice, 'auth0|alice/', undefined, forgetBefore);
+    expect(await codeOf(uploadMultipart(folder, 'refused.bin', bodyOf(11 * MIB), { partSize: 5 * MIB, queueSize: 1 }))).toBe('403 InvalidAccessKeyId');
+    expect(partNumbers(sent)).toEqual([1, 2, 2]);
+    // The cleanup is refused with the second key too, and gets through with a third: nothing left behind.
+    expect(sent.slice(-2).map(({ method }) => method)).toEqual(['DELETE', 'DELETE']);
+    expect(endpoint.issued).toHaveLength(3);
+    expect(await unfinishedUploads(gate(), 'auth0|alice/refused.bin')).toEqual([]);
+  });
+
   it('a completion answered 200 with an error in its body is that error, and the upload is aborted', async () => {
     const failedCompletion = async ({ method, url }: Sent, response: Response) => {
       if (method !== 'POST' || !url.searchParams.has('uploadId')) return undefined;
@@ -97,6 +128,37 @@ describe('uploadMultipart', () => {
     const { folder, sent } = setup(alice, 'auth0|alice/', failedCompletion);
     expect(await codeOf(uploadMultipart(folder, 'half.bin', bodyOf(6 * MIB), { partSize: 5 * MIB }))).toBe('200 InternalError');
     expect(sent.at(-1)?.method).toBe('DELETE');
+  });
+
+  it('a completion answered 200 with no result (an empty body) is invalid_response, not an upload reported done, and the upload is aborted', async () => {
+    const emptyCompletion: Answer = async ({ method, url }, response) => {
+      if (method !== 'POST' || !url.searchParams.has('uploadId')) return undefined;
+      await response.arrayBuffer();
+      return new Response('', { status: 200 });
+    };
+    const { folder, sent } = setup(alice, 'auth0|alice/', emptyCompletion);
+    expect(await codeOf(uploadMultipart(folder, 'empty-answer.bin', bodyOf(6 * MIB), { partSize: 5 * MIB }))).toBe('0 invalid_response');
+    expect(sent.at(-1)?.method).toBe('DELETE');
+  });
+
+  it('an abort once the completion is sent does not say "aborted" of an object S3 stored: the completion is waited for, its ETag answered', async () => {
+    const controller = new AbortController();
+    // S3 completes the upload; the user aborts before its answer reaches the page (a fetch given the
+    // signal would then reject with AbortError, and the object would be stored all the same).
+    const abortWhileCompleting: Intercept = ({ method, url }, init) => {
+      if (method !== 'POST' || !url.searchParams.has('uploadId')) return undefined;
+      return (async () => {
+        const text = await (await fetch(url, init)).text();
+        controller.abort();
+        if (init?.signal?.aborted) throw new DOMException('This operation was aborted', 'AbortError');
+        return new Response(text, { status: 200 });
+      })();
+    };
+    const { folder, sent } = setup(alice, 'auth0|alice/', undefined, abortWhileCompleting);
+    const result = await uploadMultipart(folder, 'completed.bin', bodyOf(6 * MIB), { partSize: 5 * MIB, signal: controller.signal });
+    expect(controller.signal.aborted).toBe(true);
+    expect(result.etag).toBe((await getObject(folder, 'completed.bin')).headers.get('etag'));
+    expect(sent.some(({ method }) => method === 'DELETE')).toBe(false);
   });
 
   it('a part without an exposed ETag is invalid_response (CORS), not a corrupt object', async () => {

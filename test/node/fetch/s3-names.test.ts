@@ -71,6 +71,24 @@ describe('names with a "." or ".." segment are refused, nothing sent', () => {
     expect(paths(sent)).toEqual([`PUT /uploads/auth0%7Calice/${id}/a//b`, `PUT /uploads/auth0%7Calice/${id}/photos/`]);
   });
 
+  it.each<[string, (folder: ReturnType<typeof setup>['folder']) => Promise<unknown>]>([
+    ['putObject(folder, "a\\uD800b") (a lone surrogate: encodeURIComponent throws URIError)', (folder) => putObject(folder, 'a\uD800b', 'x')],
+    ['getObject(folder, "\\uDC00")', (folder) => getObject(folder, '\uDC00')],
+    ['uploadMultipart(folder, "big\\uD83D.bin", a 6 MiB Blob)', (folder) => uploadMultipart(folder, 'big\uD83D.bin', new Blob([new Uint8Array(6 * 1_048_576)]), { partSize: 5 * 1_048_576 })],
+  ])('a name that is not well-formed Unicode is invalid_configuration, not a raw URIError, nothing sent: %s', async (_name, call) => {
+    const { folder, sent } = setup();
+    expect(await codeOf(call(folder))).toBe('0 invalid_configuration');
+    expect(sent).toEqual([]);
+  });
+
+  it('control: a name with a surrogate pair, other scripts and combining marks reaches its own key', async () => {
+    const { folder, id } = setup();
+    const name = '\u{1F600} \u65E5\u672C e\u0301.txt';
+    await putObject(folder, name, 'pair');
+    expect(await (await getObject(folder, name)).text()).toBe('pair');
+    expect((await listObjects(folder)).objects.map((object) => object.key)).toEqual([`auth0|alice/${id}/${name}`]);
+  });
+
   it('a folder with a ".." segment is refused by s3Folder; control: the folder itself', () => {
     const { s3fetch } = setup();
     expect(() => s3Folder(s3fetch, { bucket: 'uploads', folder: 'auth0|alice/../auth0|bob/', endpoint: gate.url })).toThrow(expect.objectContaining({ code: 'invalid_configuration' }));
