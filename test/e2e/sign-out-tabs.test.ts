@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
 import { ARTIFACTS, launchChromium } from './browser';
 import { requestHolds } from './hold';
+import { pickedFiles } from './picked-files';
 import { unfinishedOnS3 } from './s3-seed';
 import { PICK } from './uploader-steps';
 
@@ -18,6 +19,7 @@ let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 let browser: Browser;
 /** Two 5 MiB parts and a bit: a multipart upload in both uploaders, held at its second part. */
 const FILE = Buffer.from(Uint8Array.from({ length: 10 * 1024 * 1024 + 7 }, (_, index) => (index * 31) % 251));
+const picked = pickedFiles('sign-out-tabs');
 
 beforeAll(async () => {
   sandbox = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0, holdS3: holds.hook });
@@ -26,6 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await sandbox?.stop();
+  picked.remove();
 });
 
 /** Signs in as `user`; `sso`: the tenant has a session in this profile already, so no login step. */
@@ -77,7 +80,7 @@ describe.each([
       await signIn(elsewhere, user);
 
       // The second tab uploads; the control: its upload is at S3, unfinished.
-      await second.setInputFiles(fileInput, [{ name: 'held.bin', mimeType: 'application/octet-stream', buffer: FILE }]);
+      await second.setInputFiles(fileInput, picked.path('held.bin', FILE));
       await expect.poll(() => holds.waiting(), { timeout: 60_000 }).toBeGreaterThan(0);
       expect(await unfinishedOnS3(sandbox, folder)).toEqual([`${folder}held.bin`]);
 
@@ -124,7 +127,7 @@ describe.each([
       const second = await openTab(profile, url(), errors);
       await signIn(first, alice);
       await signIn(second, alice, { sso: true });
-      await second.setInputFiles(fileInput, [{ name: 'switch.bin', mimeType: 'application/octet-stream', buffer: FILE }]);
+      await second.setInputFiles(fileInput, picked.path('switch.bin', FILE));
       await expect.poll(() => holds.waiting(), { timeout: 60_000 }).toBe(1);
       releaseAbort = holds.hold((request, method) => method === 'DELETE' && request.pathname.endsWith('/switch.bin') && request.searchParams.has('uploadId'));
 

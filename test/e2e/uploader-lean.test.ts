@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
 import { ARTIFACTS, launchChromium } from './browser';
 import { requestHolds } from './hold';
+import { pickedFiles } from './picked-files';
 import { unfinishedOnS3 } from './s3-seed';
 
 const holds = requestHolds();
@@ -16,6 +17,7 @@ let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 let browser: Browser;
 const SMALL = Buffer.from('Quarterly notes from Alice \u2713\n');
 const BIG = Buffer.from(Uint8Array.from({ length: 6 * 1024 * 1024 + 123 }, (_, index) => (index * 31) % 251));
+const picked = pickedFiles('uploader-lean');
 
 beforeAll(async () => {
   sandbox = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0, holdS3: holds.hook });
@@ -24,6 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await sandbox?.stop();
+  picked.remove();
 });
 
 async function signIn(page: Page, user: string): Promise<void> {
@@ -66,10 +69,7 @@ describe('the lean uploader (signed fetch, no AWS SDK) against the sandbox', () 
     const first = sandbox.stats.delegation.issued;
     await expect.poll(() => page.locator('#folder').textContent()).toBe('auth0|lean-alice/');
 
-    await page.setInputFiles('#files', [
-      { name: 'notes.txt', mimeType: 'text/plain', buffer: SMALL },
-      { name: 'photos.bin', mimeType: 'application/octet-stream', buffer: BIG },
-    ]);
+    await page.setInputFiles('#files', [picked.path('notes.txt', SMALL), picked.path('photos.bin', BIG)]);
     await page.waitForFunction(() => [...document.querySelectorAll('.uploads .percent')].filter((cell) => cell.textContent === '100%').length === 2, null, { timeout: 90_000 });
     await page.locator('#listing td.name', { hasText: 'photos.bin' }).waitFor();
     expect((await listedNames(page)).sort()).toEqual(['notes.txt', 'photos.bin']);
@@ -119,7 +119,7 @@ describe('the lean uploader (signed fetch, no AWS SDK) against the sandbox', () 
     const folder = 'auth0|lean-carol/';
     const release = holds.hold((url, method) => method === 'PUT' && url.pathname.endsWith('/left.bin') && url.searchParams.get('partNumber') === '2');
     try {
-      await page.setInputFiles('#files', [{ name: 'left.bin', mimeType: 'application/octet-stream', buffer: Buffer.concat([BIG, BIG]) }]);
+      await page.setInputFiles('#files', picked.path('left.bin', Buffer.concat([BIG, BIG])));
       await expect.poll(() => holds.waiting(), { timeout: 60_000 }).toBeGreaterThan(0);
       // Control: the upload is at S3, unfinished.
       expect(await unfinishedOnS3(sandbox, folder)).toEqual([`${folder}left.bin`]);
