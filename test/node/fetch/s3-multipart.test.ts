@@ -11,6 +11,15 @@ const { gate } = useGate();
 const setup = (idToken = alice, folder = 'auth0|alice/', answer?: Answer, intercept?: Intercept) => setupAt(gate(), { idToken, folder, answer, intercept });
 const partsStatus = (...args: [Parameters<typeof statusAt>[1], string, string]) => statusAt(gate(), ...args);
 
+/** S3 completes the upload, and the page gets a 200 with `body` in place of its answer. */
+function completionAnswered200(body: string): Answer {
+  return async ({ method, url }, response) => {
+    if (method !== 'POST' || !url.searchParams.has('uploadId')) return undefined;
+    await response.arrayBuffer();
+    return new Response(body, { status: 200 });
+  };
+}
+
 describe('uploadMultipart', () => {
   it('uploads 11 MiB in three 5 MiB parts one at a time (queueSize 1), in order, with progress over the whole body', async () => {
     const { folder, sent, endpoint } = setup();
@@ -120,23 +129,13 @@ describe('uploadMultipart', () => {
   });
 
   it('a completion answered 200 with an error in its body is that error, and the upload is aborted', async () => {
-    const failedCompletion = async ({ method, url }: Sent, response: Response) => {
-      if (method !== 'POST' || !url.searchParams.has('uploadId')) return undefined;
-      await response.arrayBuffer();
-      return new Response('<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>', { status: 200 });
-    };
-    const { folder, sent } = setup(alice, 'auth0|alice/', failedCompletion);
+    const { folder, sent } = setup(alice, 'auth0|alice/', completionAnswered200('<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>'));
     expect(await codeOf(uploadMultipart(folder, 'half.bin', bodyOf(6 * MIB), { partSize: 5 * MIB }))).toBe('200 InternalError');
     expect(sent.at(-1)?.method).toBe('DELETE');
   });
 
   it('a completion answered 200 with no result (an empty body) is invalid_response, not an upload reported done, and the upload is aborted', async () => {
-    const emptyCompletion: Answer = async ({ method, url }, response) => {
-      if (method !== 'POST' || !url.searchParams.has('uploadId')) return undefined;
-      await response.arrayBuffer();
-      return new Response('', { status: 200 });
-    };
-    const { folder, sent } = setup(alice, 'auth0|alice/', emptyCompletion);
+    const { folder, sent } = setup(alice, 'auth0|alice/', completionAnswered200(''));
     expect(await codeOf(uploadMultipart(folder, 'empty-answer.bin', bodyOf(6 * MIB), { partSize: 5 * MIB }))).toBe('0 invalid_response');
     expect(sent.at(-1)?.method).toBe('DELETE');
   });
