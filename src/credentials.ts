@@ -1,6 +1,15 @@
 import { DelegationError } from './errors';
 import { isPlainObject } from './guards';
 
+/**
+ * S3's codes for which new credentials would pass (STS credentials refused before their expiry), one
+ * list for both recovery paths: the fetch entry's `signedFetch` and the AWS SDK plugin.
+ * `InvalidAccessKeyId` is a key the store no longer knows (a revoked session, a store that forgot its
+ * keys): kept, it would refuse every request until `refreshAt`, an upload's cleanup included. Uppy asks
+ * for new credentials on it too.
+ */
+export const REFUSED_CREDENTIAL_CODES: readonly string[] = ['ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'InvalidAccessKeyId'];
+
 /** The `Credentials` object of a delegation response for `api_type: 'aws'` (STS's shape). */
 export interface StsCredentials {
   /** The temporary access key ID (`ASIA...`). */

@@ -29,7 +29,7 @@ export interface FromDelegationInit extends DelegationExtras {
 export interface DelegationProviderOptions {
   /** Set by the AWS SDK when it wants new credentials; the cache decides (it refreshes at `refreshAt`). */
   forceRefresh?: boolean;
-  /** Credentials S3 answered `ExpiredToken`/`InvalidToken` for: never served again. */
+  /** Credentials S3 refused (`ExpiredToken`, `InvalidToken`, `InvalidAccessKeyId`): never served again. */
   rejectedAccessKeyId?: string;
 }
 

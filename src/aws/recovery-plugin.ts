@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentity, HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, Pluggable } from './sdk-types';
 import { smithyContextOf, untilAborted } from './abort';
 import type { DelegationProviderOptions } from './from-delegation';
+import { REFUSED_CREDENTIAL_CODES } from '../credentials';
 
 /** The part of an AWS SDK client's resolved config the plugin needs: its credential provider. */
 export interface RecoveryClientConfig {
@@ -8,13 +9,11 @@ export interface RecoveryClientConfig {
   credentials: (options?: DelegationProviderOptions) => Promise<AwsCredentialIdentity>;
 }
 
-/** S3's answers for credentials it no longer (or never) accepts. */
-const TOKEN_ERRORS = ['ExpiredToken', 'InvalidToken', 'TokenRefreshRequired'];
-
 /**
  * A plugin for an AWS SDK v3 client whose credentials come from `fromDelegation`: when the service answers
- * `ExpiredToken` or `InvalidToken` (credentials revoked, or a clock far off), it drops those credentials,
- * has the provider fetch new ones and sends that request once more. The AWS SDK alone never refreshes on
+ * `ExpiredToken`, `InvalidToken` or `InvalidAccessKeyId` (credentials revoked, a clock far off, a key
+ * the service no longer knows), it drops those credentials, has the provider fetch new ones and sends
+ * that request once more. The AWS SDK alone never refreshes on
  * that error. A request whose body cannot be sent again (a stream) gets the original error instead, as
  * with the AWS SDK's own retries; the refused credentials are dropped all the same. The plugin also lets
  * a request's `abortSignal` end its wait for credentials (the AWS SDK does not pass it to a provider).
@@ -39,7 +38,7 @@ async function sendRecovering(config: RecoveryClientConfig, next: InitializeHand
   try {
     return await next(args);
   } catch (error) {
-    if (!TOKEN_ERRORS.includes((error as { name?: string }).name ?? '')) throw error;
+    if (!REFUSED_CREDENTIAL_CODES.includes((error as { name?: string }).name ?? '')) throw error;
     const rejectedAccessKeyId = smithyContextOf(context).selectedHttpAuthScheme?.identity?.accessKeyId;
     const refreshed = config.credentials({ forceRefresh: true, rejectedAccessKeyId });
     if (!isReplayable((args.input as { Body?: unknown }).Body)) {

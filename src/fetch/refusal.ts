@@ -1,4 +1,5 @@
 import { boundedText } from '../bounded-text';
+import { REFUSED_CREDENTIAL_CODES } from '../credentials';
 
 /** What a refused request says about what would make it pass: new credentials, or the server's clock. */
 export interface Refusal {
@@ -13,13 +14,6 @@ export interface Refusal {
 /** S3's error bodies are under 1 KB; none is read past this (the delegation answer's cap). */
 export const MAX_ERROR_BYTES = 65_536;
 
-/**
- * Codes for which new credentials would pass (STS credentials refused before their expiry).
- * `InvalidAccessKeyId` is a key the store no longer knows (a revoked session, a store that forgot its
- * keys): kept, it would refuse every request until `refreshAt`, an upload's cleanup included. Uppy asks
- * for new credentials on it too.
- */
-const CREDENTIAL_CODES = ['ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'InvalidAccessKeyId'];
 
 /** S3's error code from an XML error body, or `undefined`. */
 export function errorCode(text: string): string | undefined {
@@ -35,7 +29,7 @@ export async function refusalOf(response: Response): Promise<Refusal | undefined
   if (response.status !== 400 && response.status !== 403) return undefined;
   const text = (await boundedText(response.clone(), MAX_ERROR_BYTES).catch(() => undefined)) ?? '';
   const code = errorCode(text) ?? '';
-  if (CREDENTIAL_CODES.includes(code)) return { code, credentials: true, serverTimeMs: undefined };
+  if (REFUSED_CREDENTIAL_CODES.includes(code)) return { code, credentials: true, serverTimeMs: undefined };
   // A POST policy that expired on S3's clock (post-object.ts): the page's clock is behind. S3 names no
   // time then; its Date header does (the bucket's CORS exposes Date).
   const expiredPolicy = code === 'AccessDenied' && text.includes('Policy expired');

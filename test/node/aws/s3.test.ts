@@ -205,30 +205,36 @@ describe('the gate is a real check (negative controls)', () => {
 });
 
 describe('ExpiredToken recovery', () => {
-  async function expireIssuedKeys() {
-    for (const key of gate.keys.values()) key.expiresAt = Date.now() - 1;
-  }
+  // Two ways S3 refuses credentials the cache still believes in: the key's session has expired on S3's
+  // clock, or S3 no longer knows the key at all (a revoked session: the gate forgets every key).
+  const REFUSALS = [
+    ['ExpiredToken', () => { for (const key of gate.keys.values()) key.expiresAt = Date.now() - 1; }],
+    ['InvalidAccessKeyId', () => gate.keys.clear()],
+  ] as const;
 
-  it('without the plugin, ExpiredToken fails the request and the AWS SDK does not refresh', async () => {
-    const { client, endpoint } = setup();
-    const s3 = s3Client(gate.url, fromDelegation(client, { idToken: alice }));
-    await put(s3, 'auth0|alice/e1.txt', 'x');
-    await expireIssuedKeys();
-    expect(await errorName(put(s3, 'auth0|alice/e2.txt', 'x'))).toBe('ExpiredToken');
-    expect(await errorName(put(s3, 'auth0|alice/e3.txt', 'x'))).toBe('ExpiredToken');
-    expect(endpoint.requests).toHaveLength(1);
-  });
+  describe.each(REFUSALS)('%s', (code, refuseIssuedKeys) => {
+    it(`without the plugin, ${code} fails the request and the AWS SDK does not refresh`, async () => {
+      const { client, endpoint } = setup();
+      const s3 = s3Client(gate.url, fromDelegation(client, { idToken: alice }));
+      await put(s3, 'auth0|alice/e1.txt', 'x');
+      refuseIssuedKeys();
+      expect(await errorName(put(s3, 'auth0|alice/e2.txt', 'x'))).toBe(code);
+      expect(await errorName(put(s3, 'auth0|alice/e3.txt', 'x'))).toBe(code);
+      expect(endpoint.requests).toHaveLength(1);
+    });
 
-  it('with the plugin, drops the refused credentials, fetches new ones once and retries the request', async () => {
-    const { client, endpoint } = setup();
-    const s3 = s3Client(gate.url, fromDelegation(client, { idToken: alice }));
-    s3.middlewareStack.use(getExpiredTokenRecoveryPlugin(s3.config));
-    await put(s3, 'auth0|alice/r1.txt', 'x');
-    await expireIssuedKeys();
-    const results = await Promise.all(Array.from({ length: 10 }, (_, index) => errorName(put(s3, `auth0|alice/r-${index}.txt`, 'x'))));
-    expect(results).toEqual(Array.from({ length: 10 }, () => 'ok'));
-    expect(endpoint.requests).toHaveLength(2);
-    expect(gate.stats.rejected['ExpiredToken']).toBeGreaterThanOrEqual(1);
+    it('with the plugin, drops the refused credentials, fetches new ones once and retries the request', async () => {
+      const { client, endpoint } = setup();
+      const s3 = s3Client(gate.url, fromDelegation(client, { idToken: alice }));
+      s3.middlewareStack.use(getExpiredTokenRecoveryPlugin(s3.config));
+      await put(s3, 'auth0|alice/r1.txt', 'x');
+      const refusedBefore = gate.stats.rejected[code] ?? 0;
+      refuseIssuedKeys();
+      const results = await Promise.all(Array.from({ length: 10 }, (_, index) => errorName(put(s3, `auth0|alice/r-${index}.txt`, 'x'))));
+      expect(results).toEqual(Array.from({ length: 10 }, () => 'ok'));
+      expect(endpoint.requests).toHaveLength(2);
+      expect(gate.stats.rejected[code]).toBeGreaterThan(refusedBefore);
+    });
   });
 
   it('retries only once: credentials refused again surface the error', async () => {
