@@ -150,11 +150,13 @@ describe('negative controls and ExpiredToken recovery in the page', () => {
     expect(await put(key)).toBe('ok');
   });
 
-  it('ExpiredToken fails without the plugin, and is recovered by it with one more delegation request', async () => {
-    const bare = setup([expired]);
-    expect(await outcome(bare.s3().send(new sdk.PutObjectCommand({ Bucket: BUCKET, Key: 'auth0|alice/exp', Body: 'x' })))).toBe('ExpiredToken');
+  // A key S3 no longer knows (a revoked session) is refused like an expired one.
+  const unknownKey: PoolKey = { accessKeyId: 'ASIANOSUCHKEY0000000', secretAccessKey: 'unknown-secret', sessionToken: 'unknown-session' };
+  it.each([['ExpiredToken', expired], ['InvalidAccessKeyId', unknownKey]] as const)('%s fails without the plugin, and is recovered by it with one more delegation request', async (code, refused) => {
+    const bare = setup([refused]);
+    expect(await outcome(bare.s3().send(new sdk.PutObjectCommand({ Bucket: BUCKET, Key: 'auth0|alice/exp', Body: 'x' })))).toBe(code);
     worker.resetHandlers();
-    const { s3, endpoint } = setup([expired]);
+    const { s3, endpoint } = setup([refused]);
     const client = s3();
     client.middlewareStack.use(sdk.getExpiredTokenRecoveryPlugin(client.config));
     expect(await outcome(client.send(new sdk.PutObjectCommand({ Bucket: BUCKET, Key: 'auth0|alice/exp', Body: new Blob(['x']) })))).toBe('ok');
