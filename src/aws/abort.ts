@@ -8,8 +8,14 @@ const SMITHY_CONTEXT_KEY = '__smithy_context';
 interface SmithyContext {
   /** `send(command, { abortSignal })`'s signal. */
   abortSignal?: AbortSignal;
-  /** Set once the request's credentials have been resolved. */
+  /** Set once the request's credentials have been resolved (again for a retry: a new identity). */
   selectedHttpAuthScheme?: { identity?: { accessKeyId?: string } };
+}
+
+/** What one request's recovery says of its credentials: the identity S3 refused, while new ones are fetched. */
+export interface CredentialWait {
+  /** The identity of the refused attempt: until the retry has another, the request waits for credentials. */
+  refused: object | undefined;
 }
 
 /** A request's smithy context (empty when there is none). */
@@ -19,17 +25,19 @@ export function smithyContextOf(context: HandlerExecutionContext): SmithyContext
 
 /**
  * `sent`, or a DelegationError `aborted` as soon as the request's `abortSignal` fires while it is still
- * waiting for its credentials. The AWS SDK passes that signal to its HTTP handler only, never to a
- * credential provider, so a provider that hangs would hold the request forever. After the credentials
- * are in, an abort is the AWS SDK's to handle, as usual.
+ * waiting for its credentials: the first ones, or new ones after S3 refused the first (`wait.refused`).
+ * The AWS SDK passes that signal to its HTTP handler only, never to a credential provider, so a provider
+ * that hangs would hold the request forever. Once the credentials are in, an abort is the AWS SDK's to
+ * handle, as usual.
  */
-export function untilAborted<T>(sent: Promise<T>, context: HandlerExecutionContext): Promise<T> {
+export function untilAborted<T>(sent: Promise<T>, context: HandlerExecutionContext, wait: CredentialWait): Promise<T> {
   const smithy = smithyContextOf(context);
   const signal = smithy.abortSignal;
   if (typeof signal?.addEventListener !== 'function') return sent;
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => {
-      if (smithy.selectedHttpAuthScheme?.identity === undefined) reject(abortedError(signal));
+      const identity = smithy.selectedHttpAuthScheme?.identity;
+      if (identity === undefined || identity === wait.refused) reject(abortedError(signal));
     };
     if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });

@@ -117,8 +117,11 @@ export function delegationProvider<T>(client: DelegationClient, init: FromDelega
       let credentials = await client.getCredentials({ ...extras, idToken: token });
       if (credentials.accessKeyId === rejected) {
         // S3 refused these before their time: drop them (in every tab) and ask again. Not a sign-out:
-        // other requests waiting for credentials carry on.
-        view.drop();
+        // other requests waiting for credentials carry on. Dropped only if nothing cleared the cache
+        // since they were read from it: a caller refused in the same turn has dropped them already, and
+        // this one joins its request instead of clearing that away and sending another. (Object.is: a
+        // client of another copy of this SDK has no generation, NaN: it drops every time.)
+        if (Object.is(view.generation, generation)) view.drop();
         generation = view.generation;
         credentials = await client.getCredentials({ ...extras, idToken: token });
       }

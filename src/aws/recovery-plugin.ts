@@ -1,5 +1,6 @@
 import type { AwsCredentialIdentity, HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, Pluggable } from './sdk-types';
 import { smithyContextOf, untilAborted } from './abort';
+import type { CredentialWait } from './abort';
 import type { DelegationProviderOptions } from './from-delegation';
 import { REFUSED_CREDENTIAL_CODES } from '../credentials';
 
@@ -16,7 +17,8 @@ export interface RecoveryClientConfig {
  * that request once more. The AWS SDK alone never refreshes on
  * that error. A request whose body cannot be sent again (a stream) gets the original error instead, as
  * with the AWS SDK's own retries; the refused credentials are dropped all the same. The plugin also lets
- * a request's `abortSignal` end its wait for credentials (the AWS SDK does not pass it to a provider).
+ * a request's `abortSignal` end its wait for credentials (the AWS SDK does not pass it to a provider),
+ * the new ones after a refusal included (`aborted`).
  *
  * @example
  * const s3 = new S3Client({ region, credentials: fromDelegation(client, { idToken }) });
@@ -26,20 +28,25 @@ export function getExpiredTokenRecoveryPlugin(config: RecoveryClientConfig): Plu
   return {
     applyToStack(stack) {
       stack.add(
-        (next: InitializeHandler, context: HandlerExecutionContext) => (args: InitializeHandlerArguments) =>
-          untilAborted(sendRecovering(config, next, args, context), context),
+        (next: InitializeHandler, context: HandlerExecutionContext) => (args: InitializeHandlerArguments) => {
+          const wait: CredentialWait = { refused: undefined };
+          return untilAborted(sendRecovering(config, next, args, context, wait), context, wait);
+        },
         { step: 'initialize', name: 'delegationExpiredTokenRecovery', override: true },
       );
     },
   };
 }
 
-async function sendRecovering(config: RecoveryClientConfig, next: InitializeHandler, args: InitializeHandlerArguments, context: HandlerExecutionContext) {
+async function sendRecovering(config: RecoveryClientConfig, next: InitializeHandler, args: InitializeHandlerArguments, context: HandlerExecutionContext, wait: CredentialWait) {
   try {
     return await next(args);
   } catch (error) {
     if (!REFUSED_CREDENTIAL_CODES.includes((error as { name?: string }).name ?? '')) throw error;
-    const rejectedAccessKeyId = smithyContextOf(context).selectedHttpAuthScheme?.identity?.accessKeyId;
+    const refused = smithyContextOf(context).selectedHttpAuthScheme?.identity;
+    // From here until the retry has new credentials, the request waits for them: an abort ends that wait.
+    wait.refused = refused;
+    const rejectedAccessKeyId = refused?.accessKeyId;
     const refreshed = config.credentials({ forceRefresh: true, rejectedAccessKeyId });
     if (!isReplayable((args.input as { Body?: unknown }).Body)) {
       // The first attempt read the stream: a second would send nothing. The caller gets S3's answer.

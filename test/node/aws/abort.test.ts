@@ -2,7 +2,8 @@
 // AWS SDK hands a credential provider no signal. With the recovery plugin, the aborted request fails at
 // once (`aborted`), and the next request must not join the call it left behind (it used to, and failed
 // `timeout` with it). Without the plugin nothing can see the signal: what happens is pinned down here,
-// as the README says it. Against the verifying S3, counting what reaches it.
+// as the README says it. The same holds for the wait for new credentials after S3 refused a request's
+// keys (the plugin's refresh): it used to ignore the abort. Against the verifying S3, counting what reaches it.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
 import type { SerializeMiddleware } from '@smithy/types';
@@ -75,6 +76,60 @@ describe('with the recovery plugin', () => {
     await untilOnRealTime(() => calls() === 1);
     finish.resolve(alice);
     expect(await first).toBe('ok');
+  });
+});
+
+describe('with the recovery plugin, while new credentials are fetched after S3 refused the first', () => {
+  /**
+   * An S3Client whose keys the gate has forgotten after one request: the next request is refused
+   * (InvalidAccessKeyId), and from then on the idToken function hangs until `finish` (the plugin's
+   * refresh waits on it). `hung` says it has been called so.
+   */
+  async function refusedThenHung() {
+    const endpoint = issuingEndpoint({ keys: gate.keys });
+    server.use(endpoint.handler);
+    const client = new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, timeoutMs: 600_000 });
+    let refusedBefore = Number.POSITIVE_INFINITY;
+    let hung = false;
+    let finish!: (token: string) => void;
+    const held = new Promise<string>((resolve) => (finish = resolve));
+    const refused = () => gate.stats.rejected['InvalidAccessKeyId'] ?? 0;
+    const s3 = s3Client(gate.url, fromDelegation(client, { idToken: () => (refused() > refusedBefore ? ((hung = true), held) : alice) }));
+    s3.middlewareStack.use(getExpiredTokenRecoveryPlugin(s3.config));
+    expect(await outcome(put(s3, 'auth0|alice/refused-0.txt'))).toBe('ok');
+    refusedBefore = refused();
+    gate.keys.clear();
+    return { s3, endpoint, hung: () => hung, finish };
+  }
+
+  it('an abort ends that wait at once (aborted); the refresh goes on for the next request', async () => {
+    const { s3, endpoint, hung, finish } = await refusedThenHung();
+    const controller = new AbortController();
+    let settled = false;
+    const first = outcome(put(s3, 'auth0|alice/refused-1.txt', controller.signal)).finally(() => (settled = true));
+    await untilOnRealTime(hung);
+    controller.abort();
+    // Promise jobs only between the abort and the answer: no I/O, no timer.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(true);
+    finish(alice);
+    expect(await first).toBe('aborted');
+    expect(await outcome(put(s3, 'auth0|alice/refused-2.txt'))).toBe('ok');
+    expect(endpoint.requests).toHaveLength(2);
+  });
+
+  it('control: not aborted, the request waits for the new credentials and is sent again with them', async () => {
+    const { s3, endpoint, hung, finish } = await refusedThenHung();
+    const before = gate.stats.requests;
+    let settled = false;
+    const first = outcome(put(s3, 'auth0|alice/refused-3.txt')).finally(() => (settled = true));
+    await untilOnRealTime(hung);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    finish(alice);
+    expect(await first).toBe('ok');
+    expect(gate.stats.requests).toBe(before + 2);
+    expect(endpoint.requests).toHaveLength(2);
   });
 });
 

@@ -9,6 +9,7 @@ import { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin } from 
 import { CLIENT_ID, DOMAIN } from '../../support/delegation-endpoint';
 import { COGNITO_URL, IDENTITY_POOL_ID, STS_URL, identityIdOf, issuingCognito, issuingEndpoint, issuingSts } from '../../support/issuer';
 import type { IssuerOptions } from '../../support/issuer';
+import { untilOnRealTime } from '../../support/fake-time';
 import { BUCKET, s3Client } from '../../support/s3';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
@@ -235,6 +236,44 @@ describe('ExpiredToken recovery', () => {
       expect(endpoint.requests).toHaveLength(2);
       expect(gate.stats.rejected[code]).toBeGreaterThan(refusedBefore);
     });
+
+    it('sends refused together whose idToken calls answer together (one pending answer shared, as sign-in libraries do): still one new request', async () => {
+      const { client, endpoint } = setup();
+      let refusedBefore = Number.POSITIVE_INFINITY;
+      let release!: () => void;
+      const shared = new Promise<string>((resolve) => (release = () => resolve(alice)));
+      let waiting = 0;
+      // At once until S3 has refused; after that every caller gets the one pending answer.
+      const idToken = () => ((gate.stats.rejected[code] ?? 0) > refusedBefore ? (waiting++, shared) : alice);
+      const s3 = s3Client(gate.url, fromDelegation(client, { idToken }));
+      s3.middlewareStack.use(getExpiredTokenRecoveryPlugin(s3.config));
+      await put(s3, 'auth0|alice/t0.txt', 'x');
+      refusedBefore = gate.stats.rejected[code] ?? 0;
+      refuseIssuedKeys();
+      const results = Promise.all(Array.from({ length: 5 }, (_, index) => errorName(put(s3, `auth0|alice/t-${index}.txt`, 'x'))));
+      await untilOnRealTime(() => waiting >= 5);
+      release();
+      expect(await results).toEqual(Array.from({ length: 5 }, () => 'ok'));
+      expect(endpoint.requests).toHaveLength(2);
+    });
+  });
+
+  it('a key this store never accepts (an endpoint that is not the issuer\'s): each send costs one more issuer request and one more S3 request, then S3\'s error', async () => {
+    gate.keys.clear();
+    const endpoint = issuer({ keys: new Map() });
+    server.use(endpoint.handler);
+    const client = newClient();
+    const s3 = s3Client(gate.url, fromDelegation(client, { idToken: alice }));
+    s3.middlewareStack.use(getExpiredTokenRecoveryPlugin(s3.config));
+    const before = gate.stats.requests;
+    for (let send = 1; send <= 3; send++) expect(await errorName(put(s3, `auth0|alice/never-${send}.txt`, 'x'))).toBe('InvalidAccessKeyId');
+    expect(endpoint.requests).toHaveLength(1 + 3);
+    expect(gate.stats.requests - before).toBe(2 * 3);
+    // Control, the AWS SDK alone on the same client: one S3 request per send, no issuer request.
+    const plain = s3Client(gate.url, fromDelegation(client, { idToken: alice }));
+    for (let send = 1; send <= 3; send++) expect(await errorName(put(plain, `auth0|alice/never-plain-${send}.txt`, 'x'))).toBe('InvalidAccessKeyId');
+    expect(endpoint.requests).toHaveLength(4);
+    expect(gate.stats.requests - before).toBe(2 * 3 + 3);
   });
 
   it('retries only once: credentials refused again surface the error', async () => {

@@ -1,0 +1,71 @@
+// fromDelegation told that S3 refused keys (`rejectedAccessKeyId`, from the recovery plugin, signedFetch
+// or the Uppy bridge): the refused keys are dropped once and new ones fetched once, however many callers
+// were refused at once; a refusal of keys already replaced costs nothing. Callers refused in one turn
+// (their credential requests resume together: an idToken function whose callers share one pending
+// answer) each used to drop the cache again, throwing away the request the one before had just started
+// and sending another: N refused callers, N new delegation requests.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DelegationClient, fromDelegation } from '../../../src/index';
+import { CLIENT_ID, DOMAIN, delegationEndpoint, numberedAnswer } from '../../support/delegation-endpoint';
+import { installTabs } from '../../support/tabs-in-node';
+import { makeIdToken } from '../../support/tokens';
+import { server } from '../setup';
+
+const alice = makeIdToken({ sub: 'auth0|alice', exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
+
+afterEach(() => vi.unstubAllGlobals());
+
+/** A provider on a new client (this tab's cache, or the one shared across tabs), primed with ASIAKEY0001. */
+async function primed(shareAcrossTabs: boolean) {
+  if (shareAcrossTabs) installTabs();
+  const endpoint = delegationEndpoint((_request, attempt) => numberedAnswer(attempt));
+  server.use(endpoint.handler);
+  const client = new DelegationClient({ clientID: `${CLIENT_ID}-${crypto.randomUUID()}`, domain: DOMAIN, retries: 0, shareAcrossTabs });
+  const provider = fromDelegation(client, { idToken: alice });
+  const { accessKeyId: refused } = await provider();
+  return { endpoint, client, provider, refused };
+}
+
+const keyIds = (answers: { accessKeyId: string }[]) => answers.map((answer) => answer.accessKeyId);
+
+describe.each([
+  ['this tab\'s cache', false],
+  ['the cache shared across tabs', true],
+])('refused keys, %s', (_name, shareAcrossTabs) => {
+  it('three callers refused in one turn: one new request, the same new keys for all', async () => {
+    const { endpoint, provider, refused } = await primed(shareAcrossTabs);
+    const renewed = await Promise.all([1, 2, 3].map(() => provider({ forceRefresh: true, rejectedAccessKeyId: refused })));
+    expect(keyIds(renewed)).toEqual(['ASIAKEY0002', 'ASIAKEY0002', 'ASIAKEY0002']);
+    expect(endpoint.requests).toHaveLength(2);
+    // And they are what the cache holds: the next caller gets them without a request.
+    expect((await provider()).accessKeyId).toBe('ASIAKEY0002');
+    expect(endpoint.requests).toHaveLength(2);
+  });
+
+  it('control: the new keys refused in their turn are dropped too (a new request for each refused key)', async () => {
+    const { endpoint, provider, refused } = await primed(shareAcrossTabs);
+    const second = await provider({ rejectedAccessKeyId: refused });
+    const third = await provider({ rejectedAccessKeyId: second.accessKeyId });
+    expect(keyIds([second, third])).toEqual(['ASIAKEY0002', 'ASIAKEY0003']);
+    expect(endpoint.requests).toHaveLength(3);
+  });
+
+  it('a late refusal of keys already replaced: the current keys, no request, nothing dropped', async () => {
+    const { endpoint, client, provider, refused } = await primed(shareAcrossTabs);
+    // Another provider of the client (another S3Client) last served the refused keys too.
+    const other = fromDelegation(client, { idToken: alice });
+    expect((await other()).accessKeyId).toBe(refused);
+    expect((await provider({ rejectedAccessKeyId: refused })).accessKeyId).toBe('ASIAKEY0002');
+    expect(keyIds(await Promise.all([provider({ rejectedAccessKeyId: refused }), other({ rejectedAccessKeyId: refused })]))).toEqual(['ASIAKEY0002', 'ASIAKEY0002']);
+    expect(endpoint.requests).toHaveLength(2);
+  });
+});
+
+it('a client of another copy of this SDK (no generation to compare): refused keys are still dropped', async () => {
+  const { endpoint, client, refused } = await primed(false);
+  // What fromDelegation meets in a client built by another bundle: the public methods only.
+  const foreign = { getCredentials: client.getCredentials.bind(client), clearCache: client.clearCache.bind(client) } as unknown as DelegationClient;
+  const provider = fromDelegation(foreign, { idToken: alice });
+  expect((await provider({ rejectedAccessKeyId: refused })).accessKeyId).toBe('ASIAKEY0002');
+  expect(endpoint.requests).toHaveLength(2);
+});
