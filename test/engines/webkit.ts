@@ -5,7 +5,7 @@
 // drives one window at a time, so every command of a session runs in turn, after switching to its tab.
 // What WebDriver classic cannot see: page errors (no events), downloads (read from the offered blob).
 import { writeFile } from 'node:fs/promises';
-import { Builder, By, Key } from 'selenium-webdriver';
+import { Builder, By, Key, until } from 'selenium-webdriver';
 import type { WebDriver } from 'selenium-webdriver';
 import { binaryPath } from './binaries.mjs';
 import { readOfferedDownload } from './engine.ts';
@@ -41,7 +41,19 @@ function serialize(driver: WebDriver) {
 }
 
 function webDriverTab(driver: WebDriver, handle: string, inTab: ReturnType<typeof serialize>): Tab {
-  const element = (selector: string) => driver.findElement(By.css(selector));
+  /**
+   * The element once it is in the page: WebDriver classic's findElement looks once, and on a loaded
+   * machine the page may not have rendered it yet (a CI run at load 16 failed with NoSuchElementError).
+   * Bounded by the hang bound. A file input is often hidden (Uppy's is): picking files waits for this only.
+   */
+  const located = (selector: string) => driver.wait(until.elementLocated(By.css(selector)), COMMAND_TIMEOUT_MS, `no ${selector}`);
+  /** The element once it is there, shown and enabled, as Playwright's and puppeteer's click and type wait for it. */
+  const element = async (selector: string) => {
+    const found = await located(selector);
+    await driver.wait(until.elementIsVisible(found), COMMAND_TIMEOUT_MS, `${selector} not shown`);
+    await driver.wait(until.elementIsEnabled(found), COMMAND_TIMEOUT_MS, `${selector} not enabled`);
+    return found;
+  };
   const tab: Tab = {
     goto: (url) => inTab(handle, () => driver.get(url)),
     url: () => inTab(handle, () => driver.getCurrentUrl()),
@@ -59,7 +71,7 @@ function webDriverTab(driver: WebDriver, handle: string, inTab: ReturnType<typeo
       for (const pressed of [...keys].reverse()) actions.keyUp(pressed);
       await actions.perform();
     }),
-    setFiles: (selector, paths) => inTab(handle, async () => (await element(selector)).sendKeys(paths.join('\n'))),
+    setFiles: (selector, paths) => inTab(handle, async () => (await located(selector)).sendKeys(paths.join('\n'))),
     download: (selector) => readOfferedDownload(tab, selector),
     screenshot: (path) => inTab(handle, async () => writeFile(path, Buffer.from(await driver.takeScreenshot(), 'base64'))),
     errors: () => [],
