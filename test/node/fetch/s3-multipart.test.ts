@@ -97,23 +97,18 @@ describe('uploadMultipart', () => {
     expect(await partsStatus(s3fetch, 'auth0%7Calice/aborted.bin', uploadIdOf(sent))).toBe(404);
   });
 
-  it('credentials that expire between parts (400 ExpiredToken): the key is dropped, the part sent again with new ones, and the upload goes on', async () => {
-    const expireAll = () => gate().keys.forEach((key, id) => gate().keys.set(id, { ...key, expiresAt: Date.now() - 1 }));
-    const { folder, sent, endpoint } = setup(alice, 'auth0|alice/', ({ url }) => void (url.searchParams.get('partNumber') === '1' && expireAll()));
-    expect(await codeOf(uploadMultipart(folder, 'expiring.bin', bodyOf(11 * MIB), { partSize: 5 * MIB, queueSize: 1 }))).toBe('ok');
+  // Two ways S3 refuses a key between parts: its session expired on S3's clock, or the store forgot
+  // every key issued so far (a revoked session, a store that restarted).
+  it.each([
+    ['credentials that expire between parts (400 ExpiredToken)', 'expiring.bin', () => gate().keys.forEach((key, id) => gate().keys.set(id, { ...key, expiresAt: Date.now() - 1 }))],
+    ['a key S3 no longer knows between parts (403 InvalidAccessKeyId)', 'forgotten.bin', () => gate().keys.clear()],
+  ])('%s: the key is dropped, never served again, the part sent again with new credentials, and the upload goes on', async (_name, name, refuseIssuedKeys) => {
+    const { folder, sent, endpoint } = setup(alice, 'auth0|alice/', ({ url }) => void (url.searchParams.get('partNumber') === '1' && refuseIssuedKeys()));
+    expect(await codeOf(uploadMultipart(folder, name, bodyOf(11 * MIB), { partSize: 5 * MIB, queueSize: 1 }))).toBe('ok');
     expect(partNumbers(sent)).toEqual([1, 2, 2, 3]);
     expect(endpoint.issued).toHaveLength(2);
-    expect((await (await getObject(folder, 'expiring.bin')).arrayBuffer()).byteLength).toBe(11 * MIB);
-  });
-
-  it('a key S3 no longer knows between parts (403 InvalidAccessKeyId): dropped, never served again, and the upload goes on with new credentials', async () => {
-    // The store forgot every key issued so far (a revoked session, a store that restarted).
-    const { folder, sent, endpoint } = setup(alice, 'auth0|alice/', ({ url }) => void (url.searchParams.get('partNumber') === '1' && gate().keys.clear()));
-    expect(await codeOf(uploadMultipart(folder, 'forgotten.bin', bodyOf(11 * MIB), { partSize: 5 * MIB, queueSize: 1 }))).toBe('ok');
-    expect(partNumbers(sent)).toEqual([1, 2, 2, 3]);
-    expect(endpoint.issued).toHaveLength(2);
-    expect(await unfinishedUploads(gate(), 'auth0|alice/forgotten.bin')).toEqual([]);
-    expect(await codeOf(getObject(folder, 'forgotten.bin'))).toBe('ok');
+    expect(await unfinishedUploads(gate(), `auth0|alice/${name}`)).toEqual([]);
+    expect((await (await getObject(folder, name)).arrayBuffer()).byteLength).toBe(11 * MIB);
   });
 
   it('control: a key that is refused again after new credentials gives up (no loop), with InvalidAccessKeyId', async () => {
