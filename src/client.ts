@@ -25,10 +25,11 @@ export interface CredentialsOptions extends DelegationExtras {
 
 /**
  * @internal What `fromDelegation` needs of its client: how many times `clearCache()` ran (a credential
- * request that spans one is failed, see aws.ts), the cache's generation (bumped by every clear: this
- * tab's, another tab's, or a `drop()`; a provider serves its remembered credentials only while it is
- * unchanged), the client's clock and `timeoutMs`, and `drop()`, which forgets credentials S3 refused
- * without counting as a sign-out.
+ * request that spans one is failed, see aws.ts), the cache's generation (bumped by every clear, this
+ * tab's or another tab's, and every drop; a provider serves its remembered credentials only while it is
+ * unchanged), the client's clock and `timeoutMs`, and `drop()`, which forgets the credentials S3 refused
+ * (those of the `getCredentials` options given, if they are still the refused ones) without counting as a
+ * sign-out.
  */
 export const PROVIDER_VIEW = Symbol('providerView');
 
@@ -38,7 +39,7 @@ export interface ProviderView {
   readonly generation: number;
   readonly timeoutMs: number;
   now(): number;
-  drop(): void;
+  drop(options: CredentialsOptions, accessKeyId: string): void;
 }
 
 /**
@@ -70,7 +71,7 @@ export class DelegationClient {
     get generation() { return client.#cache.generation; },
     get timeoutMs() { return client.#options.timeoutMs; },
     now: () => client.#options.now(),
-    drop: () => client.#cache.drop(),
+    drop: (options, accessKeyId) => client.#cache.drop(client.#prepare(options).keyText, (value) => value.credentials.accessKeyId === accessKeyId),
   }))(this);
 
   /**
@@ -112,7 +113,7 @@ export class DelegationClient {
    * result.Credentials.AccessKeyId;
    */
   async getDelegationToken(options: DelegationTokenOptions): Promise<DelegationResult> {
-    const cached = await this.#cached(options);
+    const cached = await this.#cached(prepareRequest(this.#options.clientID, options));
     // Parsed again from the text: as deep as the endpoint made it, where structuredClone would overflow.
     return JSON.parse(cached.text) as DelegationResult;
   }
@@ -125,10 +126,7 @@ export class DelegationClient {
    * new S3Client({ region: 'us-east-1', credentials });
    */
   async getCredentials(options: CredentialsOptions): Promise<AwsCredentials> {
-    const { idToken, refreshToken, api: _api, api_type: _apiType, ...extras } = isPlainObject(options) ? options : {};
-    // Only the token given is sent: an `undefined` field would go out empty (`refresh_token=`), as in v7.
-    const tokens = idToken === undefined ? { refresh_token: refreshToken } : { id_token: idToken };
-    const cached = await this.#cached({ ...extras, ...tokens, api: 'aws' });
+    const cached = await this.#cached(this.#prepare(options));
     const { expiration, refreshAt } = cached.credentials;
     return { ...cached.credentials, expiration: new Date(+expiration), refreshAt: new Date(+refreshAt) };
   }
@@ -146,13 +144,24 @@ export class DelegationClient {
   }
 
   /**
-   * The cached answer for these options, or the shared request for it. Rejects at once for bad options.
+   * `getCredentials`' options as the request they make (and its cache key): `getDelegationToken`'s
+   * fields, camel-cased tokens, `api` fixed to `aws`.
+   * @throws {DelegationError} as `getDelegationToken`, for bad options.
+   */
+  #prepare(options: CredentialsOptions): PreparedRequest {
+    const { idToken, refreshToken, api: _api, api_type: _apiType, ...extras } = isPlainObject(options) ? options : {};
+    // Only the token given is sent: an `undefined` field would go out empty (`refresh_token=`), as in v7.
+    const tokens = idToken === undefined ? { refresh_token: refreshToken } : { id_token: idToken };
+    return prepareRequest(this.#options.clientID, { ...extras, ...tokens, api: 'aws' });
+  }
+
+  /**
+   * The cached answer for this request, or the shared request for it.
    * The key is everything sent, the token itself included: it lives only in this client's private Map,
    * next to the keys it guards (tabs share digests of it, see tabs.ts).
    */
-  #cached(options: unknown): Promise<CachedDelegation> {
-    const { clientID, now } = this.#options;
-    const request = prepareRequest(clientID, options);
+  #cached(request: PreparedRequest): Promise<CachedDelegation> {
+    const { now } = this.#options;
     // A token is refused locally only if it has expired on the page's clock too, never on an offset alone.
     const pageNow = now() + Math.min(0, this.#clockOffsetMs);
     const hit = this.#cache.peek(request.keyText);

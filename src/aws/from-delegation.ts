@@ -114,16 +114,16 @@ export function delegationProvider<T>(client: DelegationClient, init: FromDelega
     const stale = staleFallback(last, token, clears, rejected, now);
     if (stale && now < retryAt) return shape(stale);
     try {
-      let credentials = await client.getCredentials({ ...extras, idToken: token });
+      const request = { ...extras, idToken: token };
+      let credentials = await client.getCredentials(request);
       if (credentials.accessKeyId === rejected) {
         // S3 refused these before their time: drop them (in every tab) and ask again. Not a sign-out:
-        // other requests waiting for credentials carry on. Dropped only if nothing cleared the cache
-        // since they were read from it: a caller refused in the same turn has dropped them already, and
-        // this one joins its request instead of clearing that away and sending another. (Object.is: a
-        // client of another copy of this SDK has no generation, NaN: it drops every time.)
-        if (Object.is(view.generation, generation)) view.drop();
+        // only this token's entry goes, and only while it holds them; other users' credentials and
+        // other requests carry on. A caller refused in the same turn finds them gone already and joins
+        // the request the first one started.
+        view.drop(request, rejected);
         generation = view.generation;
-        credentials = await client.getCredentials({ ...extras, idToken: token });
+        credentials = await client.getCredentials(request);
       }
       assertNotCleared(client, clears);
       last = { token, clears, generation, until: Math.min(+credentials.refreshAt, tokenExpiryMs(token)), credentials };
@@ -168,7 +168,10 @@ export function delegationProvider<T>(client: DelegationClient, init: FromDelega
   return Object.assign(provider, { memoized: true });
 }
 
-/** What the provider needs of its client; a client of another copy of this SDK has no view: no check. */
+/**
+ * What the provider needs of its client. A client of another copy of this SDK has no view: no check, no
+ * fast path (NaN is never equal), and refused credentials go with all the rest (its cache cannot be reached).
+ */
 function viewOf(client: DelegationClient): ProviderView {
   return (client as Partial<Pick<DelegationClient, typeof PROVIDER_VIEW>>)[PROVIDER_VIEW]?.() ?? { clears: 0, generation: Number.NaN, timeoutMs: 10_000, now: Date.now, drop: () => client.clearCache() };
 }

@@ -26,9 +26,13 @@ export interface CredentialCache<T> {
   get(key: string, load: (signal: AbortSignal) => Promise<Loaded<T>>, signal?: AbortSignal): Promise<T>;
   /** Forgets every entry; a load in flight stores nothing. */
   clear(): void;
-  /** Forgets every entry as `clear()` does, for credentials S3 refused: not a sign-out (tabs: no `onClearedInAnotherTab`). */
-  drop(): void;
-  /** Bumped by every `clear()` (in a shared cache, another tab's too): a value had before a change of it may be stale. */
+  /**
+   * Forgets `key`'s entry if `refused` picks its value (credentials S3 refused), in every tab of a shared
+   * cache. Not a sign-out (tabs: no `onClearedInAnotherTab`): every other entry (another user's), and any
+   * load in flight, stays.
+   */
+  drop(key: string, refused: (value: T) => boolean): void;
+  /** Bumped by every `clear()` and every `drop()` that forgot something (in a shared cache, another tab's too): a value had before may be stale. */
   readonly generation: number;
 }
 
@@ -69,7 +73,9 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
   readonly #now: () => number;
   readonly #limits: CacheLimits;
   #sweep: ReturnType<typeof setTimeout> | undefined;
-  /** Bumped by `clear()`; a load started under an older generation does not store. */
+  /** Bumped by `clear()`; a load started before a clear does not store. */
+  #clears = 0;
+  /** Bumped by `clear()` and by a `drop()` that forgot an entry. */
   #generation = 0;
 
   constructor(now: () => number, limits: CacheLimits = UNLIMITED) {
@@ -78,7 +84,7 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
     this.#entries = new LruMap(limits.maxEntries);
   }
 
-  /** Bumped by `clear()`. */
+  /** Bumped by `clear()` and by a `drop()` that forgot an entry. */
   get generation(): number {
     return this.#generation;
   }
@@ -116,15 +122,31 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
 
   /** Empties the cache; a load in flight still answers its callers but stores nothing. */
   clear(): void {
+    this.#clears++;
     this.#generation++;
     this.#entries.clear();
     this.#flights.clear();
     this.#stopSweeping();
   }
 
-  /** `clear()`: one tab has no one else to tell that this is not a sign-out. */
-  drop(): void {
-    this.clear();
+  /**
+   * Forgets `key`'s entry (fresh or not) if `refused` picks its value; O(1). Other entries and loads in
+   * flight stay: one user's refused credentials cost no other user a request.
+   * @returns the value forgotten, if any.
+   */
+  drop(key: string, refused: (value: T) => boolean): T | undefined {
+    const value = this.#entries.get(key)?.value;
+    if (value === undefined || !refused(value)) return undefined;
+    this.#entries.delete(key);
+    this.#generation++;
+    return value;
+  }
+
+  /** Forgets every entry whose value `refused` picks (another tab's drop, which names no key); O(entries). */
+  dropWhere(refused: (value: T) => boolean): void {
+    const before = this.#entries.size;
+    this.#entries.deleteWhere((entry) => refused(entry.value));
+    if (this.#entries.size < before) this.#generation++;
   }
 
   /** Drops every entry that is no longer fresh; O(entries), once per `sweepIntervalMs`. */
@@ -134,10 +156,10 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
   }
 
   #start(key: string, load: (signal: AbortSignal) => Promise<Loaded<T>>): Flight<T> {
-    const generation = this.#generation;
+    const clears = this.#clears;
     const controller = new AbortController();
     const promise = load(controller.signal).then((loaded) => {
-      if (generation === this.#generation) this.#store(key, loaded);
+      if (clears === this.#clears) this.#store(key, loaded);
       return loaded.value;
     });
     const flight: Flight<T> = { key, promise, controller, waiting: 0 };

@@ -19,10 +19,20 @@ export interface LoadingMessage {
 /**
  * What tabs say to each other: `loading` (a request for the key is under way), `entry` (its answer, or
  * an answer to an `ask`), `failed`, `ask` (a tab that heard another hold the key wants a copy) and
- * `clear` (a sign-out or user switch: `clearCache()`), `drop` (credentials S3 refused were forgotten: not a
- * sign-out, so the other tabs forget too but do not call `onClearedInAnotherTab`). Keys are SHA-256 digests: no token ever crosses the channel.
+ * `clear` (a sign-out or user switch: `clearCache()`), `drop` (credentials S3 refused, by access key ID:
+ * not a sign-out, so the other tabs forget those credentials only, and do not call
+ * `onClearedInAnotherTab`). Keys are SHA-256 digests: no token ever crosses the channel.
  */
-export type TabMessage = LoadingMessage | EntryMessage | { readonly type: 'failed' | 'ask'; readonly key: string } | { readonly type: 'clear' } | { readonly type: 'drop' };
+export type TabMessage = LoadingMessage | EntryMessage | { readonly type: 'failed' | 'ask'; readonly key: string } | { readonly type: 'clear' } | DropMessage;
+
+/** Credentials S3 refused: every tab forgets the entries holding them. */
+export interface DropMessage {
+  readonly type: 'drop';
+  readonly accessKeyId: string;
+}
+
+/** An access key ID's longest length (IAM's). */
+const MAX_ACCESS_KEY_ID = 128;
 
 /** Base64 of a SHA-256 digest, as `digest` makes it. */
 const KEY = /^[A-Za-z0-9+/]{43}=$/;
@@ -33,8 +43,9 @@ const KEY = /^[A-Za-z0-9+/]{43}=$/;
  */
 export function readMessage(data: unknown): TabMessage | undefined {
   if (!isPlainObject(data)) return undefined;
-  const { type, key, since, text, freshUntil, expiresAt } = data;
-  if (type === 'clear' || type === 'drop') return { type };
+  const { type, key, since, text, freshUntil, expiresAt, accessKeyId } = data;
+  if (type === 'clear') return { type };
+  if (type === 'drop') return typeof accessKeyId === 'string' && accessKeyId !== '' && accessKeyId.length <= MAX_ACCESS_KEY_ID ? { type, accessKeyId } : undefined;
   if (typeof key !== 'string' || !KEY.test(key)) return undefined;
   if (type === 'failed' || type === 'ask') return { type, key };
   if (!Number.isFinite(since)) return undefined;

@@ -28,6 +28,8 @@ interface Arrived {
 }
 
 const PREFIX = 'auth0-aws-delegation';
+/** How many refused access key IDs a tab remembers (see `#refuse`). */
+const MAX_REFUSED = 16;
 
 /** The page's timer as the module loaded (a page's or a test's fake clock installed later does not hold it). */
 const { setTimeout: schedule, clearTimeout: unschedule } = globalThis;
@@ -105,8 +107,10 @@ class TabCache implements CredentialCache<CachedDelegation> {
   readonly #arrivals = new Arrivals<Arrived>();
   /** The keys this tab holds answers for, by digest, and when their requests started: it answers asks. */
   readonly #held = new Map<string, { readonly key: string; readonly since: number }>();
-  /** Digests another tab said it holds a fresh answer for, until when: worth an ask instead of a request. */
-  readonly #heldElsewhere = new Map<string, number>();
+  /** Digests another tab said it holds a fresh answer for, until when, and its key ID: worth an ask instead of a request. */
+  readonly #heldElsewhere = new Map<string, { readonly freshUntil: number; readonly accessKeyId: string }>();
+  /** Credentials S3 refused (access key IDs), the latest few: an answer holding them is not taken again. */
+  readonly #refused = new Set<string>();
   readonly #now: () => number;
   readonly #onClearedElsewhere: (() => void) | undefined;
   readonly #settings: string;
@@ -129,7 +133,8 @@ class TabCache implements CredentialCache<CachedDelegation> {
   }
 
   get generation(): number {
-    return this.#generation;
+    // Bumped by every clear (#forget clears it) and every drop.
+    return this.#cache.generation;
   }
 
   peek(key: string): CachedDelegation | undefined {
@@ -145,10 +150,16 @@ class TabCache implements CredentialCache<CachedDelegation> {
     this.#post({ type: 'clear' });
   }
 
-  /** Forgets as `clear()` does, in every tab, but the other tabs' pages are not told of a sign-out: S3 refused a key. */
-  drop(): void {
-    this.#forget();
-    this.#post({ type: 'drop' });
+  /**
+   * Forgets `key`'s entry if it holds the credentials S3 refused, and tells the other tabs to forget
+   * entries holding them (by access key ID: their caches are keyed alike, but keys never cross the
+   * channel). Not a sign-out: nothing else is forgotten, and no page is told.
+   */
+  drop(key: string, refused: (value: CachedDelegation) => boolean): void {
+    const dropped = this.#cache.drop(key, refused);
+    if (dropped === undefined) return;
+    this.#refuse(dropped.credentials.accessKeyId);
+    this.#post({ type: 'drop', accessKeyId: dropped.credentials.accessKeyId });
   }
 
   async #load(request: Request): Promise<Loaded<CachedDelegation>> {
@@ -163,7 +174,7 @@ class TabCache implements CredentialCache<CachedDelegation> {
   /** Whether no other tab has announced a request or a fresh answer this tab could wait or ask for. */
   #heardNothing(): boolean {
     const now = this.#now();
-    for (const [name, freshUntil] of this.#heldElsewhere) if (!(now < freshUntil)) this.#heldElsewhere.delete(name);
+    for (const [name, { freshUntil }] of this.#heldElsewhere) if (!(now < freshUntil)) this.#heldElsewhere.delete(name);
     return this.#heldElsewhere.size === 0 && !this.#handover.busy;
   }
 
@@ -272,7 +283,7 @@ class TabCache implements CredentialCache<CachedDelegation> {
   #receive(message: TabMessage | undefined): void {
     if (message === undefined) return;
     if (message.type === 'clear') return this.#clearedElsewhere();
-    if (message.type === 'drop') return this.#forget();
+    if (message.type === 'drop') return this.#refuse(message.accessKeyId);
     if (message.type === 'loading') {
       // A request started before a clear this tab saw shares nothing: nothing to wait for.
       if (message.since > this.#clearedAt) this.#handover.announce(message.key);
@@ -288,8 +299,9 @@ class TabCache implements CredentialCache<CachedDelegation> {
     // The answer to a request made before a sign-out this tab saw belongs to the signed-out user.
     if (message.since <= this.#clearedAt) return;
     const loaded = fromShared(message, this.#now());
-    if (loaded === undefined) return;
-    this.#heldElsewhere.set(message.key, loaded.freshUntil);
+    // Credentials S3 refused, sent before that tab heard of it: not worth asking for, nor taking.
+    if (loaded === undefined || this.#refused.has(loaded.value.credentials.accessKeyId)) return;
+    this.#heldElsewhere.set(message.key, { freshUntil: loaded.freshUntil, accessKeyId: loaded.value.credentials.accessKeyId });
     this.#arrivals.offer(message.key, { loaded, since: message.since });
   }
 
@@ -309,6 +321,15 @@ class TabCache implements CredentialCache<CachedDelegation> {
     this.#forget();
     // The page's callback failing must not undo the clear, nor go unseen.
     if (this.#onClearedElsewhere) callSafely(this.#onClearedElsewhere);
+  }
+
+  /** Credentials S3 refused (in this tab or another): forgotten wherever this tab holds or heard of them. */
+  #refuse(accessKeyId: string): void {
+    this.#refused.add(accessKeyId);
+    // The latest few are enough: a late answer is one sent before the drop was heard.
+    if (this.#refused.size > MAX_REFUSED) this.#refused.delete(this.#refused.values().next().value as string);
+    this.#cache.dropWhere((value) => value.credentials.accessKeyId === accessKeyId);
+    for (const [name, held] of this.#heldElsewhere) if (held.accessKeyId === accessKeyId) this.#heldElsewhere.delete(name);
   }
 
   #forget(): void {

@@ -4,8 +4,8 @@
 // it has heard that announcement (two tabs starting before either heard the other may both send).
 import { HttpResponse, http } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DelegationClient } from '../../src/index';
-import { DOMAIN, ENDPOINT, awsResult, jsonResponse } from '../support/delegation-endpoint';
+import { DelegationClient, fromDelegation } from '../../src/index';
+import { DOMAIN, ENDPOINT, awsResult, jsonResponse, numberedAnswer } from '../support/delegation-endpoint';
 import { recordChannels } from '../support/tab-channels';
 import type { ChannelRecord } from '../support/tab-channels';
 import { makeIdToken } from '../support/tokens';
@@ -56,6 +56,24 @@ describe('two tabs of one application', () => {
     await tabs.channels.answered();
     expect((await tabs.second.getCredentials({ idToken })).accessKeyId).toBe(a.accessKeyId);
     expect(tabs.attempts()).toBe(1);
+  });
+
+  it('forget only the credentials S3 refused: another user\'s stay, with no request', async () => {
+    const tabs = twoTabs((attempt) => numberedAnswer(attempt));
+    const bob = makeIdToken({ sub: 'auth0|bob', exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
+    expect((await tabs.first.getCredentials({ idToken })).accessKeyId).toBe('ASIAKEY0001');
+    await tabs.channels.answered();
+    expect((await tabs.second.getCredentials({ idToken })).accessKeyId).toBe('ASIAKEY0001');
+    expect((await tabs.second.getCredentials({ idToken: bob })).accessKeyId).toBe('ASIAKEY0002');
+    // S3 refused the first user's keys in the first tab.
+    expect((await fromDelegation(tabs.first, { idToken })({ rejectedAccessKeyId: 'ASIAKEY0001' })).accessKeyId).toBe('ASIAKEY0003');
+    // Shared by then: the first answer, its copy for the second tab, Bob's, the new one.
+    await tabs.channels.answered(4);
+    expect((await tabs.second.getCredentials({ idToken: bob })).accessKeyId).toBe('ASIAKEY0002');
+    expect(tabs.attempts()).toBe(3);
+    // Control: the refused keys are gone from the second tab too; it takes the new ones.
+    expect((await tabs.second.getCredentials({ idToken })).accessKeyId).toBe('ASIAKEY0003');
+    expect(tabs.attempts()).toBe(3);
   });
 
   it('clear each other on sign-out', async () => {

@@ -3,7 +3,9 @@
 // were refused at once; a refusal of keys already replaced costs nothing. Callers refused in one turn
 // (their credential requests resume together: an idToken function whose callers share one pending
 // answer) each used to drop the cache again, throwing away the request the one before had just started
-// and sending another: N refused callers, N new delegation requests.
+// and sending another: N refused callers, N new delegation requests. A refusal drops that token's entry
+// only: it used to clear the whole cache, so every other user of the client (and of every tab) paid a
+// request, and their requests in flight stored nothing.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient, fromDelegation } from '../../../src/index';
 import { CLIENT_ID, DOMAIN, delegationEndpoint, numberedAnswer } from '../../support/delegation-endpoint';
@@ -12,6 +14,7 @@ import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
 
 const alice = makeIdToken({ sub: 'auth0|alice', exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
+const bob = makeIdToken({ sub: 'auth0|bob', exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -59,9 +62,48 @@ describe.each([
     expect(keyIds(await Promise.all([provider({ rejectedAccessKeyId: refused }), other({ rejectedAccessKeyId: refused })]))).toEqual(['ASIAKEY0002', 'ASIAKEY0002']);
     expect(endpoint.requests).toHaveLength(2);
   });
+
+  it('another user\'s keys stay: after Alice\'s are refused, Bob\'s are served with no request', async () => {
+    const { endpoint, client, provider, refused } = await primed(shareAcrossTabs);
+    const bobs = fromDelegation(client, { idToken: bob });
+    expect((await bobs()).accessKeyId).toBe('ASIAKEY0002');
+    expect((await provider({ rejectedAccessKeyId: refused })).accessKeyId).toBe('ASIAKEY0003');
+    expect((await bobs()).accessKeyId).toBe('ASIAKEY0002');
+    expect((await client.getCredentials({ idToken: bob })).accessKeyId).toBe('ASIAKEY0002');
+    expect(endpoint.requests).toHaveLength(3);
+    // Control: Alice's refused keys are gone for every provider of hers, not only the refused one.
+    expect((await fromDelegation(client, { idToken: alice })()).accessKeyId).toBe('ASIAKEY0003');
+    expect(endpoint.requests).toHaveLength(3);
+  });
+
+  it.each([
+    ['a refusal of Alice\'s keys: it is stored', true],
+    ['control, a sign-out (clearCache): it is not stored', false],
+  ])('another user\'s request in flight during %s', async (_name, refusal) => {
+    if (shareAcrossTabs) installTabs();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const endpoint = delegationEndpoint(async (request, attempt) => {
+      if (request.body['id_token'] === bob) await held;
+      return numberedAnswer(attempt);
+    });
+    server.use(endpoint.handler);
+    const client = new DelegationClient({ clientID: `${CLIENT_ID}-${crypto.randomUUID()}`, domain: DOMAIN, retries: 0, shareAcrossTabs });
+    const provider = fromDelegation(client, { idToken: alice });
+    const { accessKeyId: refused } = await provider();
+    const bobs = client.getCredentials({ idToken: bob });
+    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(2));
+    if (refusal) expect((await provider({ rejectedAccessKeyId: refused })).accessKeyId).toBe('ASIAKEY0003');
+    else client.clearCache();
+    release();
+    expect((await bobs).accessKeyId).toBe('ASIAKEY0002');
+    // Stored, Bob's next call is answered from the cache; after a sign-out it asks again.
+    expect((await client.getCredentials({ idToken: bob })).accessKeyId).toBe(refusal ? 'ASIAKEY0002' : 'ASIAKEY0003');
+    expect(endpoint.requests).toHaveLength(3);
+  });
 });
 
-it('a client of another copy of this SDK (no generation to compare): refused keys are still dropped', async () => {
+it('a client of another copy of this SDK (its cache out of reach): refused keys are still dropped, with the rest', async () => {
   const { endpoint, client, refused } = await primed(false);
   // What fromDelegation meets in a client built by another bundle: the public methods only.
   const foreign = { getCredentials: client.getCredentials.bind(client), clearCache: client.clearCache.bind(client) } as unknown as DelegationClient;
