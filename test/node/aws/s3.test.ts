@@ -5,7 +5,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startS3Gate } from '../../../sandbox/s3-gate.mjs';
-import { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin } from '../../../src/index';
+import { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin, isDelegationError } from '../../../src/index';
 import { CLIENT_ID, DOMAIN } from '../../support/delegation-endpoint';
 import { COGNITO_URL, IDENTITY_POOL_ID, STS_URL, identityIdOf, issuingCognito, issuingEndpoint, issuingSts } from '../../support/issuer';
 import type { IssuerOptions } from '../../support/issuer';
@@ -254,6 +254,26 @@ describe('ExpiredToken recovery', () => {
       await untilOnRealTime(() => waiting >= 5);
       release();
       expect(await results).toEqual(Array.from({ length: 5 }, () => 'ok'));
+      expect(endpoint.requests).toHaveLength(2);
+    });
+
+    it('new credentials cannot be had (the issuer answers 503): that DelegationError, not the refused keys served stale; once it answers, the next send passes', async () => {
+      const endpoint = issuer({ keys: gate.keys });
+      server.use(endpoint.handler);
+      let down = false;
+      server.use(http.post(exchangeUrl(), () => (down ? new HttpResponse(null, { status: 503 }) : undefined)));
+      const s3 = s3Client(gate.url, fromDelegation(newClient({ retries: 0 }), { idToken: alice }));
+      s3.middlewareStack.use(getExpiredTokenRecoveryPlugin(s3.config));
+      await put(s3, 'auth0|alice/d0.txt', 'x');
+      const refusedBefore = gate.stats.rejected[code] ?? 0;
+      refuseIssuedKeys();
+      down = true;
+      const failure: unknown = await put(s3, 'auth0|alice/d1.txt', 'x').catch((error: unknown) => error);
+      // The reason the request could not be recovered: the issuer's, with S3's refusal counted once.
+      expect(isDelegationError(failure) && failure.code).toBe('server_error');
+      expect(gate.stats.rejected[code]).toBe(refusedBefore + 1);
+      down = false;
+      expect(await errorName(put(s3, 'auth0|alice/d2.txt', 'x'))).toBe('ok');
       expect(endpoint.requests).toHaveLength(2);
     });
   });
