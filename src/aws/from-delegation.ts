@@ -122,6 +122,8 @@ export function delegationProvider<T>(client: DelegationClient, init: FromDelega
         // other requests carry on. A caller refused in the same turn finds them gone already and joins
         // the request the first one started.
         view.drop(request, rejected);
+        // Signed out since they were read: this request fails, and sends the signed-out token nowhere again.
+        assertNotCleared(client, clears);
         generation = view.generation;
         credentials = await client.getCredentials(request);
       }

@@ -32,7 +32,11 @@ export interface CredentialCache<T> {
    * load in flight, stays.
    */
   drop(key: string, refused: (value: T) => boolean): void;
-  /** Bumped by every `clear()` and every `drop()` that forgot something (in a shared cache, another tab's too): a value had before may be stale. */
+  /**
+   * Bumped by every `clear()` and every `drop()` that forgot something; in a shared cache, by another tab's
+   * too, and by every drop made or heard (a provider may hold credentials whose entry was evicted): a value
+   * had before may be stale.
+   */
   readonly generation: number;
 }
 

@@ -75,6 +75,11 @@ export class Arrivals<T> {
     return value;
   }
 
+  /** Forgets what arrived that `pick` picks (credentials refused since): the key is still wanted, and the next answer for it is taken. */
+  discard(pick: (value: T) => boolean): void {
+    for (const [key, value] of this.#arrived) if (pick(value)) this.#arrived.delete(key);
+  }
+
   clear(): void {
     this.#wanted.clear();
     this.#arrived.clear();

@@ -121,6 +121,8 @@ class TabCache implements CredentialCache<CachedDelegation> {
   #generation = 0;
   /** When this tab last cleared or heard a clear: answers to requests started earlier are dropped. */
   #clearedAt = -Infinity;
+  /** Drops this tab made or heard: each moves the generation, even one that found no entry to forget. */
+  #drops = 0;
 
   constructor(options: ResolvedOptions, locks: LockManager) {
     this.#now = options.now;
@@ -133,8 +135,9 @@ class TabCache implements CredentialCache<CachedDelegation> {
   }
 
   get generation(): number {
-    // Bumped by every clear (#forget clears it) and every drop.
-    return this.#cache.generation;
+    // Moved by every clear (#forget clears the cache) and every drop, one that forgot no entry too: a
+    // provider may still hold credentials whose entry `maxEntries` evicted.
+    return this.#cache.generation + this.#drops;
   }
 
   peek(key: string): CachedDelegation | undefined {
@@ -328,8 +331,11 @@ class TabCache implements CredentialCache<CachedDelegation> {
     this.#refused.add(accessKeyId);
     // The latest few are enough: a late answer is one sent before the drop was heard.
     if (this.#refused.size > MAX_REFUSED) this.#refused.delete(this.#refused.values().next().value as string);
+    this.#drops++;
     this.#cache.dropWhere((value) => value.credentials.accessKeyId === accessKeyId);
     for (const [name, held] of this.#heldElsewhere) if (held.accessKeyId === accessKeyId) this.#heldElsewhere.delete(name);
+    // An answer that arrived before the drop, for a wait not yet over (its lock not yet granted): not taken.
+    this.#arrivals.discard(({ loaded }) => loaded.value.credentials.accessKeyId === accessKeyId);
   }
 
   #forget(): void {

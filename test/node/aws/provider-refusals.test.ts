@@ -101,6 +101,25 @@ describe.each([
     expect((await client.getCredentials({ idToken: bob })).accessKeyId).toBe(refusal ? 'ASIAKEY0002' : 'ASIAKEY0003');
     expect(endpoint.requests).toHaveLength(3);
   });
+
+  it.each([
+    ['a sign-out (clearCache) as the refused keys are read: cache_cleared, and the signed-out token is not sent again nor its answer kept', true],
+    ['control, no sign-out: new keys, from one more request', false],
+  ])('%s', async (_name, signOut) => {
+    const { endpoint, client, provider, refused } = await primed(shareAcrossTabs);
+    // The refused keys reach the provider in the task where the page signs out (an earlier caller of
+    // the same answer that calls clearCache()): it reads them after the sign-out.
+    const read = client.getCredentials.bind(client);
+    client.getCredentials = async (options) => {
+      const credentials = await read(options);
+      if (signOut && credentials.accessKeyId === refused) client.clearCache();
+      return credentials;
+    };
+    const renewed = provider({ rejectedAccessKeyId: refused });
+    if (signOut) await expect(renewed).rejects.toMatchObject({ code: 'cache_cleared' });
+    else expect((await renewed).accessKeyId).toBe('ASIAKEY0002');
+    expect(endpoint.requests).toHaveLength(signOut ? 1 : 2);
+  });
 });
 
 it('a client of another copy of this SDK (its cache out of reach): refused keys are still dropped, with the rest', async () => {
