@@ -328,6 +328,8 @@ class TabCache implements CredentialCache<CachedDelegation> {
 
   /** Credentials S3 refused (in this tab or another): forgotten wherever this tab holds or heard of them. */
   #refuse(accessKeyId: string): void {
+    // Deleted first: a key refused again counts as the latest.
+    this.#refused.delete(accessKeyId);
     this.#refused.add(accessKeyId);
     // The latest few are enough: a late answer is one sent before the drop was heard.
     if (this.#refused.size > MAX_REFUSED) this.#refused.delete(this.#refused.values().next().value as string);
