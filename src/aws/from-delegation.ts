@@ -108,6 +108,8 @@ export function delegationProvider<T>(client: DelegationClient, init: FromDelega
   };
 
   const ask = async (token: string, view: ProviderView, clears: number, rejected: string | undefined): Promise<T> => {
+    // Signed out while the idToken function answered: the token it gave goes nowhere, and nothing is kept.
+    assertNotCleared(client, clears);
     // The generation the answer belongs to: read before asking, so a clear while it was asked for ends its fast path.
     let generation = view.generation;
     const now = view.now();

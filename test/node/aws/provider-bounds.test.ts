@@ -155,6 +155,25 @@ describe('a user switch while a request waits for credentials (point 13)', () =>
     expect(await second).toBe(signOut ? 'cache_cleared' : 'ok');
   });
 
+  it.each([
+    ['a sign-out while the idToken function answers: cache_cleared, and the token it gave is sent nowhere (nothing cached for it)', true],
+    ['control, no sign-out: that token gets credentials (one request)', false],
+  ])('%s', async (_name, signOut) => {
+    const { client, endpoint } = setup();
+    let release!: () => void;
+    // An auth library that has not yet forgotten the signed-out user's token when it answers.
+    const provider = fromDelegation(client, { idToken: () => new Promise<string>((resolve) => (release = () => resolve(alice))) });
+    const asked = outcome(provider());
+    await vi.waitFor(() => expect(release).toBeTypeOf('function'));
+    if (signOut) client.clearCache();
+    release();
+    expect(await asked).toBe(signOut ? 'cache_cleared' : 'ok');
+    expect(endpoint.requests).toHaveLength(signOut ? 0 : 1);
+    // Nothing of the signed-out user's was kept: the next call for that token asks again.
+    await client.getCredentials({ idToken: alice });
+    expect(endpoint.requests).toHaveLength(1);
+  });
+
   it('negative control: without a switch, the waiting request is signed with Alice\'s keys', async () => {
     const { client } = setup();
     let release: (() => void) | undefined;
