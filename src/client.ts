@@ -1,6 +1,6 @@
 import { SingleFlightCache, cacheLimits } from './cache/single-flight';
 import type { CredentialCache, Loaded } from './cache/single-flight';
-import { toCachedEntry } from './cache/cached-delegation';
+import { holding, toCachedEntry } from './cache/cached-delegation';
 import type { CachedDelegation } from './cache/cached-delegation';
 import { parseAwsResponse, timing } from './credentials';
 import type { AwsCredentials, DelegationResult } from './credentials';
@@ -27,9 +27,10 @@ export interface CredentialsOptions extends DelegationExtras {
  * @internal What `fromDelegation` needs of its client: how many times `clearCache()` ran (a credential
  * request that spans one is failed, see aws.ts), the cache's generation (bumped by every clear, this
  * tab's or another tab's, and every drop; a provider serves its remembered credentials only while it is
- * unchanged), the client's clock and `timeoutMs`, and `drop()`, which forgets the credentials S3 refused
- * (those of the `getCredentials` options given, if they are still the refused ones) without counting as a
- * sign-out.
+ * unchanged), the client's clock and `timeoutMs`, `drop()`, which forgets the credentials S3 refused
+ * wherever the cache holds them (those of the `getCredentials` options given first) without counting as a
+ * sign-out, and `refused()`, whether credentials are among the latest refused (in any tab): never served
+ * again, as the stale fallback neither.
  */
 export const PROVIDER_VIEW = Symbol('providerView');
 
@@ -39,7 +40,9 @@ export interface ProviderView {
   readonly generation: number;
   readonly timeoutMs: number;
   now(): number;
-  drop(options: CredentialsOptions, accessKeyId: string): void;
+  /** `held`: these options' answer held the refused credentials (a view that cannot reach the cache drops only then). */
+  drop(options: CredentialsOptions, accessKeyId: string, held: boolean): void;
+  refused(accessKeyId: string): boolean;
 }
 
 /**
@@ -71,7 +74,8 @@ export class DelegationClient {
     get generation() { return client.#cache.generation; },
     get timeoutMs() { return client.#options.timeoutMs; },
     now: () => client.#options.now(),
-    drop: (options, accessKeyId) => client.#cache.drop(client.#prepare(options).keyText, (value) => value.credentials.accessKeyId === accessKeyId),
+    drop: (options, accessKeyId) => client.#cache.refuse(accessKeyId, holding(accessKeyId), client.#prepare(options).keyText),
+    refused: (accessKeyId) => client.#cache.refused(accessKeyId),
   }))(this);
 
   /**

@@ -110,21 +110,26 @@ export function delegationProvider<T>(client: DelegationClient, init: FromDelega
   const ask = async (token: string, view: ProviderView, clears: number, rejected: string | undefined): Promise<T> => {
     // Signed out while the idToken function answered: the token it gave goes nowhere, and nothing is kept.
     assertNotCleared(client, clears);
+    const request = { ...extras, idToken: token };
+    // S3 refused these before their time: forgotten first, wherever the client holds them (in every tab),
+    // whatever this token's entry holds now (an entry `maxEntries` evicted, another token's), so no
+    // provider serves them again, from its fast path or as its stale fallback, even if no new ones can be
+    // had. Not a sign-out: other users' credentials and other requests carry on. A caller refused in the
+    // same turn finds them gone already and joins the request the first one started.
+    if (rejected !== undefined) view.drop(request, rejected, false);
     // The generation the answer belongs to: read before asking, so a clear while it was asked for ends its fast path.
     let generation = view.generation;
     const now = view.now();
-    const stale = staleFallback(last, token, clears, rejected, now);
+    const stale = staleFallback(last, token, clears, rejected, now, view);
     if (stale && now < retryAt) return shape(stale);
     try {
-      const request = { ...extras, idToken: token };
       let credentials = await client.getCredentials(request);
       if (credentials.accessKeyId === rejected) {
-        // S3 refused these before their time: drop them (in every tab) and ask again. Not a sign-out:
-        // only this token's entry goes, and only while it holds them; other users' credentials and
-        // other requests carry on. A caller refused in the same turn finds them gone already and joins
-        // the request the first one started.
-        view.drop(request, rejected);
-        // Signed out since they were read: this request fails, and sends the signed-out token nowhere again.
+        // Served still: a client of another copy of this SDK (its cache out of reach: it forgets them with
+        // all the rest), or an answer another tab sent before it heard of the refusal, taken as they were
+        // forgotten. Signed out since they were read: this request fails, and sends the signed-out token
+        // nowhere again.
+        view.drop(request, rejected, true);
         assertNotCleared(client, clears);
         generation = view.generation;
         credentials = await client.getCredentials(request);
@@ -174,10 +179,11 @@ export function delegationProvider<T>(client: DelegationClient, init: FromDelega
 
 /**
  * What the provider needs of its client. A client of another copy of this SDK has no view: no check, no
- * fast path (NaN is never equal), and refused credentials go with all the rest (its cache cannot be reached).
+ * fast path (NaN is never equal), and refused credentials go with all the rest when it served them to
+ * this request (its cache cannot be reached).
  */
 function viewOf(client: DelegationClient): ProviderView {
-  return (client as Partial<Pick<DelegationClient, typeof PROVIDER_VIEW>>)[PROVIDER_VIEW]?.() ?? { clears: 0, generation: Number.NaN, timeoutMs: 10_000, now: Date.now, drop: () => client.clearCache() };
+  return (client as Partial<Pick<DelegationClient, typeof PROVIDER_VIEW>>)[PROVIDER_VIEW]?.() ?? { clears: 0, generation: Number.NaN, timeoutMs: 10_000, now: Date.now, drop: (_options, _id, held) => held && client.clearCache(), refused: () => false };
 }
 
 /**
@@ -225,11 +231,14 @@ function tokenExpiryMs(token: string): number {
   }
 }
 
-/** The previous credentials, if a failed refresh may fall back to them: same token, no clear since, due, not refused, valid. */
-function staleFallback(last: LastCredentials | undefined, token: string, clears: number, rejected: string | undefined, now: number): AwsCredentials | undefined {
+/**
+ * The previous credentials, if a failed refresh may fall back to them: same token, no clear since, due,
+ * valid, and not refused (to this request, or to any provider of the client in any tab: `view.refused`).
+ */
+function staleFallback(last: LastCredentials | undefined, token: string, clears: number, rejected: string | undefined, now: number, view: ProviderView): AwsCredentials | undefined {
   if (last === undefined || last.token !== token || last.clears !== clears) return undefined;
   const { credentials } = last;
-  const usable = credentials.accessKeyId !== rejected && +credentials.refreshAt <= now && now < +credentials.expiration - STALE_MARGIN_MS;
+  const usable = credentials.accessKeyId !== rejected && !view.refused(credentials.accessKeyId) && +credentials.refreshAt <= now && now < +credentials.expiration - STALE_MARGIN_MS;
   return usable ? credentials : undefined;
 }
 /** Failures that say nothing about the user's right to credentials: worth riding out on stale ones. */

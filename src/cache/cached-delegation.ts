@@ -49,3 +49,8 @@ export function fromShared(shared: Partial<Record<keyof SharedEntry, unknown>>, 
     return undefined;
   }
 }
+
+/** Whether a cached answer holds the credentials `accessKeyId` (S3 refused them: they are forgotten). */
+export function holding(accessKeyId: string): (value: CachedDelegation) => boolean {
+  return (value) => value.credentials.accessKeyId === accessKeyId;
+}

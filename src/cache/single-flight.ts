@@ -1,5 +1,9 @@
 import { DelegationError } from '../errors';
 import { LruMap } from './lru-map';
+import { RecentSet } from './recent-set';
+
+/** How many refused access key IDs a cache remembers (see `refuse`). */
+export const MAX_REFUSED = 16;
 
 /** What a loader hands the cache: the value and, on the local clock, until when it may be served. */
 export interface Loaded<T> {
@@ -27,15 +31,17 @@ export interface CredentialCache<T> {
   /** Forgets every entry; a load in flight stores nothing. */
   clear(): void;
   /**
-   * Forgets `key`'s entry if `refused` picks its value (credentials S3 refused), in every tab of a shared
-   * cache. Not a sign-out (tabs: no `onClearedInAnotherTab`): every other entry (another user's), and any
-   * load in flight, stays.
+   * S3 refused the credentials `id`: forgets the entries holding them (`holds`), `key`'s first, in every
+   * tab of a shared cache, and remembers `id` (`refused`). Not a sign-out (tabs: no
+   * `onClearedInAnotherTab`): every other entry (another user's), and any load in flight, stays.
    */
-  drop(key: string, refused: (value: T) => boolean): void;
+  refuse(id: string, holds: (value: T) => boolean, key?: string): void;
+  /** Whether the credentials `id` are among the latest refused (made or, in a shared cache, heard). */
+  refused(id: string): boolean;
   /**
-   * Bumped by every `clear()` and every `drop()` that forgot something; in a shared cache, by another tab's
-   * too, and by every drop made or heard (a provider may hold credentials whose entry was evicted): a value
-   * had before may be stale.
+   * Bumped by every `clear()`, every `drop()` that forgot something and every refusal of credentials not
+   * refused before, one that found no entry to forget included (a provider may hold credentials whose
+   * entry was evicted); in a shared cache, another tab's too: a value had before may be stale.
    */
   readonly generation: number;
 }
@@ -79,8 +85,10 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
   #sweep: ReturnType<typeof setTimeout> | undefined;
   /** Bumped by `clear()`; a load started before a clear does not store. */
   #clears = 0;
-  /** Bumped by `clear()` and by a `drop()` that forgot an entry. */
+  /** Bumped by `clear()`, a `drop()` that forgot an entry and a refusal of new credentials. */
   #generation = 0;
+  /** The latest refused access key IDs: nothing serves them again. */
+  readonly #refused = new RecentSet(MAX_REFUSED);
 
   constructor(now: () => number, limits: CacheLimits = UNLIMITED) {
     this.#now = now;
@@ -88,7 +96,7 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
     this.#entries = new LruMap(limits.maxEntries);
   }
 
-  /** Bumped by `clear()` and by a `drop()` that forgot an entry. */
+  /** Bumped by `clear()`, a `drop()` that forgot an entry and a refusal of new credentials. */
   get generation(): number {
     return this.#generation;
   }
@@ -151,6 +159,28 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
     const before = this.#entries.size;
     this.#entries.deleteWhere((entry) => refused(entry.value));
     if (this.#entries.size < before) this.#generation++;
+  }
+
+  /**
+   * S3 refused the credentials `id`: forgets `key`'s entry if it holds them (O(1)); when it does not (no
+   * key named, as in another tab's drop; an entry evicted; credentials held for another token) and `id` is
+   * new, every entry `holds` picks (O(entries)). A new `id` moves the generation even with nothing to
+   * forget: a provider may still hold the credentials.
+   * @returns whether `id` was new (not among the latest refused already).
+   */
+  refuse(id: string, holds: (value: T) => boolean, key?: string): boolean {
+    const fresh = this.#refused.add(id);
+    const generation = this.#generation;
+    const dropped = key !== undefined && this.drop(key, holds) !== undefined;
+    if (!fresh) return false;
+    if (!dropped) this.dropWhere(holds);
+    // Once, and even with nothing forgotten.
+    if (this.#generation === generation) this.#generation++;
+    return true;
+  }
+
+  refused(id: string): boolean {
+    return this.#refused.has(id);
   }
 
   /** Drops every entry that is no longer fresh; O(entries), once per `sweepIntervalMs`. */

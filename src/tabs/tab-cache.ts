@@ -1,7 +1,7 @@
 import { callSafely } from '../callbacks';
 import { SingleFlightCache, abortedError, cacheLimits } from '../cache/single-flight';
 import type { CredentialCache, Loaded } from '../cache/single-flight';
-import { fromShared, toShared } from '../cache/cached-delegation';
+import { fromShared, holding, toShared } from '../cache/cached-delegation';
 import type { CachedDelegation } from '../cache/cached-delegation';
 import { digest } from './digest';
 import { inBrowser } from './environment';
@@ -28,8 +28,6 @@ interface Arrived {
 }
 
 const PREFIX = 'auth0-aws-delegation';
-/** How many refused access key IDs a tab remembers (see `#refuse`). */
-const MAX_REFUSED = 16;
 
 /** The page's timer as the module loaded (a page's or a test's fake clock installed later does not hold it). */
 const { setTimeout: schedule, clearTimeout: unschedule } = globalThis;
@@ -109,8 +107,6 @@ class TabCache implements CredentialCache<CachedDelegation> {
   readonly #held = new Map<string, { readonly key: string; readonly since: number }>();
   /** Digests another tab said it holds a fresh answer for, until when, and its key ID: worth an ask instead of a request. */
   readonly #heldElsewhere = new Map<string, { readonly freshUntil: number; readonly accessKeyId: string }>();
-  /** Credentials S3 refused (access key IDs), the latest few: an answer holding them is not taken again. */
-  readonly #refused = new Set<string>();
   readonly #now: () => number;
   readonly #onClearedElsewhere: (() => void) | undefined;
   readonly #settings: string;
@@ -121,8 +117,6 @@ class TabCache implements CredentialCache<CachedDelegation> {
   #generation = 0;
   /** When this tab last cleared or heard a clear: answers to requests started earlier are dropped. */
   #clearedAt = -Infinity;
-  /** Drops this tab made or heard: each moves the generation, even one that found no entry to forget. */
-  #drops = 0;
 
   constructor(options: ResolvedOptions, locks: LockManager) {
     this.#now = options.now;
@@ -135,9 +129,8 @@ class TabCache implements CredentialCache<CachedDelegation> {
   }
 
   get generation(): number {
-    // Moved by every clear (#forget clears the cache) and every drop, one that forgot no entry too: a
-    // provider may still hold credentials whose entry `maxEntries` evicted.
-    return this.#cache.generation + this.#drops;
+    // Moved by every clear (#forget clears the cache) and every refusal made or heard (`#refuse`).
+    return this.#cache.generation;
   }
 
   peek(key: string): CachedDelegation | undefined {
@@ -154,15 +147,17 @@ class TabCache implements CredentialCache<CachedDelegation> {
   }
 
   /**
-   * Forgets `key`'s entry if it holds the credentials S3 refused, and tells the other tabs to forget
+   * Forgets the credentials S3 refused (`key`'s entry first), and tells the other tabs to forget the
    * entries holding them (by access key ID: their caches are keyed alike, but keys never cross the
-   * channel). Not a sign-out: nothing else is forgotten, and no page is told.
+   * channel), unless this tab had made or heard that refusal already. Not a sign-out: nothing else is
+   * forgotten, and no page is told.
    */
-  drop(key: string, refused: (value: CachedDelegation) => boolean): void {
-    const dropped = this.#cache.drop(key, refused);
-    if (dropped === undefined) return;
-    this.#refuse(dropped.credentials.accessKeyId);
-    this.#post({ type: 'drop', accessKeyId: dropped.credentials.accessKeyId });
+  refuse(id: string, holds: (value: CachedDelegation) => boolean, key?: string): void {
+    if (this.#refuse(id, holds, key)) this.#post({ type: 'drop', accessKeyId: id });
+  }
+
+  refused(id: string): boolean {
+    return this.#cache.refused(id);
   }
 
   async #load(request: Request): Promise<Loaded<CachedDelegation>> {
@@ -286,7 +281,7 @@ class TabCache implements CredentialCache<CachedDelegation> {
   #receive(message: TabMessage | undefined): void {
     if (message === undefined) return;
     if (message.type === 'clear') return this.#clearedElsewhere();
-    if (message.type === 'drop') return this.#refuse(message.accessKeyId);
+    if (message.type === 'drop') return void this.#refuse(message.accessKeyId);
     if (message.type === 'loading') {
       // A request started before a clear this tab saw shares nothing: nothing to wait for.
       if (message.since > this.#clearedAt) this.#handover.announce(message.key);
@@ -303,7 +298,7 @@ class TabCache implements CredentialCache<CachedDelegation> {
     if (message.since <= this.#clearedAt) return;
     const loaded = fromShared(message, this.#now());
     // Credentials S3 refused, sent before that tab heard of it: not worth asking for, nor taking.
-    if (loaded === undefined || this.#refused.has(loaded.value.credentials.accessKeyId)) return;
+    if (loaded === undefined || this.#cache.refused(loaded.value.credentials.accessKeyId)) return;
     this.#heldElsewhere.set(message.key, { freshUntil: loaded.freshUntil, accessKeyId: loaded.value.credentials.accessKeyId });
     this.#arrivals.offer(message.key, { loaded, since: message.since });
   }
@@ -326,18 +321,17 @@ class TabCache implements CredentialCache<CachedDelegation> {
     if (this.#onClearedElsewhere) callSafely(this.#onClearedElsewhere);
   }
 
-  /** Credentials S3 refused (in this tab or another): forgotten wherever this tab holds or heard of them. */
-  #refuse(accessKeyId: string): void {
-    // Deleted first: a key refused again counts as the latest.
-    this.#refused.delete(accessKeyId);
-    this.#refused.add(accessKeyId);
-    // The latest few are enough: a late answer is one sent before the drop was heard.
-    if (this.#refused.size > MAX_REFUSED) this.#refused.delete(this.#refused.values().next().value as string);
-    this.#drops++;
-    this.#cache.dropWhere((value) => value.credentials.accessKeyId === accessKeyId);
+  /**
+   * Credentials S3 refused (in this tab or another): forgotten wherever this tab holds or heard of them,
+   * and remembered (the latest few are enough: a late answer is one sent before the drop was heard).
+   * @returns whether the refusal was new to this tab.
+   */
+  #refuse(accessKeyId: string, holds = holding(accessKeyId), key?: string): boolean {
+    const fresh = this.#cache.refuse(accessKeyId, holds, key);
     for (const [name, held] of this.#heldElsewhere) if (held.accessKeyId === accessKeyId) this.#heldElsewhere.delete(name);
     // An answer that arrived before the drop, for a wait not yet over (its lock not yet granted): not taken.
-    this.#arrivals.discard(({ loaded }) => loaded.value.credentials.accessKeyId === accessKeyId);
+    this.#arrivals.discard(({ loaded }) => holds(loaded.value));
+    return fresh;
   }
 
   #forget(): void {

@@ -8,7 +8,7 @@
 // request, and their requests in flight stored nothing.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient, fromDelegation } from '../../../src/index';
-import { CLIENT_ID, DOMAIN, delegationEndpoint, numberedAnswer } from '../../support/delegation-endpoint';
+import { CLIENT_ID, DOMAIN, delegationEndpoint, jsonResponse, numberedAnswer } from '../../support/delegation-endpoint';
 import { installTabs } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
@@ -107,12 +107,17 @@ describe.each([
     ['control, no sign-out: new keys, from one more request', false],
   ])('%s', async (_name, signOut) => {
     const { endpoint, client, provider, refused } = await primed(shareAcrossTabs);
-    // The refused keys reach the provider in the task where the page signs out (an earlier caller of
-    // the same answer that calls clearCache()): it reads them after the sign-out.
+    const refusedKeys = await client.getCredentials({ idToken: alice });
+    // The client is dropped the refused keys before it is asked, but may still hand them back once (an
+    // answer another tab sent before it heard of the refusal, taken as they were dropped): they reach
+    // the provider in the task where the page signs out (an earlier caller of the same answer that
+    // calls clearCache()), so it reads them after the sign-out.
     const read = client.getCredentials.bind(client);
+    let late = true;
     client.getCredentials = async (options) => {
-      const credentials = await read(options);
-      if (signOut && credentials.accessKeyId === refused) client.clearCache();
+      const credentials = late ? refusedKeys : await read(options);
+      if (late && signOut) client.clearCache();
+      late = false;
       return credentials;
     };
     const renewed = provider({ rejectedAccessKeyId: refused });
@@ -129,4 +134,56 @@ it('a client of another copy of this SDK (its cache out of reach): refused keys 
   const provider = fromDelegation(foreign, { idToken: alice });
   expect((await provider({ rejectedAccessKeyId: refused })).accessKeyId).toBe('ASIAKEY0002');
   expect(endpoint.requests).toHaveLength(2);
+});
+
+describe.each([
+  ['this tab\'s cache', false],
+  ['the cache shared across tabs', true],
+])('keys S3 refused to one provider, another provider of the client holding them, %s', (_name, shareAcrossTabs) => {
+  const start = Date.parse('2026-11-29T12:00:00Z');
+  afterEach(() => vi.useRealTimers());
+
+  it.each([
+    ['riding out an outage on them (stale fallback): the outage\'s error, they are not served again', true],
+    ['control, no refusal: it serves them stale through the outage', false],
+  ])('%s', async (_case, refusal) => {
+    vi.useFakeTimers({ now: start, toFake: ['Date'] });
+    if (shareAcrossTabs) installTabs();
+    const outage = { on: false };
+    const endpoint = delegationEndpoint((_request, attempt) => (outage.on ? jsonResponse({ error: 'x', error_description: 'down' }, { status: 503 }) : numberedAnswer(attempt)));
+    server.use(endpoint.handler);
+    const client = new DelegationClient({ clientID: `${CLIENT_ID}-${crypto.randomUUID()}`, domain: DOMAIN, retries: 0, shareAcrossTabs });
+    // Two S3Clients (or an S3Client and Uppy, or signedFetch) of Alice's: a provider each.
+    const refusedOne = fromDelegation(client, { idToken: alice });
+    const other = fromDelegation(client, { idToken: alice, onRefreshError: () => undefined });
+    const { accessKeyId: refused } = await refusedOne();
+    expect((await other()).accessKeyId).toBe(refused);
+    // Past refreshAt the issuer is down: the other provider rides it out on the keys it holds.
+    outage.on = true;
+    vi.setSystemTime(start + 51 * 60_000);
+    expect((await other()).accessKeyId).toBe(refused);
+    if (refusal) await expect(refusedOne({ rejectedAccessKeyId: refused })).rejects.toMatchObject({ status: 503 });
+    const next = other();
+    if (refusal) await expect(next).rejects.toMatchObject({ status: 503 });
+    else expect((await next).accessKeyId).toBe(refused);
+  });
+
+  it.each([
+    ['their entry evicted (maxEntries): the other provider stops serving them, it takes the new ones', true, 'ASIAKEY0003'],
+    ['control, no refusal: the other provider stays on them, no request', false, 'ASIAKEY0001'],
+  ])('%s', async (_case, refusal, expected) => {
+    if (shareAcrossTabs) installTabs();
+    const endpoint = delegationEndpoint((_request, attempt) => numberedAnswer(attempt));
+    server.use(endpoint.handler);
+    const client = new DelegationClient({ clientID: `${CLIENT_ID}-${crypto.randomUUID()}`, domain: DOMAIN, retries: 0, shareAcrossTabs, maxEntries: 1 });
+    const refusedOne = fromDelegation(client, { idToken: alice });
+    const other = fromDelegation(client, { idToken: alice });
+    const { accessKeyId: refused } = await refusedOne();
+    expect((await other()).accessKeyId).toBe(refused);
+    // Bob's answer takes the one place: Alice's entry is evicted, her providers still hold her keys.
+    expect((await client.getCredentials({ idToken: bob })).accessKeyId).toBe('ASIAKEY0002');
+    if (refusal) expect((await refusedOne({ rejectedAccessKeyId: refused })).accessKeyId).toBe('ASIAKEY0003');
+    expect((await other()).accessKeyId).toBe(expected);
+    expect(endpoint.requests).toHaveLength(refusal ? 3 : 2);
+  });
 });

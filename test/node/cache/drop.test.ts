@@ -2,7 +2,7 @@
 // (`drop`), or every entry holding them (`dropWhere`, another tab's drop). Unlike `clear()`, other entries
 // stay and a load in flight still stores. The generation moves only when something was forgotten.
 import { describe, expect, it } from 'vitest';
-import { SingleFlightCache } from '../../../src/cache/single-flight';
+import { MAX_REFUSED, SingleFlightCache } from '../../../src/cache/single-flight';
 
 const NOW = Date.parse('2026-11-30T10:00:00Z');
 const loaded = (value: string, freshUntil = NOW + 1_000) => () => Promise.resolve({ value, freshUntil, expiresAt: freshUntil + 600_000 });
@@ -72,5 +72,43 @@ describe('SingleFlightCache.dropWhere', () => {
     const generation = cache.generation;
     cache.dropWhere(isKey('KEY-X'));
     expect([cache.size, cache.generation]).toEqual([2, generation]);
+  });
+});
+
+describe('SingleFlightCache.refuse', () => {
+  it('forgets the key\'s entry holding the refused value, remembers it and moves the generation once', async () => {
+    const cache = await twoUsers();
+    const generation = cache.generation;
+    expect(cache.refuse('KEY-A', isKey('KEY-A'), 'alice')).toBe(true);
+    expect([cache.peek('alice'), cache.peek('bob'), cache.refused('KEY-A'), cache.refused('KEY-B')]).toEqual([undefined, 'KEY-B', true, false]);
+    expect(cache.generation).toBe(generation + 1);
+    // Refused again (another caller of the same turn): nothing new, the generation stays.
+    expect(cache.refuse('KEY-A', isKey('KEY-A'), 'alice')).toBe(false);
+    expect(cache.generation).toBe(generation + 1);
+  });
+
+  it.each<[string, string | undefined]>([
+    ['its entry under another key (evicted from its own, or another token\'s): forgotten there', 'carol'],
+    ['no key named (another tab\'s drop): every entry holding it is forgotten', undefined],
+  ])('a refused value %s', async (_name, key) => {
+    const cache = await twoUsers();
+    const generation = cache.generation;
+    expect(cache.refuse('KEY-A', isKey('KEY-A'), key)).toBe(true);
+    expect([cache.peek('alice'), cache.peek('bob'), cache.generation]).toEqual([undefined, 'KEY-B', generation + 1]);
+  });
+
+  it('a value nobody holds still moves the generation (a provider may hold it) and is remembered; control: a value never refused is not', async () => {
+    const cache = await twoUsers();
+    const generation = cache.generation;
+    expect(cache.refuse('KEY-X', isKey('KEY-X'), 'alice')).toBe(true);
+    expect([cache.size, cache.generation, cache.refused('KEY-X'), cache.refused('KEY-Y')]).toEqual([2, generation + 1, true, false]);
+  });
+
+  it('remembers the latest 16 refused values; one refused again counts as the latest', () => {
+    const cache = new SingleFlightCache<string>(() => NOW);
+    for (let i = 0; i < MAX_REFUSED; i++) cache.refuse(`KEY-${i}`, isKey(`KEY-${i}`));
+    cache.refuse('KEY-0', isKey('KEY-0'));
+    cache.refuse('KEY-NEW', isKey('KEY-NEW'));
+    expect([cache.refused('KEY-0'), cache.refused('KEY-1'), cache.refused('KEY-NEW')]).toEqual([true, false, true]);
   });
 });

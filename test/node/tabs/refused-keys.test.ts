@@ -109,3 +109,30 @@ describe('drop messages are checked', () => {
     expect((await a.getCredentials({ idToken: alice })).accessKeyId).toBe(dropped ? 'ASIAKEY0002' : 'ASIAKEY0001');
   });
 });
+
+describe('a key S3 refused in a tab whose entry for it maxEntries evicted', () => {
+  it.each([
+    ['is still named to the other tabs: b forgets it and takes a\'s new keys', true, 'ASIAKEY0003'],
+    ['control, no refusal: b keeps serving it, no request', false, 'ASIAKEY0001'],
+  ])('%s', async (_name, refusal, expected) => {
+    const tabs = installTabs();
+    const endpoint = delegationEndpoint((_request, attempt) => numberedAnswer(attempt));
+    server.use(endpoint.handler);
+    const a = new DelegationClient({ clientID, domain: DOMAIN, retries: 0, maxEntries: 1 });
+    const b = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
+    await tabs.opened(2);
+    const alices = fromDelegation(a, { idToken: alice });
+    expect((await alices()).accessKeyId).toBe('ASIAKEY0001');
+    await tabs.answered();
+    expect((await b.getCredentials({ idToken: alice })).accessKeyId).toBe('ASIAKEY0001');
+    // Bob's answer takes a's one place: a no longer holds Alice's keys, b does.
+    expect((await a.getCredentials({ idToken: bob })).accessKeyId).toBe('ASIAKEY0002');
+    await tabs.answered(3);
+    if (refusal) {
+      expect((await alices({ rejectedAccessKeyId: 'ASIAKEY0001' })).accessKeyId).toBe('ASIAKEY0003');
+      await tabs.answered(4);
+    }
+    expect((await b.getCredentials({ idToken: alice })).accessKeyId).toBe(expected);
+    expect(endpoint.requests).toHaveLength(refusal ? 3 : 2);
+  });
+});
