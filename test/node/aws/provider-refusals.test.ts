@@ -144,13 +144,14 @@ describe.each([
   afterEach(() => vi.useRealTimers());
 
   it.each([
-    ['riding out an outage on them (stale fallback): the outage\'s error, they are not served again', true],
-    ['control, no refusal: it serves them stale through the outage', false],
-  ])('%s', async (_case, refusal) => {
+    ['riding out an outage (503) on them (stale fallback): the outage\'s error, they are not served again', true, 503],
+    ['riding out rate limiting (429) on them: the same', true, 429],
+    ['control, no refusal: it serves them stale through the outage', false, 503],
+  ])('%s', async (_case, refusal, status) => {
     vi.useFakeTimers({ now: start, toFake: ['Date'] });
     if (shareAcrossTabs) installTabs();
     const outage = { on: false };
-    const endpoint = delegationEndpoint((_request, attempt) => (outage.on ? jsonResponse({ error: 'x', error_description: 'down' }, { status: 503 }) : numberedAnswer(attempt)));
+    const endpoint = delegationEndpoint((_request, attempt) => (outage.on ? jsonResponse({ error: 'x', error_description: 'down' }, { status }) : numberedAnswer(attempt)));
     server.use(endpoint.handler);
     const client = new DelegationClient({ clientID: `${CLIENT_ID}-${crypto.randomUUID()}`, domain: DOMAIN, retries: 0, shareAcrossTabs });
     // Two S3Clients (or an S3Client and Uppy, or signedFetch) of Alice's: a provider each.
@@ -162,9 +163,9 @@ describe.each([
     outage.on = true;
     vi.setSystemTime(start + 51 * 60_000);
     expect((await other()).accessKeyId).toBe(refused);
-    if (refusal) await expect(refusedOne({ rejectedAccessKeyId: refused })).rejects.toMatchObject({ status: 503 });
+    if (refusal) await expect(refusedOne({ rejectedAccessKeyId: refused })).rejects.toMatchObject({ status });
     const next = other();
-    if (refusal) await expect(next).rejects.toMatchObject({ status: 503 });
+    if (refusal) await expect(next).rejects.toMatchObject({ status });
     else expect((await next).accessKeyId).toBe(refused);
   });
 

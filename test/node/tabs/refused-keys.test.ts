@@ -9,6 +9,7 @@ import { CLIENT_ID, DOMAIN, delegationEndpoint, numberedAnswer } from '../../sup
 import { installTabs } from '../../support/tabs-in-node';
 import type { TabsRecord } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
+import { readMessage } from '../../../src/tabs/messages';
 import { server } from '../setup';
 
 const FAR_EXP = Date.parse('2100-01-01T00:00:00Z') / 1000;
@@ -134,5 +135,16 @@ describe('a key S3 refused in a tab whose entry for it maxEntries evicted', () =
     }
     expect((await b.getCredentials({ idToken: alice })).accessKeyId).toBe(expected);
     expect(endpoint.requests).toHaveLength(refusal ? 3 : 2);
+  });
+});
+
+describe('readMessage of a drop', () => {
+  it.each<[string, unknown, boolean]>([
+    ['an empty access key ID: ignored', '', false],
+    ['one longer than IAM\'s 128 characters: ignored', 'A'.repeat(129), false],
+    ['control: one of 128 characters is read', 'A'.repeat(128), true],
+    ['control: an STS key ID is read', 'ASIAKEY0001', true],
+  ])('%s', (_name, accessKeyId, read) => {
+    expect(readMessage({ type: 'drop', accessKeyId })).toEqual(read ? { type: 'drop', accessKeyId } : undefined);
   });
 });
