@@ -229,14 +229,18 @@ class TabCache implements CredentialCache<CachedDelegation> {
     const { signal } = request;
     this.#arrivals.want(name);
     let locked = false;
+    let taken: Loaded<CachedDelegation> | undefined;
     try {
-      return await this.#locks.request(`${PREFIX} ${name}`, { signal }, async () => {
+      const loaded = await this.#locks.request(`${PREFIX} ${name}`, { signal }, async () => {
         locked = true;
         await this.#handover.wait(name, signal);
         if (signal.aborted) throw abortedError(signal);
         // No answer (that tab failed or closed): this tab asks, holding the lock others wait on.
-        return this.#taken(request, name) ?? this.#lead(request, name, false);
+        return (taken = this.#taken(request, name)) ?? this.#lead(request, name, false);
       });
+      // The browser answers a lock request a task or more after its callback: a drop heard meanwhile may
+      // name the credentials taken. Not stored, nor handed to callers who would be refused them again.
+      return loaded === taken && this.#cache.refused(loaded.value.credentials.accessKeyId) ? await this.#lead(request, name, true) : loaded;
     } catch (error) {
       if (signal.aborted) throw abortedError(signal);
       // The lock itself was refused (an opaque origin, a sandboxed frame): ask without it.

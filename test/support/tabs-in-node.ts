@@ -13,15 +13,19 @@ export interface TabsRecord extends ChannelRecord {
 }
 
 type LockCallback = () => Promise<unknown>;
+/** Runs once a request's lock is let go, before the request's promise settles; its promise is waited for. */
+export type LockSettling = (name: string) => Promise<void>;
 
 /** Exclusive locks, granted in request order; a signal that aborts a queued request rejects it. */
 class FakeLockManager {
   readonly #queues = new Map<string, (() => void)[]>();
   readonly #held = new Set<string>();
   readonly #names: string[];
+  readonly #settling: LockSettling | undefined;
 
-  constructor(names: string[]) {
+  constructor(names: string[], settling: LockSettling | undefined) {
     this.#names = names;
+    this.#settling = settling;
   }
 
   async request(name: string, options: { signal?: AbortSignal }, callback: LockCallback): Promise<unknown> {
@@ -31,6 +35,8 @@ class FakeLockManager {
       return await callback();
     } finally {
       this.#release(name);
+      // A browser answers the request a task or more after the callback (the lock is let go by IPC).
+      await this.#settling?.(name);
     }
   }
 
@@ -64,11 +70,12 @@ class FakeLockManager {
 
 /**
  * Installs the stand-ins on the globals (for the current test; unstub them after). `page: false` leaves
- * out the `document`: Node as it is, with Web Locks (as Node 24 has them).
+ * out the `document`: Node as it is, with Web Locks (as Node 24 has them). `settling` holds each lock
+ * request's answer after its lock is let go, as long as a browser may take to send it.
  */
-export function installTabs({ page = true }: { page?: boolean } = {}): TabsRecord {
+export function installTabs({ page = true, settling }: { page?: boolean; settling?: LockSettling } = {}): TabsRecord {
   const record = Object.assign(recordChannels(), { lockNames: [] as string[] });
-  vi.stubGlobal('navigator', { locks: new FakeLockManager(record.lockNames) });
+  vi.stubGlobal('navigator', { locks: new FakeLockManager(record.lockNames, settling) });
   if (page) vi.stubGlobal('document', {});
   return record;
 }

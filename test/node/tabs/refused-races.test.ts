@@ -1,6 +1,7 @@
 // Credentials S3 refused, heard from another tab while this tab is in the middle of something: waiting
 // on another tab's request with an answer already in hand (it arrived before the drop, the lock after),
-// or a provider serving credentials whose cache entry `maxEntries` evicted. Either used to serve the
+// an answer taken under the lock whose lock request has not settled yet, or a provider serving
+// credentials whose cache entry `maxEntries` evicted. Either used to serve the
 // refused credentials after the drop was heard: the first stored them again (and answered asks with
 // them), the second kept them on the provider's fast path (the drop forgot no entry, so the generation
 // stayed).
@@ -63,6 +64,47 @@ describe('a tab waiting on another tab\'s request', () => {
     expect((await leading).accessKeyId).toBe('ASIAKEY0001');
     expect((await following).accessKeyId).toBe(expected);
     // (The leader's answer came once the wait was over: only the first answer for a wait is kept.)
+    expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
+    // What the follower holds now: served again with no request.
+    expect((await follower.getCredentials({ idToken: alice })).accessKeyId).toBe(expected);
+    expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
+  });
+});
+
+describe('a tab whose wait took another tab\'s answer, its lock not yet let go', () => {
+  it.each([
+    ['a drop heard before the lock request settles: the answer is not kept, it asks for itself', true, 'ASIAKEY0002'],
+    ['control, no drop: the answer taken is kept, no request', false, 'ASIAKEYLATE'],
+  ])('%s', async (_name, dropped, expected) => {
+    // Every lock request's answer waits for the test once its lock is let go (the browser's IPC).
+    let letGo!: () => void;
+    const gate = new Promise<void>((resolve) => (letGo = resolve));
+    let settled = 0;
+    const tabs = installTabs({ settling: () => (settled++, gate) });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const endpoint = delegationEndpoint(async (_request, attempt) => {
+      if (attempt === 1) await held;
+      return numberedAnswer(attempt);
+    });
+    server.use(endpoint.handler);
+    const leader = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
+    const follower = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
+    await tabs.opened(2);
+    const leading = leader.getCredentials({ idToken: alice });
+    await tabs.until(() => (tabs.delivered as Posted[]).some(({ data }) => data.type === 'loading'));
+    const { name, data: loading } = (tabs.posted as Posted[]).find(({ data }) => data.type === 'loading') as Posted;
+    const following = follower.getCredentials({ idToken: alice });
+    await vi.waitFor(() => expect(tabs.lockNames).toHaveLength(2));
+    // The first answer for the follower's wait (a third tab's), then the leader's own.
+    await tabs.forge(name, entryHolding(loading.key as string, 'ASIAKEYLATE'));
+    release();
+    expect((await leading).accessKeyId).toBe('ASIAKEY0001');
+    // Both locks let go: the follower's callback has returned the answer it took; its request has not settled.
+    await vi.waitFor(() => expect(settled).toBe(2));
+    if (dropped) await tabs.forge(name, { type: 'drop', accessKeyId: 'ASIAKEYLATE' });
+    letGo();
+    expect((await following).accessKeyId).toBe(expected);
     expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
     // What the follower holds now: served again with no request.
     expect((await follower.getCredentials({ idToken: alice })).accessKeyId).toBe(expected);
