@@ -31,8 +31,17 @@ export interface CredentialsOptions extends DelegationExtras {
  * wherever the cache holds them (those of the `getCredentials` options given first) without counting as a
  * sign-out, and `refused()`, whether credentials are among the latest refused (in any tab): never served
  * again, as the stale fallback neither.
+ *
+ * A registry symbol (`Symbol.for`), so that a provider reaches a client made by another copy of this SDK
+ * (the S3 script build next to a bundled npm entry, two installed versions): a refusal then forgets only
+ * the refused key there too, instead of signing every tab out. The `@1` suffix is the shape of
+ * `ProviderView`: change it whenever that shape or its meaning changes, so that copies of different
+ * shapes do not find each other's view (a provider then falls back as for a client with no view, see
+ * from-delegation.ts's `viewOf`) instead of misusing it. The view holds no token and no key material: it
+ * answers counts, the clock, `timeoutMs` and whether an access key ID was refused (no secret: S3 shows it
+ * in every signed request), and `drop()` returns nothing.
  */
-export const PROVIDER_VIEW = Symbol('providerView');
+export const PROVIDER_VIEW: unique symbol = Symbol.for('auth0-aws-delegation/provider-view@1');
 
 /** @internal See `PROVIDER_VIEW`. */
 export interface ProviderView {
@@ -74,7 +83,7 @@ export class DelegationClient {
     get generation() { return client.#cache.generation; },
     get timeoutMs() { return client.#options.timeoutMs; },
     now: () => client.#options.now(),
-    drop: (options, accessKeyId) => client.#cache.refuse(accessKeyId, holding(accessKeyId), client.#prepare(options).keyText),
+    drop: (options, accessKeyId) => void client.#cache.refuse(accessKeyId, holding(accessKeyId), client.#prepare(options).keyText),
     refused: (accessKeyId) => client.#cache.refused(accessKeyId),
   }))(this);
 

@@ -97,6 +97,10 @@ export function delegationProvider<T>(client: DelegationClient, init: FromDelega
   rejectUnknownKeys(init, INIT_KEYS, name);
   const { idToken, onRefreshError, ...extras } = init;
   let last: LastCredentials | undefined;
+  // The latest access key ID S3 refused to this provider: never its stale fallback, whatever the client's
+  // shared set still holds (the latest MAX_REFUSED refused IDs: as many refusals of other keys since, in
+  // any tab, during one outage, and this provider served its own refused key as stale, once).
+  let refusedHere: string | undefined;
   let retryAt = 0;
   // Concurrent callers of one failed refresh share its error object: report it once.
   let reported: unknown;
@@ -116,16 +120,19 @@ export function delegationProvider<T>(client: DelegationClient, init: FromDelega
     // provider serves them again, from its fast path or as its stale fallback, even if no new ones can be
     // had. Not a sign-out: other users' credentials and other requests carry on. A caller refused in the
     // same turn finds them gone already and joins the request the first one started.
-    if (rejected !== undefined) view.drop(request, rejected, false);
+    if (rejected !== undefined) {
+      refusedHere = rejected;
+      view.drop(request, rejected, false);
+    }
     // The generation the answer belongs to: read before asking, so a clear while it was asked for ends its fast path.
     let generation = view.generation;
     const now = view.now();
-    const stale = staleFallback(last, token, clears, rejected, now, view);
+    const stale = staleFallback(last, token, clears, refusedHere, now, view);
     if (stale && now < retryAt) return shape(stale);
     try {
       let credentials = await client.getCredentials(request);
       if (credentials.accessKeyId === rejected) {
-        // Served still: a client of another copy of this SDK (its cache out of reach: it forgets them with
+        // Served still: a client-like object with no view (its cache out of reach: it forgets them with
         // all the rest), or an answer another tab sent before it heard of the refusal, taken as they were
         // forgotten. Signed out since they were read: this request fails, and sends the signed-out token
         // nowhere again.
@@ -178,9 +185,11 @@ export function delegationProvider<T>(client: DelegationClient, init: FromDelega
 }
 
 /**
- * What the provider needs of its client. A client of another copy of this SDK has no view: no check, no
- * fast path (NaN is never equal), and refused credentials go with all the rest when it served them to
- * this request (its cache cannot be reached).
+ * What the provider needs of its client: its view, also when another copy of this SDK made it (the view
+ * is keyed by a registry symbol carrying its shape's version, see `PROVIDER_VIEW`). An object with no
+ * view of this shape (a hand-made client-like object, a copy older or newer in shape) gets none: no
+ * check, no fast path (NaN is never equal), and refused credentials go with all the rest when it served
+ * them to this request (its cache cannot be reached: `clearCache()`, a sign-out in every tab).
  */
 function viewOf(client: DelegationClient): ProviderView {
   return (client as Partial<Pick<DelegationClient, typeof PROVIDER_VIEW>>)[PROVIDER_VIEW]?.() ?? { clears: 0, generation: Number.NaN, timeoutMs: 10_000, now: Date.now, drop: (_options, _id, held) => held && client.clearCache(), refused: () => false };
@@ -233,7 +242,8 @@ function tokenExpiryMs(token: string): number {
 
 /**
  * The previous credentials, if a failed refresh may fall back to them: same token, no clear since, due,
- * valid, and not refused (to this request, or to any provider of the client in any tab: `view.refused`).
+ * valid, and not refused (`rejected`: the latest refused to this provider, this request's included; or
+ * among the latest refused to any provider of the client in any tab: `view.refused`).
  */
 function staleFallback(last: LastCredentials | undefined, token: string, clears: number, rejected: string | undefined, now: number, view: ProviderView): AwsCredentials | undefined {
   if (last === undefined || last.token !== token || last.clears !== clears) return undefined;

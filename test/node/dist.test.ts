@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { CLIENT_ID, DOMAIN, delegationEndpoint } from '../support/delegation-endpoint';
+import { describe, expect, it, vi } from 'vitest';
+import { CLIENT_ID, DOMAIN, delegationEndpoint, numberedAnswer } from '../support/delegation-endpoint';
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
 import { UMD_CORE_BUDGET } from '../bench/budgets.mjs';
@@ -141,6 +141,28 @@ describe('the script builds define their globals', () => {
     scope['self'] = scope;
     return scope;
   }
+
+  it('two copies on one page (the S3 build\'s provider, the npm build\'s client): a refused key is dropped alone, no clearCache', async () => {
+    const token = (sub: string) => makeIdToken({ sub, exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
+    const alice = token('auth0|alice');
+    const bob = token('auth0|bob');
+    const endpoint = delegationEndpoint((_request, attempt) => numberedAnswer(attempt));
+    server.use(endpoint.handler);
+    const npm = (await import(dist('index.mjs'))) as typeof import('../../src/index');
+    const client = new npm.DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, retries: 0, shareAcrossTabs: false });
+    const clearCache = vi.spyOn(client, 'clearCache');
+    const scope = page();
+    runInNewContext(read('auth0-aws-delegation.s3.umd.min.js'), scope);
+    const script = scope['Auth0AwsDelegation'] as typeof import('../../src/index');
+    expect(script.fromDelegation).not.toBe(npm.fromDelegation);
+    const provider = script.fromDelegation(client, { idToken: alice });
+    const { accessKeyId: refused } = await provider();
+    expect((await client.getCredentials({ idToken: bob })).accessKeyId).toBe('ASIAKEY0002');
+    expect((await provider({ rejectedAccessKeyId: refused })).accessKeyId).toBe('ASIAKEY0003');
+    expect((await client.getCredentials({ idToken: bob })).accessKeyId).toBe('ASIAKEY0002');
+    expect(clearCache).not.toHaveBeenCalled();
+    expect(endpoint.requests).toHaveLength(3);
+  });
 
   it('the UMD core sets Auth0AwsDelegation and leaves window.Auth0 alone', () => {
     const scope = page();

@@ -8,6 +8,7 @@
 // request, and their requests in flight stored nothing.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient, fromDelegation } from '../../../src/index';
+import { MAX_REFUSED } from '../../../src/cache/single-flight';
 import { CLIENT_ID, DOMAIN, delegationEndpoint, jsonResponse, numberedAnswer } from '../../support/delegation-endpoint';
 import { installTabs } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
@@ -31,10 +32,33 @@ async function primed(shareAcrossTabs: boolean) {
 
 const keyIds = (answers: { accessKeyId: string }[]) => answers.map((answer) => answer.accessKeyId);
 
-describe.each([
+/** Each describe runs on both caches a client can have. */
+const CACHES: [string, boolean][] = [
   ['this tab\'s cache', false],
   ['the cache shared across tabs', true],
-])('refused keys, %s', (_name, shareAcrossTabs) => {
+];
+
+const OUTAGE_START = Date.parse('2026-11-29T12:00:00Z');
+
+/**
+ * A new client on a fake Date from OUTAGE_START whose issuer answers numbered keys until `outage.on`,
+ * then `status` (with `error`); `goDown()` takes it down past refreshAt.
+ */
+function outageClient(shareAcrossTabs: boolean, status: number, error = 'x') {
+  vi.useFakeTimers({ now: OUTAGE_START, toFake: ['Date'] });
+  if (shareAcrossTabs) installTabs();
+  const outage = { on: false };
+  const endpoint = delegationEndpoint((_request, attempt) => (outage.on ? jsonResponse({ error, error_description: 'down' }, { status }) : numberedAnswer(attempt)));
+  server.use(endpoint.handler);
+  const client = new DelegationClient({ clientID: `${CLIENT_ID}-${crypto.randomUUID()}`, domain: DOMAIN, retries: 0, shareAcrossTabs });
+  const goDown = () => {
+    outage.on = true;
+    vi.setSystemTime(OUTAGE_START + 51 * 60_000);
+  };
+  return { endpoint, client, goDown };
+}
+
+describe.each(CACHES)('refused keys, %s', (_name, shareAcrossTabs) => {
   it('three callers refused in one turn: one new request, the same new keys for all', async () => {
     const { endpoint, provider, refused } = await primed(shareAcrossTabs);
     const renewed = await Promise.all([1, 2, 3].map(() => provider({ forceRefresh: true, rejectedAccessKeyId: refused })));
@@ -127,20 +151,7 @@ describe.each([
   });
 });
 
-it('a client of another copy of this SDK (its cache out of reach): refused keys are still dropped, with the rest', async () => {
-  const { endpoint, client, refused } = await primed(false);
-  // What fromDelegation meets in a client built by another bundle: the public methods only.
-  const foreign = { getCredentials: client.getCredentials.bind(client), clearCache: client.clearCache.bind(client) } as unknown as DelegationClient;
-  const provider = fromDelegation(foreign, { idToken: alice });
-  expect((await provider({ rejectedAccessKeyId: refused })).accessKeyId).toBe('ASIAKEY0002');
-  expect(endpoint.requests).toHaveLength(2);
-});
-
-describe.each([
-  ['this tab\'s cache', false],
-  ['the cache shared across tabs', true],
-])('keys S3 refused to one provider, another provider of the client holding them, %s', (_name, shareAcrossTabs) => {
-  const start = Date.parse('2026-11-29T12:00:00Z');
+describe.each(CACHES)('keys S3 refused to one provider, another provider of the client holding them, %s', (_name, shareAcrossTabs) => {
   afterEach(() => vi.useRealTimers());
 
   it.each([
@@ -148,20 +159,14 @@ describe.each([
     ['riding out rate limiting (429) on them: the same', true, 429],
     ['control, no refusal: it serves them stale through the outage', false, 503],
   ])('%s', async (_case, refusal, status) => {
-    vi.useFakeTimers({ now: start, toFake: ['Date'] });
-    if (shareAcrossTabs) installTabs();
-    const outage = { on: false };
-    const endpoint = delegationEndpoint((_request, attempt) => (outage.on ? jsonResponse({ error: 'x', error_description: 'down' }, { status }) : numberedAnswer(attempt)));
-    server.use(endpoint.handler);
-    const client = new DelegationClient({ clientID: `${CLIENT_ID}-${crypto.randomUUID()}`, domain: DOMAIN, retries: 0, shareAcrossTabs });
+    const { client, goDown } = outageClient(shareAcrossTabs, status);
     // Two S3Clients (or an S3Client and Uppy, or signedFetch) of Alice's: a provider each.
     const refusedOne = fromDelegation(client, { idToken: alice });
     const other = fromDelegation(client, { idToken: alice, onRefreshError: () => undefined });
     const { accessKeyId: refused } = await refusedOne();
     expect((await other()).accessKeyId).toBe(refused);
     // Past refreshAt the issuer is down: the other provider rides it out on the keys it holds.
-    outage.on = true;
-    vi.setSystemTime(start + 51 * 60_000);
+    goDown();
     expect((await other()).accessKeyId).toBe(refused);
     if (refusal) await expect(refusedOne({ rejectedAccessKeyId: refused })).rejects.toMatchObject({ status });
     const next = other();
@@ -186,5 +191,35 @@ describe.each([
     if (refusal) expect((await refusedOne({ rejectedAccessKeyId: refused })).accessKeyId).toBe('ASIAKEY0003');
     expect((await other()).accessKeyId).toBe(expected);
     expect(endpoint.requests).toHaveLength(refusal ? 3 : 2);
+  });
+});
+
+describe.each(CACHES)('a provider whose key S3 refused, idle through other refusals during an outage (503), %s', (_name, shareAcrossTabs) => {
+  afterEach(() => vi.useRealTimers());
+
+  // The client remembers the latest MAX_REFUSED refused IDs (of every provider, in any tab); the provider
+  // remembers the one refused to it. Before, after MAX_REFUSED other refusals (its own then the 17th, the
+  // oldest, forgotten) it served its refused key as its stale fallback.
+  it.each([
+    [`${MAX_REFUSED} other refusals (the client forgot it): the outage's error, the refused key is not served`, true, MAX_REFUSED],
+    [`${MAX_REFUSED + 1} other refusals: the same`, true, MAX_REFUSED + 1],
+    [`${MAX_REFUSED - 1} other refusals (the client still remembers it, as it did before): the same`, true, MAX_REFUSED - 1],
+    [`control, its key not refused, ${MAX_REFUSED + 1} other refusals: it serves its key stale through the outage`, false, MAX_REFUSED + 1],
+  ])('%s', async (_case, refusal, others) => {
+    const { endpoint, client, goDown } = outageClient(shareAcrossTabs, 503, 'temporarily_unavailable');
+    const provider = fromDelegation(client, { idToken: alice, onRefreshError: () => undefined });
+    const { accessKeyId: held } = await provider();
+    // Past refreshAt the issuer is down.
+    goDown();
+    if (refusal) await expect(provider({ rejectedAccessKeyId: held })).rejects.toMatchObject({ code: 'temporarily_unavailable', status: 503 });
+    // Bob's providers (other S3Clients, other tabs) are refused other keys meanwhile.
+    const bobs = fromDelegation(client, { idToken: bob });
+    for (let index = 0; index < others; index++) {
+      await expect(bobs({ rejectedAccessKeyId: `ASIAOTHER${String(index).padStart(4, '0')}` })).rejects.toMatchObject({ status: 503 });
+    }
+    const next = provider();
+    if (refusal) await expect(next).rejects.toMatchObject({ name: 'DelegationError', code: 'temporarily_unavailable', status: 503 });
+    else expect((await next).accessKeyId).toBe(held);
+    expect(endpoint.requests).toHaveLength(1 + Number(refusal) + others + 1);
   });
 });
