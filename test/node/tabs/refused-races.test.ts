@@ -34,40 +34,54 @@ function entryHolding(key: string, accessKeyId: string) {
   return { type: 'entry', key, since: now, text, freshUntil: now + HOUR / 2, expiresAt: now + HOUR };
 }
 
+/**
+ * A leader tab's request for Alice held at the endpoint, a follower waiting on its lock, and an answer
+ * for that key (holding ASIAKEYLATE) sent by a third tab before it heard of a drop, in the follower's
+ * hands before the lock is. `release()` lets the leader's request answer.
+ */
+async function followerWithLateAnswer(tabs: ReturnType<typeof installTabs>) {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const endpoint = delegationEndpoint(async (_request, attempt) => {
+    if (attempt === 1) await held;
+    return numberedAnswer(attempt);
+  });
+  server.use(endpoint.handler);
+  const leader = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
+  const follower = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
+  await tabs.opened(2);
+  const leading = leader.getCredentials({ idToken: alice });
+  await tabs.until(() => (tabs.delivered as Posted[]).some(({ data }) => data.type === 'loading'));
+  const { name, data: loading } = (tabs.posted as Posted[]).find(({ data }) => data.type === 'loading') as Posted;
+  const following = follower.getCredentials({ idToken: alice });
+  // The follower waits for the leader's lock (its own request for it is the second one asked).
+  await vi.waitFor(() => expect(tabs.lockNames).toHaveLength(2));
+  await tabs.forge(name, entryHolding(loading.key as string, 'ASIAKEYLATE'));
+  return { name, endpoint, follower, leading, following, release };
+}
+
+/** The follower's answer is `expected`, with one request more if the late answer was dropped, and stays held. */
+async function expectFollowerHolds({ endpoint, follower, following }: Awaited<ReturnType<typeof followerWithLateAnswer>>, expected: string, dropped: boolean) {
+  expect((await following).accessKeyId).toBe(expected);
+  // (The leader's answer came once the wait was over: only the first answer for a wait is kept.)
+  expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
+  // What the follower holds now: served again with no request.
+  expect((await follower.getCredentials({ idToken: alice })).accessKeyId).toBe(expected);
+  expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
+}
+
 describe('a tab waiting on another tab\'s request', () => {
   it.each([
     ['an answer in hand whose credentials a drop then names is not taken: it asks for itself', true, 'ASIAKEY0002'],
     ['control, no drop: the first answer in hand is the one taken, no request', false, 'ASIAKEYLATE'],
   ])('%s', async (_name, dropped, expected) => {
     const tabs = installTabs();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const endpoint = delegationEndpoint(async (_request, attempt) => {
-      await held;
-      return numberedAnswer(attempt);
-    });
-    server.use(endpoint.handler);
-    const leader = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
-    const follower = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
-    await tabs.opened(2);
-    const leading = leader.getCredentials({ idToken: alice });
-    await tabs.until(() => (tabs.delivered as Posted[]).some(({ data }) => data.type === 'loading'));
-    const { name, data: loading } = (tabs.posted as Posted[]).find(({ data }) => data.type === 'loading') as Posted;
-    const following = follower.getCredentials({ idToken: alice });
-    // The follower waits for the leader's lock (its own request for it is the second one asked).
-    await vi.waitFor(() => expect(tabs.lockNames).toHaveLength(2));
-    // An answer for that key, sent by a third tab before it heard of the drop, reaches the follower
-    // before the lock does; then the drop of those credentials.
-    await tabs.forge(name, entryHolding(loading.key as string, 'ASIAKEYLATE'));
-    if (dropped) await tabs.forge(name, { type: 'drop', accessKeyId: 'ASIAKEYLATE' });
-    release();
-    expect((await leading).accessKeyId).toBe('ASIAKEY0001');
-    expect((await following).accessKeyId).toBe(expected);
-    // (The leader's answer came once the wait was over: only the first answer for a wait is kept.)
-    expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
-    // What the follower holds now: served again with no request.
-    expect((await follower.getCredentials({ idToken: alice })).accessKeyId).toBe(expected);
-    expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
+    const wait = await followerWithLateAnswer(tabs);
+    // The drop of those credentials, before the lock reaches the follower.
+    if (dropped) await tabs.forge(wait.name, { type: 'drop', accessKeyId: 'ASIAKEYLATE' });
+    wait.release();
+    expect((await wait.leading).accessKeyId).toBe('ASIAKEY0001');
+    await expectFollowerHolds(wait, expected, dropped);
   });
 });
 
@@ -81,34 +95,14 @@ describe('a tab whose wait took another tab\'s answer, its lock not yet let go',
     const gate = new Promise<void>((resolve) => (letGo = resolve));
     let settled = 0;
     const tabs = installTabs({ settling: () => (settled++, gate) });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const endpoint = delegationEndpoint(async (_request, attempt) => {
-      if (attempt === 1) await held;
-      return numberedAnswer(attempt);
-    });
-    server.use(endpoint.handler);
-    const leader = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
-    const follower = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
-    await tabs.opened(2);
-    const leading = leader.getCredentials({ idToken: alice });
-    await tabs.until(() => (tabs.delivered as Posted[]).some(({ data }) => data.type === 'loading'));
-    const { name, data: loading } = (tabs.posted as Posted[]).find(({ data }) => data.type === 'loading') as Posted;
-    const following = follower.getCredentials({ idToken: alice });
-    await vi.waitFor(() => expect(tabs.lockNames).toHaveLength(2));
-    // The first answer for the follower's wait (a third tab's), then the leader's own.
-    await tabs.forge(name, entryHolding(loading.key as string, 'ASIAKEYLATE'));
-    release();
-    expect((await leading).accessKeyId).toBe('ASIAKEY0001');
+    const wait = await followerWithLateAnswer(tabs);
+    wait.release();
+    expect((await wait.leading).accessKeyId).toBe('ASIAKEY0001');
     // Both locks let go: the follower's callback has returned the answer it took; its request has not settled.
     await vi.waitFor(() => expect(settled).toBe(2));
-    if (dropped) await tabs.forge(name, { type: 'drop', accessKeyId: 'ASIAKEYLATE' });
+    if (dropped) await tabs.forge(wait.name, { type: 'drop', accessKeyId: 'ASIAKEYLATE' });
     letGo();
-    expect((await following).accessKeyId).toBe(expected);
-    expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
-    // What the follower holds now: served again with no request.
-    expect((await follower.getCredentials({ idToken: alice })).accessKeyId).toBe(expected);
-    expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
+    await expectFollowerHolds(wait, expected, dropped);
   });
 });
 
