@@ -117,6 +117,8 @@ class TabCache implements CredentialCache<CachedDelegation> {
   #generation = 0;
   /** When this tab last cleared or heard a clear: answers to requests started earlier are dropped. */
   #clearedAt = -Infinity;
+  /** Whether the last thing this tab's cache saw was another tab's clear: nothing asked for since. */
+  #toldOfClear = false;
 
   constructor(options: ResolvedOptions, locks: LockManager) {
     this.#now = options.now;
@@ -138,12 +140,20 @@ class TabCache implements CredentialCache<CachedDelegation> {
   }
 
   get(key: string, load: Load, signal?: AbortSignal): Promise<CachedDelegation> {
+    this.#toldOfClear = false;
     return this.#cache.get(key, (flightSignal) => this.#load({ key, load, signal: flightSignal, generation: this.#generation, since: this.#now() }), signal);
   }
 
+  /**
+   * Forgets everything, and tells every other tab to, unless this tab has asked for nothing since
+   * another tab's clear reached it (a page that signs out when told another tab did): every tab has
+   * forgotten already, and sending it again would echo between two such pages without end, and sign out
+   * a tab where the next user signed in meanwhile.
+   */
   clear(): void {
+    const echo = this.#toldOfClear;
     this.#forget();
-    this.#post({ type: 'clear' });
+    if (!echo) this.#post({ type: 'clear' });
   }
 
   /**
@@ -321,6 +331,7 @@ class TabCache implements CredentialCache<CachedDelegation> {
   /** Another tab cleared: this tab forgets too, then the page hears of it (`onClearedInAnotherTab`). */
   #clearedElsewhere(): void {
     this.#forget();
+    this.#toldOfClear = true;
     // The page's callback failing must not undo the clear, nor go unseen.
     if (this.#onClearedElsewhere) callSafely(this.#onClearedElsewhere);
   }

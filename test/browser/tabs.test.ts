@@ -20,14 +20,22 @@ afterEach(() => {
 const idToken = makeIdToken({ exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
 let run = 0;
 
-/** Two clients of one application (a client ID of this test's own, so no other test shares with it). */
-function twoTabs(respond: (attempt: number) => Response | Promise<Response>) {
+type Tab = 'first' | 'second';
+
+/**
+ * Two clients of one application (a client ID of this test's own, so no other test shares with it);
+ * `onCleared`, if given, is each one's `onClearedInAnotherTab`, told which tab it is and given its client.
+ */
+function twoTabs(respond: (attempt: number) => Response | Promise<Response>, onCleared?: (tab: Tab, client: DelegationClient) => void) {
   const channels = recordChannels();
   const clientID = `tabs-${++run}-${crypto.randomUUID()}`;
   let attempts = 0;
   worker.use(http.post(ENDPOINT, () => respond(++attempts)));
-  const make = () => new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
-  return { first: make(), second: make(), attempts: () => attempts, channels };
+  const make = (tab: Tab) => {
+    const client: DelegationClient = new DelegationClient({ clientID, domain: DOMAIN, retries: 0, ...(onCleared && { onClearedInAnotherTab: () => onCleared(tab, client) }) });
+    return client;
+  };
+  return { first: make('first'), second: make('second'), attempts: () => attempts, channels };
 }
 
 /** Once the other tab has heard a request announced. */
@@ -87,6 +95,26 @@ describe('two tabs of one application', () => {
       await tabs.second.getCredentials({ idToken });
       return tabs.attempts();
     }).toBe(2);
+  });
+
+  it('do not echo a sign-out: a page that calls clearCache() when told another tab cleared clears itself only', async () => {
+    const told = { first: 0, second: 0 };
+    const tabs = twoTabs(() => jsonResponse(awsResult(Date.now())), (tab, client) => {
+      told[tab]++;
+      client.clearCache();
+    });
+    await tabs.first.getCredentials({ idToken });
+    await tabs.channels.answered();
+    await tabs.second.getCredentials({ idToken });
+    tabs.first.clearCache();
+    await tabs.channels.until(() => told.second === 1);
+    await tabs.channels.settled();
+    // One clear in all (the second tab's was not sent back); the first tab, which cleared, is not told.
+    expect(tabs.channels.posted.filter(({ data }) => (data as { type?: string }).type === 'clear')).toHaveLength(1);
+    expect(told).toEqual({ first: 0, second: 1 });
+    // Control: both signed out; the next credentials come from a new request.
+    await tabs.second.getCredentials({ idToken });
+    expect(tabs.attempts()).toBe(2);
   });
 
   it('ask for themselves when the tab that asked first failed', async () => {

@@ -12,14 +12,14 @@ const idToken = makeIdToken({ sub: 'auth0|alice', exp: Date.parse('2100-01-01T00
 
 afterEach(() => vi.unstubAllGlobals());
 
-/** Two tabs' clients, a callback each (b's also runs `onB`), both holding the same credentials: one request. */
-async function twoTabs(onB: (b: DelegationClient) => void = () => undefined) {
+/** Two tabs' clients, a callback each (b's also runs `onB`, a's `onA`), both holding the same credentials: one request. */
+async function twoTabs(onB: (b: DelegationClient) => void = () => undefined, onA: (a: DelegationClient) => void = () => undefined) {
   const endpoint = delegationEndpoint(() => jsonResponse(awsResult(Date.now())));
   server.use(endpoint.handler);
   const tabs = installTabs();
   const clientID = `${CLIENT_ID}-${crypto.randomUUID()}`;
   const heard = { a: 0, b: 0 };
-  const a = new DelegationClient({ clientID, domain: DOMAIN, onClearedInAnotherTab: () => void heard.a++ });
+  const a: DelegationClient = new DelegationClient({ clientID, domain: DOMAIN, onClearedInAnotherTab: () => (heard.a++, onA(a)) });
   const b: DelegationClient = new DelegationClient({ clientID, domain: DOMAIN, onClearedInAnotherTab: () => (heard.b++, onB(b)) });
   await tabs.opened(2);
   await a.getCredentials({ idToken });
@@ -32,7 +32,12 @@ async function twoTabs(onB: (b: DelegationClient) => void = () => undefined) {
     a.clearCache();
     await tabs.until(() => tabs.delivered.length > before);
   };
-  return { endpoint, heard, b, clearInA };
+  /** How many clears were posted, once every message posted has been delivered. */
+  const clearsPosted = async () => {
+    await tabs.settled();
+    return tabs.posted.filter(({ data }) => (data as { type?: string }).type === 'clear').length;
+  };
+  return { endpoint, heard, b, clearInA, clearsPosted };
 }
 
 describe('onClearedInAnotherTab', () => {
@@ -100,5 +105,34 @@ describe('onClearedInAnotherTab', () => {
       error = caught;
     }
     expect(isDelegationError(error) && error.code === 'invalid_configuration' && error.message.includes('onClearedInAnotherTab')).toBe(true);
+  });
+});
+
+// A page that signs out when told another tab did, its sign-out calling clearCache() (as a sign-out
+// button's does): that clear used to be sent to every tab again, whose pages signed out and sent it
+// back, without end.
+describe('clearCache() in a page told of another tab\'s clear', () => {
+  const clears = (client: DelegationClient) => client.clearCache();
+  it.each([
+    ['at once, from the callback', clears],
+    ['later (the sign-out awaits something first)', (client: DelegationClient) => void Promise.resolve().then(() => client.clearCache())],
+  ])('%s: clears that tab only; one clear in all, each other page told once', async (_name, signOut) => {
+    const { heard, clearInA, clearsPosted } = await twoTabs(signOut, signOut);
+    await clearInA();
+    expect(await clearsPosted()).toBe(1);
+    expect(heard).toEqual({ a: 0, b: 1 });
+  });
+
+  it('control: a tab that asked for credentials since is signed in again: its clear reaches the others, and their echo stops there', async () => {
+    let signedOut: Promise<void> | undefined;
+    const { endpoint, heard, clearInA, clearsPosted } = await twoTabs(
+      (b) => void (signedOut = b.getCredentials({ idToken }).then(() => b.clearCache())),
+      clears,
+    );
+    await clearInA();
+    await signedOut;
+    expect(endpoint.requests).toHaveLength(2);
+    expect(await clearsPosted()).toBe(2);
+    expect(heard).toEqual({ a: 1, b: 1 });
   });
 });
