@@ -223,3 +223,37 @@ describe.each(CACHES)('a provider whose key S3 refused, idle through other refus
     expect(endpoint.requests).toHaveLength(1 + Number(refusal) + others + 1);
   });
 });
+
+describe.each(CACHES)('a provider refused its key, then (late) an older key of its own, during an outage (503), %s', (_name, shareAcrossTabs) => {
+  afterEach(() => vi.useRealTimers());
+
+  // `refusedHere` held only the latest key refused to the provider: a late refusal of an older key (a
+  // slow upload signed before the refresh, answered ExpiredToken after it) replaced it, and once
+  // MAX_REFUSED other refusals had pushed the current key out of the client's set, the provider served
+  // that refused current key as its stale fallback.
+  it.each([
+    [`its current key refused, ${MAX_REFUSED} other refusals, then its older key: the outage's error, neither key served`, true],
+    [`control, only its older key refused late (${MAX_REFUSED} other refusals): it serves its current key stale`, false],
+  ])('%s', async (_case, currentRefused) => {
+    const { endpoint, client, goDown } = outageClient(shareAcrossTabs, 503, 'temporarily_unavailable');
+    const provider = fromDelegation(client, { idToken: alice, onRefreshError: () => undefined });
+    const { accessKeyId: older } = await provider();
+    // S3 refused the first key: the provider holds its replacement.
+    const { accessKeyId: current } = await provider({ rejectedAccessKeyId: older });
+    expect([older, current]).toEqual(['ASIAKEY0001', 'ASIAKEY0002']);
+    goDown();
+    if (currentRefused) await expect(provider({ rejectedAccessKeyId: current })).rejects.toMatchObject({ status: 503 });
+    const bobs = fromDelegation(client, { idToken: bob });
+    for (let index = 0; index < MAX_REFUSED; index++) {
+      await expect(bobs({ rejectedAccessKeyId: `ASIAOTHER${String(index).padStart(4, '0')}` })).rejects.toMatchObject({ status: 503 });
+    }
+    // A request signed with the older key long ago comes back refused now.
+    const late = provider({ rejectedAccessKeyId: older });
+    if (currentRefused) await expect(late).rejects.toMatchObject({ name: 'DelegationError', code: 'temporarily_unavailable', status: 503 });
+    else expect((await late).accessKeyId).toBe(current);
+    const next = provider();
+    if (currentRefused) await expect(next).rejects.toMatchObject({ status: 503 });
+    else expect((await next).accessKeyId).toBe(current);
+    expect(endpoint.requests.length).toBeGreaterThanOrEqual(2 + MAX_REFUSED + 1);
+  });
+});
