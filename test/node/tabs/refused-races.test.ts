@@ -7,7 +7,7 @@
 // stayed).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient, fromDelegation } from '../../../src/index';
-import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, numberedAnswer } from '../../support/delegation-endpoint';
+import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, jsonResponse, numberedAnswer } from '../../support/delegation-endpoint';
 import { installTabs } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
@@ -71,44 +71,82 @@ describe('a tab waiting on another tab\'s request', () => {
   });
 });
 
+/**
+ * A follower tab whose wait took a third tab's answer (ASIAKEYLATE) under the lock, its lock request not
+ * yet settled (every lock request's answer waits for `letGo` once its lock is let go: the browser's
+ * IPC). The leader's own request answers ASIAKEY0001; later ones `later(attempt)`.
+ */
+async function takenBeforeSettling({ signal, later = numberedAnswer }: { signal?: AbortSignal; later?: (attempt: number) => Response } = {}) {
+  let letGo!: () => void;
+  const gate = new Promise<void>((resolve) => (letGo = resolve));
+  let settled = 0;
+  const tabs = installTabs({ settling: () => (settled++, gate) });
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const endpoint = delegationEndpoint(async (_request, attempt) => {
+    if (attempt > 1) return later(attempt);
+    await held;
+    return numberedAnswer(attempt);
+  });
+  server.use(endpoint.handler);
+  const leader = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
+  const follower = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
+  await tabs.opened(2);
+  const leading = leader.getCredentials({ idToken: alice });
+  await tabs.until(() => (tabs.delivered as Posted[]).some(({ data }) => data.type === 'loading'));
+  const { name, data: loading } = (tabs.posted as Posted[]).find(({ data }) => data.type === 'loading') as Posted;
+  const following = follower.getCredentials({ idToken: alice, signal });
+  // Handled here: a test that aborts it awaits it later.
+  following.catch(() => undefined);
+  await vi.waitFor(() => expect(tabs.lockNames).toHaveLength(2));
+  // The first answer for the follower's wait (a third tab's), then the leader's own.
+  await tabs.forge(name, entryHolding(loading.key as string, 'ASIAKEYLATE'));
+  release();
+  expect((await leading).accessKeyId).toBe('ASIAKEY0001');
+  // Both locks let go: the follower's callback has returned the answer it took; its request has not settled.
+  await vi.waitFor(() => expect(settled).toBe(2));
+  const drop = () => tabs.forge(name, { type: 'drop', accessKeyId: 'ASIAKEYLATE' });
+  return { tabs, endpoint, follower, following, drop, letGo };
+}
+
 describe('a tab whose wait took another tab\'s answer, its lock not yet let go', () => {
   it.each([
     ['a drop heard before the lock request settles: the answer is not kept, it asks for itself', true, 'ASIAKEY0002'],
     ['control, no drop: the answer taken is kept, no request', false, 'ASIAKEYLATE'],
   ])('%s', async (_name, dropped, expected) => {
-    // Every lock request's answer waits for the test once its lock is let go (the browser's IPC).
-    let letGo!: () => void;
-    const gate = new Promise<void>((resolve) => (letGo = resolve));
-    let settled = 0;
-    const tabs = installTabs({ settling: () => (settled++, gate) });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const endpoint = delegationEndpoint(async (_request, attempt) => {
-      if (attempt === 1) await held;
-      return numberedAnswer(attempt);
-    });
-    server.use(endpoint.handler);
-    const leader = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
-    const follower = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
-    await tabs.opened(2);
-    const leading = leader.getCredentials({ idToken: alice });
-    await tabs.until(() => (tabs.delivered as Posted[]).some(({ data }) => data.type === 'loading'));
-    const { name, data: loading } = (tabs.posted as Posted[]).find(({ data }) => data.type === 'loading') as Posted;
-    const following = follower.getCredentials({ idToken: alice });
-    await vi.waitFor(() => expect(tabs.lockNames).toHaveLength(2));
-    // The first answer for the follower's wait (a third tab's), then the leader's own.
-    await tabs.forge(name, entryHolding(loading.key as string, 'ASIAKEYLATE'));
-    release();
-    expect((await leading).accessKeyId).toBe('ASIAKEY0001');
-    // Both locks let go: the follower's callback has returned the answer it took; its request has not settled.
-    await vi.waitFor(() => expect(settled).toBe(2));
-    if (dropped) await tabs.forge(name, { type: 'drop', accessKeyId: 'ASIAKEYLATE' });
+    const { endpoint, follower, following, drop, letGo } = await takenBeforeSettling();
+    if (dropped) await drop();
     letGo();
     expect((await following).accessKeyId).toBe(expected);
     expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
     // What the follower holds now: served again with no request.
     expect((await follower.getCredentials({ idToken: alice })).accessKeyId).toBe(expected);
     expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
+  });
+
+  it('its caller aborted meanwhile: `aborted`, and the request it would have led is not sent', async () => {
+    const controller = new AbortController();
+    const { tabs, endpoint, following, drop, letGo } = await takenBeforeSettling({ signal: controller.signal });
+    await drop();
+    controller.abort();
+    letGo();
+    await expect(following).rejects.toMatchObject({ name: 'DelegationError', code: 'aborted' });
+    await tabs.settled();
+    expect(endpoint.requests).toHaveLength(1);
+  });
+
+  it.each([
+    ['the request it leads instead fails (503): that DelegationError, nothing kept (the next call takes a copy of the leader\'s answer)', 503],
+    ['control, it succeeds: kept, the next call is answered from it', 200],
+  ])('%s', async (_name, status) => {
+    const later = (attempt: number) => (status === 503 && attempt === 2 ? jsonResponse({ error: 'temporarily_unavailable', error_description: 'down' }, { status }) : numberedAnswer(attempt));
+    const { endpoint, follower, following, drop, letGo } = await takenBeforeSettling({ later });
+    await drop();
+    letGo();
+    if (status === 503) await expect(following).rejects.toMatchObject({ name: 'DelegationError', code: 'temporarily_unavailable', status });
+    else expect((await following).accessKeyId).toBe('ASIAKEY0002');
+    expect((await follower.getCredentials({ idToken: alice })).accessKeyId).toBe(status === 503 ? 'ASIAKEY0001' : 'ASIAKEY0002');
+    expect(endpoint.requests).toHaveLength(2);
   });
 });
 
