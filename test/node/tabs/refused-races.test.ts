@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient, fromDelegation } from '../../../src/index';
 import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, jsonResponse, numberedAnswer } from '../../support/delegation-endpoint';
 import { installTabs } from '../../support/tabs-in-node';
+import type { LockSettling } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
 
@@ -34,53 +35,13 @@ function entryHolding(key: string, accessKeyId: string) {
   return { type: 'entry', key, since: now, text, freshUntil: now + HOUR / 2, expiresAt: now + HOUR };
 }
 
-describe('a tab waiting on another tab\'s request', () => {
-  it.each([
-    ['an answer in hand whose credentials a drop then names is not taken: it asks for itself', true, 'ASIAKEY0002'],
-    ['control, no drop: the first answer in hand is the one taken, no request', false, 'ASIAKEYLATE'],
-  ])('%s', async (_name, dropped, expected) => {
-    const tabs = installTabs();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const endpoint = delegationEndpoint(async (_request, attempt) => {
-      await held;
-      return numberedAnswer(attempt);
-    });
-    server.use(endpoint.handler);
-    const leader = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
-    const follower = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
-    await tabs.opened(2);
-    const leading = leader.getCredentials({ idToken: alice });
-    await tabs.until(() => (tabs.delivered as Posted[]).some(({ data }) => data.type === 'loading'));
-    const { name, data: loading } = (tabs.posted as Posted[]).find(({ data }) => data.type === 'loading') as Posted;
-    const following = follower.getCredentials({ idToken: alice });
-    // The follower waits for the leader's lock (its own request for it is the second one asked).
-    await vi.waitFor(() => expect(tabs.lockNames).toHaveLength(2));
-    // An answer for that key, sent by a third tab before it heard of the drop, reaches the follower
-    // before the lock does; then the drop of those credentials.
-    await tabs.forge(name, entryHolding(loading.key as string, 'ASIAKEYLATE'));
-    if (dropped) await tabs.forge(name, { type: 'drop', accessKeyId: 'ASIAKEYLATE' });
-    release();
-    expect((await leading).accessKeyId).toBe('ASIAKEY0001');
-    expect((await following).accessKeyId).toBe(expected);
-    // (The leader's answer came once the wait was over: only the first answer for a wait is kept.)
-    expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
-    // What the follower holds now: served again with no request.
-    expect((await follower.getCredentials({ idToken: alice })).accessKeyId).toBe(expected);
-    expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
-  });
-});
-
 /**
- * A follower tab whose wait took a third tab's answer (ASIAKEYLATE) under the lock, its lock request not
- * yet settled (every lock request's answer waits for `letGo` once its lock is let go: the browser's
- * IPC). The leader's own request answers ASIAKEY0001; later ones `later(attempt)`.
+ * A follower tab waiting on the leader's lock (the leader's request, ASIAKEY0001, held until `release`)
+ * with an answer for that key in hand (ASIAKEYLATE), sent by a third tab before it heard of the drop
+ * (`drop`); later requests answer `later(attempt)`; `settling` as installTabs'.
  */
-async function takenBeforeSettling({ signal, later = numberedAnswer }: { signal?: AbortSignal; later?: (attempt: number) => Response } = {}) {
-  let letGo!: () => void;
-  const gate = new Promise<void>((resolve) => (letGo = resolve));
-  let settled = 0;
-  const tabs = installTabs({ settling: () => (settled++, gate) });
+async function followerWithAnswer({ settling, signal, later = numberedAnswer }: { settling?: LockSettling; signal?: AbortSignal; later?: (attempt: number) => Response } = {}) {
+  const tabs = installTabs({ settling });
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   const endpoint = delegationEndpoint(async (_request, attempt) => {
@@ -98,15 +59,46 @@ async function takenBeforeSettling({ signal, later = numberedAnswer }: { signal?
   const following = follower.getCredentials({ idToken: alice, signal });
   // Handled here: a test that aborts it awaits it later.
   following.catch(() => undefined);
+  // The follower waits for the leader's lock (its own request for it is the second one asked).
   await vi.waitFor(() => expect(tabs.lockNames).toHaveLength(2));
-  // The first answer for the follower's wait (a third tab's), then the leader's own.
+  // The answer reaches the follower before the lock does.
   await tabs.forge(name, entryHolding(loading.key as string, 'ASIAKEYLATE'));
-  release();
-  expect((await leading).accessKeyId).toBe('ASIAKEY0001');
+  const drop = () => tabs.forge(name, { type: 'drop', accessKeyId: 'ASIAKEYLATE' });
+  return { tabs, endpoint, follower, leading, following, release, drop };
+}
+
+describe('a tab waiting on another tab\'s request', () => {
+  it.each([
+    ['an answer in hand whose credentials a drop then names is not taken: it asks for itself', true, 'ASIAKEY0002'],
+    ['control, no drop: the first answer in hand is the one taken, no request', false, 'ASIAKEYLATE'],
+  ])('%s', async (_name, dropped, expected) => {
+    const { endpoint, follower, leading, following, release, drop } = await followerWithAnswer();
+    if (dropped) await drop();
+    release();
+    expect((await leading).accessKeyId).toBe('ASIAKEY0001');
+    expect((await following).accessKeyId).toBe(expected);
+    // (The leader's answer came once the wait was over: only the first answer for a wait is kept.)
+    expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
+    // What the follower holds now: served again with no request.
+    expect((await follower.getCredentials({ idToken: alice })).accessKeyId).toBe(expected);
+    expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
+  });
+});
+
+/**
+ * `followerWithAnswer`, its wait over: it took ASIAKEYLATE under the lock, and its lock request has not
+ * settled (every lock request's answer waits for `letGo` once its lock is let go: the browser's IPC).
+ */
+async function takenBeforeSettling(options: { signal?: AbortSignal; later?: (attempt: number) => Response } = {}) {
+  let letGo!: () => void;
+  const gate = new Promise<void>((resolve) => (letGo = resolve));
+  let settled = 0;
+  const waiting = await followerWithAnswer({ ...options, settling: () => (settled++, gate) });
+  waiting.release();
+  expect((await waiting.leading).accessKeyId).toBe('ASIAKEY0001');
   // Both locks let go: the follower's callback has returned the answer it took; its request has not settled.
   await vi.waitFor(() => expect(settled).toBe(2));
-  const drop = () => tabs.forge(name, { type: 'drop', accessKeyId: 'ASIAKEYLATE' });
-  return { tabs, endpoint, follower, following, drop, letGo };
+  return { ...waiting, letGo };
 }
 
 describe('a tab whose wait took another tab\'s answer, its lock not yet let go', () => {
