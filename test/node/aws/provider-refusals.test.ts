@@ -9,6 +9,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient, fromDelegation } from '../../../src/index';
 import { MAX_REFUSED } from '../../../src/cache/single-flight';
+import { PROVIDER_VIEW } from '../../../src/client';
 import { CLIENT_ID, DOMAIN, delegationEndpoint, jsonResponse, numberedAnswer } from '../../support/delegation-endpoint';
 import { installTabs } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
@@ -255,5 +256,31 @@ describe.each(CACHES)('a provider refused its key, then (late) an older key of i
     if (currentRefused) await expect(next).rejects.toMatchObject({ status: 503 });
     else expect((await next).accessKeyId).toBe(current);
     expect(endpoint.requests.length).toBeGreaterThanOrEqual(2 + MAX_REFUSED + 1);
+  });
+});
+
+describe.each(CACHES)('a refusal while the idToken function answers no token, %s', (_name, shareAcrossTabs) => {
+  // The provider's drop prepared the request first: with no token that threw (missing_token) before the
+  // refusal was recorded, so the refused key stayed cached and was served again once the token was back.
+  it.each([
+    ['no token (\'\'): that request fails (missing_token), the refused key is forgotten all the same', ''],
+    ['control, the token: new keys at once', alice],
+  ])('%s', async (_case, tokenAtRefusal) => {
+    if (shareAcrossTabs) installTabs();
+    const endpoint = delegationEndpoint((_request, attempt) => numberedAnswer(attempt));
+    server.use(endpoint.handler);
+    const client = new DelegationClient({ clientID: `${CLIENT_ID}-${crypto.randomUUID()}`, domain: DOMAIN, retries: 0, shareAcrossTabs });
+    let token = alice;
+    const provider = fromDelegation(client, { idToken: () => token });
+    const { accessKeyId: refused } = await provider();
+    token = tokenAtRefusal;
+    const answer = provider({ rejectedAccessKeyId: refused });
+    if (tokenAtRefusal === '') await expect(answer).rejects.toMatchObject({ name: 'DelegationError', code: 'missing_token' });
+    else expect((await answer).accessKeyId).toBe('ASIAKEY0002');
+    expect(client[PROVIDER_VIEW]().refused(refused)).toBe(true);
+    token = alice;
+    expect((await provider()).accessKeyId).toBe('ASIAKEY0002');
+    expect((await client.getCredentials({ idToken: alice })).accessKeyId).toBe('ASIAKEY0002');
+    expect(endpoint.requests).toHaveLength(2);
   });
 });
