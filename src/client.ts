@@ -28,9 +28,10 @@ export interface CredentialsOptions extends DelegationExtras {
  * request that spans one is failed, see aws.ts), the cache's generation (bumped by every clear, this
  * tab's or another tab's, and every drop; a provider serves its remembered credentials only while it is
  * unchanged), the client's clock and `timeoutMs`, `drop()`, which forgets the credentials S3 refused
- * wherever the cache holds them (those of the `getCredentials` options given first) without counting as a
- * sign-out, and `refused()`, whether credentials are among the latest refused (in any tab): never served
- * again, as the stale fallback neither.
+ * wherever the cache holds them (those of the `getCredentials` options given first, if they make a
+ * request: a refusal is recorded without a token too) without counting as a sign-out, and `refused()`,
+ * whether credentials are among the latest refused (in any tab): never served again, as the stale
+ * fallback neither.
  *
  * A registry symbol (`Symbol.for`), so that a provider reaches a client made by another copy of this SDK
  * (the S3 script build next to a bundled npm entry, two installed versions): a refusal then forgets only
@@ -83,7 +84,7 @@ export class DelegationClient {
     get generation() { return client.#cache.generation; },
     get timeoutMs() { return client.#options.timeoutMs; },
     now: () => client.#options.now(),
-    drop: (options, accessKeyId) => void client.#cache.refuse(accessKeyId, holding(accessKeyId), client.#prepare(options).keyText),
+    drop: (options, accessKeyId) => void client.#cache.refuse(accessKeyId, holding(accessKeyId), client.#keyTextOf(options)),
     refused: (accessKeyId) => client.#cache.refused(accessKeyId),
   }))(this);
 
@@ -169,6 +170,19 @@ export class DelegationClient {
     // Only the token given is sent: an `undefined` field would go out empty (`refresh_token=`), as in v7.
     const tokens = idToken === undefined ? { refresh_token: refreshToken } : { id_token: idToken };
     return prepareRequest(this.#options.clientID, { ...extras, ...tokens, api: 'aws' });
+  }
+
+  /**
+   * The cache key of these options, or none if they make no request (no token: the provider's `idToken`
+   * function answered nothing as S3 refused a key). A refusal is recorded all the same: without a key,
+   * every entry holding the refused credentials is forgotten.
+   */
+  #keyTextOf(options: CredentialsOptions): string | undefined {
+    try {
+      return this.#prepare(options).keyText;
+    } catch {
+      return undefined;
+    }
   }
 
   /**

@@ -97,9 +97,10 @@ export function delegationProvider<T>(client: DelegationClient, init: FromDelega
   rejectUnknownKeys(init, INIT_KEYS, name);
   const { idToken, onRefreshError, ...extras } = init;
   let last: LastCredentials | undefined;
-  // The latest access key ID S3 refused to this provider: never its stale fallback, whatever the client's
-  // shared set still holds (the latest MAX_REFUSED refused IDs: as many refusals of other keys since, in
-  // any tab, during one outage, and this provider served its own refused key as stale, once).
+  // The latest access key ID S3 refused to this provider (and `last`, dropped when it holds them): never
+  // its stale fallback, whatever the client's shared set still holds (the latest MAX_REFUSED refused IDs:
+  // as many refusals of other keys since, in any tab, during one outage, and this provider served its own
+  // refused key as stale, once).
   let refusedHere: string | undefined;
   let retryAt = 0;
   // Concurrent callers of one failed refresh share its error object: report it once.
@@ -122,6 +123,9 @@ export function delegationProvider<T>(client: DelegationClient, init: FromDelega
     // same turn finds them gone already and joins the request the first one started.
     if (rejected !== undefined) {
       refusedHere = rejected;
+      // Its remembered credentials refused: no fallback for good. `refusedHere` is the latest refusal only,
+      // and a late one of an older key (a slow upload signed before the refresh) would replace it.
+      if (last?.credentials.accessKeyId === rejected) last = undefined;
       view.drop(request, rejected, false);
     }
     // The generation the answer belongs to: read before asking, so a clear while it was asked for ends its fast path.

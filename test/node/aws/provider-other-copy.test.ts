@@ -35,6 +35,16 @@ it('the second copy is another module instance (its own DelegationClient class),
   expect(Symbol.keyFor(PROVIDER_VIEW)).toMatch(/^auth0-aws-delegation\/provider-view@\d+$/);
 });
 
+it('the view under @1 has the shape @1 names (a tripwire: change the suffix with the shape, see PROVIDER_VIEW)', () => {
+  const view = new DelegationClient({ clientID: CLIENT_ID, domain: DOMAIN, shareAcrossTabs: false })[PROVIDER_VIEW]();
+  expect(Symbol.keyFor(PROVIDER_VIEW)).toBe('auth0-aws-delegation/provider-view@1');
+  expect(Object.keys(view).sort()).toEqual(['clears', 'drop', 'generation', 'now', 'refused', 'timeoutMs']);
+  expect(Object.entries(view).map(([key, value]) => [key, typeof value])).toEqual([['clears', 'number'], ['generation', 'number'], ['timeoutMs', 'number'], ['now', 'function'], ['drop', 'function'], ['refused', 'function']]);
+  // drop() returns nothing, refused() a boolean: no value of the cache leaves through the view.
+  expect(view.drop({ idToken: alice }, 'ASIANOTHELD', false)).toBeUndefined();
+  expect([view.refused('ASIANOTHELD'), view.refused('ASIAOTHER')]).toEqual([true, false]);
+});
+
 describe('a provider of copy A, a client of copy B (shared across tabs)', () => {
   /** Copy B's client in this tab with Alice's and Bob's keys, another tab listening; copy A's provider for Alice. */
   async function setUp() {

@@ -9,6 +9,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient, fromDelegation } from '../../../src/index';
 import { MAX_REFUSED } from '../../../src/cache/single-flight';
+import { PROVIDER_VIEW } from '../../../src/client';
 import { CLIENT_ID, DOMAIN, delegationEndpoint, jsonResponse, numberedAnswer } from '../../support/delegation-endpoint';
 import { installTabs } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
@@ -221,5 +222,65 @@ describe.each(CACHES)('a provider whose key S3 refused, idle through other refus
     if (refusal) await expect(next).rejects.toMatchObject({ name: 'DelegationError', code: 'temporarily_unavailable', status: 503 });
     else expect((await next).accessKeyId).toBe(held);
     expect(endpoint.requests).toHaveLength(1 + Number(refusal) + others + 1);
+  });
+});
+
+describe.each(CACHES)('a provider refused its key, then (late) an older key of its own, during an outage (503), %s', (_name, shareAcrossTabs) => {
+  afterEach(() => vi.useRealTimers());
+
+  // `refusedHere` held only the latest key refused to the provider: a late refusal of an older key (a
+  // slow upload signed before the refresh, answered ExpiredToken after it) replaced it, and once
+  // MAX_REFUSED other refusals had pushed the current key out of the client's set, the provider served
+  // that refused current key as its stale fallback.
+  it.each([
+    [`its current key refused, ${MAX_REFUSED} other refusals, then its older key: the outage's error, neither key served`, true],
+    [`control, only its older key refused late (${MAX_REFUSED} other refusals): it serves its current key stale`, false],
+  ])('%s', async (_case, currentRefused) => {
+    const { endpoint, client, goDown } = outageClient(shareAcrossTabs, 503, 'temporarily_unavailable');
+    const provider = fromDelegation(client, { idToken: alice, onRefreshError: () => undefined });
+    const { accessKeyId: older } = await provider();
+    // S3 refused the first key: the provider holds its replacement.
+    const { accessKeyId: current } = await provider({ rejectedAccessKeyId: older });
+    expect([older, current]).toEqual(['ASIAKEY0001', 'ASIAKEY0002']);
+    goDown();
+    if (currentRefused) await expect(provider({ rejectedAccessKeyId: current })).rejects.toMatchObject({ status: 503 });
+    const bobs = fromDelegation(client, { idToken: bob });
+    for (let index = 0; index < MAX_REFUSED; index++) {
+      await expect(bobs({ rejectedAccessKeyId: `ASIAOTHER${String(index).padStart(4, '0')}` })).rejects.toMatchObject({ status: 503 });
+    }
+    // A request signed with the older key long ago comes back refused now.
+    const late = provider({ rejectedAccessKeyId: older });
+    if (currentRefused) await expect(late).rejects.toMatchObject({ name: 'DelegationError', code: 'temporarily_unavailable', status: 503 });
+    else expect((await late).accessKeyId).toBe(current);
+    const next = provider();
+    if (currentRefused) await expect(next).rejects.toMatchObject({ status: 503 });
+    else expect((await next).accessKeyId).toBe(current);
+    expect(endpoint.requests.length).toBeGreaterThanOrEqual(2 + MAX_REFUSED + 1);
+  });
+});
+
+describe.each(CACHES)('a refusal while the idToken function answers no token, %s', (_name, shareAcrossTabs) => {
+  // The provider's drop prepared the request first: with no token that threw (missing_token) before the
+  // refusal was recorded, so the refused key stayed cached and was served again once the token was back.
+  it.each([
+    ['no token (\'\'): that request fails (missing_token), the refused key is forgotten all the same', ''],
+    ['control, the token: new keys at once', alice],
+  ])('%s', async (_case, tokenAtRefusal) => {
+    if (shareAcrossTabs) installTabs();
+    const endpoint = delegationEndpoint((_request, attempt) => numberedAnswer(attempt));
+    server.use(endpoint.handler);
+    const client = new DelegationClient({ clientID: `${CLIENT_ID}-${crypto.randomUUID()}`, domain: DOMAIN, retries: 0, shareAcrossTabs });
+    let token = alice;
+    const provider = fromDelegation(client, { idToken: () => token });
+    const { accessKeyId: refused } = await provider();
+    token = tokenAtRefusal;
+    const answer = provider({ rejectedAccessKeyId: refused });
+    if (tokenAtRefusal === '') await expect(answer).rejects.toMatchObject({ name: 'DelegationError', code: 'missing_token' });
+    else expect((await answer).accessKeyId).toBe('ASIAKEY0002');
+    expect(client[PROVIDER_VIEW]().refused(refused)).toBe(true);
+    token = alice;
+    expect((await provider()).accessKeyId).toBe('ASIAKEY0002');
+    expect((await client.getCredentials({ idToken: alice })).accessKeyId).toBe('ASIAKEY0002');
+    expect(endpoint.requests).toHaveLength(2);
   });
 });

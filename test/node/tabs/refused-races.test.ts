@@ -7,8 +7,9 @@
 // stayed).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient, fromDelegation } from '../../../src/index';
-import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, numberedAnswer } from '../../support/delegation-endpoint';
+import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, jsonResponse, numberedAnswer } from '../../support/delegation-endpoint';
 import { installTabs } from '../../support/tabs-in-node';
+import type { LockSettling } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
 
@@ -35,15 +36,17 @@ function entryHolding(key: string, accessKeyId: string) {
 }
 
 /**
- * A leader tab's request for Alice held at the endpoint, a follower waiting on its lock, and an answer
- * for that key (holding ASIAKEYLATE) sent by a third tab before it heard of a drop, in the follower's
- * hands before the lock is. `release()` lets the leader's request answer.
+ * A follower tab waiting on the leader's lock (the leader's request, ASIAKEY0001, held until `release`)
+ * with an answer for that key in hand (ASIAKEYLATE), sent by a third tab before it heard of the drop
+ * (`drop`); later requests answer `later(attempt)`; `settling` as installTabs'.
  */
-async function followerWithLateAnswer(tabs: ReturnType<typeof installTabs>) {
+async function followerWithAnswer({ settling, signal, later = numberedAnswer }: { settling?: LockSettling; signal?: AbortSignal; later?: (attempt: number) => Response } = {}) {
+  const tabs = installTabs({ settling });
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   const endpoint = delegationEndpoint(async (_request, attempt) => {
-    if (attempt === 1) await held;
+    if (attempt > 1) return later(attempt);
+    await held;
     return numberedAnswer(attempt);
   });
   server.use(endpoint.handler);
@@ -53,21 +56,15 @@ async function followerWithLateAnswer(tabs: ReturnType<typeof installTabs>) {
   const leading = leader.getCredentials({ idToken: alice });
   await tabs.until(() => (tabs.delivered as Posted[]).some(({ data }) => data.type === 'loading'));
   const { name, data: loading } = (tabs.posted as Posted[]).find(({ data }) => data.type === 'loading') as Posted;
-  const following = follower.getCredentials({ idToken: alice });
+  const following = follower.getCredentials({ idToken: alice, signal });
+  // Handled here: a test that aborts it awaits it later.
+  following.catch(() => undefined);
   // The follower waits for the leader's lock (its own request for it is the second one asked).
   await vi.waitFor(() => expect(tabs.lockNames).toHaveLength(2));
+  // The answer reaches the follower before the lock does.
   await tabs.forge(name, entryHolding(loading.key as string, 'ASIAKEYLATE'));
-  return { name, endpoint, follower, leading, following, release };
-}
-
-/** The follower's answer is `expected`, with one request more if the late answer was dropped, and stays held. */
-async function expectFollowerHolds({ endpoint, follower, following }: Awaited<ReturnType<typeof followerWithLateAnswer>>, expected: string, dropped: boolean) {
-  expect((await following).accessKeyId).toBe(expected);
-  // (The leader's answer came once the wait was over: only the first answer for a wait is kept.)
-  expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
-  // What the follower holds now: served again with no request.
-  expect((await follower.getCredentials({ idToken: alice })).accessKeyId).toBe(expected);
-  expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
+  const drop = () => tabs.forge(name, { type: 'drop', accessKeyId: 'ASIAKEYLATE' });
+  return { tabs, endpoint, follower, leading, following, release, drop };
 }
 
 describe('a tab waiting on another tab\'s request', () => {
@@ -75,34 +72,73 @@ describe('a tab waiting on another tab\'s request', () => {
     ['an answer in hand whose credentials a drop then names is not taken: it asks for itself', true, 'ASIAKEY0002'],
     ['control, no drop: the first answer in hand is the one taken, no request', false, 'ASIAKEYLATE'],
   ])('%s', async (_name, dropped, expected) => {
-    const tabs = installTabs();
-    const wait = await followerWithLateAnswer(tabs);
-    // The drop of those credentials, before the lock reaches the follower.
-    if (dropped) await tabs.forge(wait.name, { type: 'drop', accessKeyId: 'ASIAKEYLATE' });
-    wait.release();
-    expect((await wait.leading).accessKeyId).toBe('ASIAKEY0001');
-    await expectFollowerHolds(wait, expected, dropped);
+    const { endpoint, follower, leading, following, release, drop } = await followerWithAnswer();
+    if (dropped) await drop();
+    release();
+    expect((await leading).accessKeyId).toBe('ASIAKEY0001');
+    expect((await following).accessKeyId).toBe(expected);
+    // (The leader's answer came once the wait was over: only the first answer for a wait is kept.)
+    expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
+    // What the follower holds now: served again with no request.
+    expect((await follower.getCredentials({ idToken: alice })).accessKeyId).toBe(expected);
+    expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
   });
 });
+
+/**
+ * `followerWithAnswer`, its wait over: it took ASIAKEYLATE under the lock, and its lock request has not
+ * settled (every lock request's answer waits for `letGo` once its lock is let go: the browser's IPC).
+ */
+async function takenBeforeSettling(options: { signal?: AbortSignal; later?: (attempt: number) => Response } = {}) {
+  let letGo!: () => void;
+  const gate = new Promise<void>((resolve) => (letGo = resolve));
+  let settled = 0;
+  const waiting = await followerWithAnswer({ ...options, settling: () => (settled++, gate) });
+  waiting.release();
+  expect((await waiting.leading).accessKeyId).toBe('ASIAKEY0001');
+  // Both locks let go: the follower's callback has returned the answer it took; its request has not settled.
+  await vi.waitFor(() => expect(settled).toBe(2));
+  return { ...waiting, letGo };
+}
 
 describe('a tab whose wait took another tab\'s answer, its lock not yet let go', () => {
   it.each([
     ['a drop heard before the lock request settles: the answer is not kept, it asks for itself', true, 'ASIAKEY0002'],
     ['control, no drop: the answer taken is kept, no request', false, 'ASIAKEYLATE'],
   ])('%s', async (_name, dropped, expected) => {
-    // Every lock request's answer waits for the test once its lock is let go (the browser's IPC).
-    let letGo!: () => void;
-    const gate = new Promise<void>((resolve) => (letGo = resolve));
-    let settled = 0;
-    const tabs = installTabs({ settling: () => (settled++, gate) });
-    const wait = await followerWithLateAnswer(tabs);
-    wait.release();
-    expect((await wait.leading).accessKeyId).toBe('ASIAKEY0001');
-    // Both locks let go: the follower's callback has returned the answer it took; its request has not settled.
-    await vi.waitFor(() => expect(settled).toBe(2));
-    if (dropped) await tabs.forge(wait.name, { type: 'drop', accessKeyId: 'ASIAKEYLATE' });
+    const { endpoint, follower, following, drop, letGo } = await takenBeforeSettling();
+    if (dropped) await drop();
     letGo();
-    await expectFollowerHolds(wait, expected, dropped);
+    expect((await following).accessKeyId).toBe(expected);
+    expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
+    // What the follower holds now: served again with no request.
+    expect((await follower.getCredentials({ idToken: alice })).accessKeyId).toBe(expected);
+    expect(endpoint.requests).toHaveLength(dropped ? 2 : 1);
+  });
+
+  it('its caller aborted meanwhile: `aborted`, and the request it would have led is not sent', async () => {
+    const controller = new AbortController();
+    const { tabs, endpoint, following, drop, letGo } = await takenBeforeSettling({ signal: controller.signal });
+    await drop();
+    controller.abort();
+    letGo();
+    await expect(following).rejects.toMatchObject({ name: 'DelegationError', code: 'aborted' });
+    await tabs.settled();
+    expect(endpoint.requests).toHaveLength(1);
+  });
+
+  it.each([
+    ['the request it leads instead fails (503): that DelegationError, nothing kept (the next call takes a copy of the leader\'s answer)', 503],
+    ['control, it succeeds: kept, the next call is answered from it', 200],
+  ])('%s', async (_name, status) => {
+    const later = (attempt: number) => (status === 503 && attempt === 2 ? jsonResponse({ error: 'temporarily_unavailable', error_description: 'down' }, { status }) : numberedAnswer(attempt));
+    const { endpoint, follower, following, drop, letGo } = await takenBeforeSettling({ later });
+    await drop();
+    letGo();
+    if (status === 503) await expect(following).rejects.toMatchObject({ name: 'DelegationError', code: 'temporarily_unavailable', status });
+    else expect((await following).accessKeyId).toBe('ASIAKEY0002');
+    expect((await follower.getCredentials({ idToken: alice })).accessKeyId).toBe(status === 503 ? 'ASIAKEY0001' : 'ASIAKEY0002');
+    expect(endpoint.requests).toHaveLength(2);
   });
 });
 
