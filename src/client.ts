@@ -150,8 +150,8 @@ export class DelegationClient {
    * client's cache. A request already under way still answers its callers but is not stored or shared,
    * so the next call asks the endpoint again. Called in a tab that has asked for no credentials since
    * another tab's clear reached it (`onClearedInAnotherTab`: a page that signs out there too), it clears
-   * that tab only: the others have cleared already, and two such pages would otherwise echo the clear
-   * between them without end.
+   * that tab only: the others cleared already (credentials a tab got since, as the next user signed in
+   * there, stay), and two such pages would otherwise echo the clear between them without end.
    * @example
    * signOutButton.onclick = () => { client.clearCache(); auth.logout(); };
    */

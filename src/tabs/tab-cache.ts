@@ -117,7 +117,7 @@ class TabCache implements CredentialCache<CachedDelegation> {
   #generation = 0;
   /** When this tab last cleared or heard a clear: answers to requests started earlier are dropped. */
   #clearedAt = -Infinity;
-  /** Whether the last thing this tab's cache saw was another tab's clear: nothing asked for since. */
+  /** Whether another tab's clear reached this tab and it has asked for nothing since (`get`): its own clear stays here. */
   #toldOfClear = false;
 
   constructor(options: ResolvedOptions, locks: LockManager) {

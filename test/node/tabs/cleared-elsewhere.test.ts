@@ -2,8 +2,8 @@
 // already clears every tab's credentials; `onClearedInAnotherTab` tells the other tabs' pages, which still
 // hold the user's token (auth0-spa-js keeps its tokens per tab) and must sign out too.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DelegationClient, isDelegationError, uppyCredentials } from '../../../src/index';
-import { CLIENT_ID, DOMAIN, SECRET_ACCESS_KEY, SESSION_TOKEN, awsResult, delegationEndpoint, jsonResponse } from '../../support/delegation-endpoint';
+import { DelegationClient, fromDelegation, isDelegationError, uppyCredentials } from '../../../src/index';
+import { CLIENT_ID, DOMAIN, SECRET_ACCESS_KEY, SESSION_TOKEN, awsResult, delegationEndpoint, jsonResponse, numberedAnswer } from '../../support/delegation-endpoint';
 import { installTabs } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
@@ -134,5 +134,133 @@ describe('clearCache() in a page told of another tab\'s clear', () => {
     expect(endpoint.requests).toHaveLength(2);
     expect(await clearsPosted()).toBe(2);
     expect(heard).toEqual({ a: 1, b: 1 });
+  });
+});
+
+/**
+ * Three tabs' clients of one application, none holding anything yet: `onCleared` is each one's
+ * `onClearedInAnotherTab` after it is counted. Each request gets new credentials (ASIAKEY0001, ...);
+ * `hold()` keeps the next ones back until it is released.
+ */
+async function threeTabs(onCleared: (client: DelegationClient) => void = () => undefined) {
+  let gate: Promise<void> | undefined;
+  const endpoint = delegationEndpoint(async (_request, attempt) => (await gate, numberedAnswer(attempt)));
+  server.use(endpoint.handler);
+  const tabs = installTabs();
+  const clientID = `${CLIENT_ID}-${crypto.randomUUID()}`;
+  const heard = { a: 0, b: 0, c: 0 };
+  const make = (tab: keyof typeof heard) => {
+    const client: DelegationClient = new DelegationClient({ clientID, domain: DOMAIN, onClearedInAnotherTab: () => (heard[tab]++, onCleared(client)) });
+    return client;
+  };
+  const clients = { a: make('a'), b: make('b'), c: make('c') };
+  await tabs.opened(3);
+  const hold = () => {
+    let release!: () => void;
+    gate = new Promise((resolve) => (release = resolve));
+    return release;
+  };
+  /** `client` clears; every message posted has been delivered. */
+  const clear = async (client: DelegationClient) => {
+    client.clearCache();
+    await tabs.settled();
+  };
+  const clearsPosted = () => tabs.posted.filter(({ data }) => (data as { type?: string }).type === 'clear').length;
+  return { ...clients, tabs, endpoint, heard, hold, clear, clearsPosted };
+}
+
+describe('clearCache() in a page told of another tab\'s clear, with three tabs', () => {
+  it.each([
+    ['at once', (client: DelegationClient) => client.clearCache()],
+    ['later', (client: DelegationClient) => void Promise.resolve().then(() => client.clearCache())],
+  ])('two pages that sign out %s when told: one clear in all, each told once, the tab that cleared never', async (_name, signOut) => {
+    const { a, b, c, tabs, heard, clear, clearsPosted } = await threeTabs(signOut);
+    await Promise.all([a, b, c].map((client) => client.getCredentials({ idToken })));
+    await tabs.answered(3);
+    await clear(a);
+    // The later sign-outs ran (a microtask after the callback); whatever they posted has been delivered.
+    await tabs.settled();
+    expect(clearsPosted()).toBe(1);
+    expect(heard).toEqual({ a: 0, b: 1, c: 1 });
+  });
+
+  it('control: a page that asked for credentials since posts its clear; the others, told again, stop there', async () => {
+    const { a, b, c, tabs, heard, clear, clearsPosted } = await threeTabs((client) => client.clearCache());
+    await Promise.all([a, b, c].map((client) => client.getCredentials({ idToken })));
+    await tabs.answered(3);
+    await clear(a);
+    await b.getCredentials({ idToken });
+    await tabs.answered(4);
+    await clear(b);
+    expect(clearsPosted()).toBe(2);
+    expect(heard).toEqual({ a: 1, b: 1, c: 2 });
+  });
+
+  // Every way of asking goes through the cache's get(), a provider's fast path too: it serves what it
+  // remembers only while the cache's generation is unchanged, and a clear heard moves it.
+  it.each([
+    ['getDelegationToken', (client: DelegationClient) => () => client.getDelegationToken({ id_token: idToken, api: 'aws' }).then(({ Credentials }) => Credentials.AccessKeyId)],
+    ['fromDelegation\'s provider', (client: DelegationClient) => {
+      const provider = fromDelegation(client, { idToken: () => idToken });
+      return () => provider().then(({ accessKeyId }) => accessKeyId);
+    }],
+    ['uppyCredentials', (client: DelegationClient) => {
+      const getCredentials = uppyCredentials(client, { idToken, region: 'us-east-1' });
+      return () => getCredentials().then(({ credentials }) => credentials.accessKeyId);
+    }],
+  ])('a page that asked since through %s posts its clear', async (_name, route) => {
+    const { a, b, heard, clear, clearsPosted } = await threeTabs();
+    const ask = route(b);
+    expect(await ask()).toBe('ASIAKEY0001');
+    await clear(a);
+    expect(await ask()).toBe('ASIAKEY0002');
+    await clear(b);
+    expect(clearsPosted()).toBe(2);
+    expect(heard).toEqual({ a: 1, b: 1, c: 2 });
+  });
+
+  // A request sent before the clear reached the tab answers its callers after it: stored nowhere, shared
+  // with no tab, so a clear from that tab would have nothing to reach.
+  it('a request in flight when the clear is heard answers its caller, and is held nowhere: the tab\'s own clear then stays in the tab', async () => {
+    const { a, b, endpoint, hold, clear, clearsPosted } = await threeTabs();
+    const release = hold();
+    const late = b.getCredentials({ idToken });
+    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1));
+    await clear(a);
+    release();
+    expect((await late).accessKeyId).toBe('ASIAKEY0001');
+    await clear(b);
+    expect(clearsPosted()).toBe(1);
+    // Neither b (its cache) nor a (the answer was not shared) holds it: each asks the endpoint.
+    expect((await b.getCredentials({ idToken })).accessKeyId).toBe('ASIAKEY0002');
+    await clear(b);
+    expect((await a.getCredentials({ idToken })).accessKeyId).toBe('ASIAKEY0003');
+    // Control: b asked since, so that clear was posted.
+    expect(clearsPosted()).toBe(2);
+  });
+
+  // The rule's other side (a choice, see TabCache.clear): a tab that has asked for nothing since a clear
+  // reached it cannot tell its page's sign-out from an echo of that clear, and sends neither.
+  it('a page that has asked for nothing since it was told does not clear a tab that got credentials after that clear', async () => {
+    const { a, b, c, heard, clear, clearsPosted } = await threeTabs();
+    await a.getCredentials({ idToken });
+    await clear(a);
+    expect((await c.getCredentials({ idToken })).accessKeyId).toBe('ASIAKEY0002');
+    await clear(b);
+    expect(clearsPosted()).toBe(1);
+    expect(heard).toEqual({ a: 0, b: 1, c: 1 });
+    expect((await c.getCredentials({ idToken })).accessKeyId).toBe('ASIAKEY0002');
+  });
+
+  it('control: once that page asked for credentials, its clear reaches the tab that got them', async () => {
+    const { a, b, c, heard, clear, clearsPosted } = await threeTabs();
+    await a.getCredentials({ idToken });
+    await clear(a);
+    expect((await c.getCredentials({ idToken })).accessKeyId).toBe('ASIAKEY0002');
+    await b.getCredentials({ idToken });
+    await clear(b);
+    expect(clearsPosted()).toBe(2);
+    expect(heard).toEqual({ a: 1, b: 1, c: 2 });
+    expect((await c.getCredentials({ idToken })).accessKeyId).not.toBe('ASIAKEY0002');
   });
 });
