@@ -24,8 +24,9 @@ export interface CredentialsOptions extends DelegationExtras {
 }
 
 /**
- * @internal What `fromDelegation` needs of its client: how many times `clearCache()` ran (a credential
- * request that spans one is failed, see aws.ts), the cache's generation (bumped by every clear, this
+ * @internal What `fromDelegation` needs of its client: how many times its cache was cleared, by its
+ * `clearCache()` or by another tab's (a sign-out anywhere: a credential request that spans one is failed,
+ * and credentials had before it are never the stale fallback, see from-delegation.ts), the cache's generation (bumped by every clear, this
  * tab's or another tab's, and every drop; a provider serves its remembered credentials only while it is
  * unchanged), the client's clock and `timeoutMs`, `drop()`, which forgets the credentials S3 refused
  * wherever the cache holds them (those of the `getCredentials` options given first, if they make a
@@ -77,10 +78,9 @@ export class DelegationClient {
    * checks it without decoding the token again. Weak: it goes with the entry.
    */
   readonly #tokenExpiry = new WeakMap<CachedDelegation, number>();
-  #clears = 0;
   /** One object for the client's life: a provider reads it on every AWS request, so it allocates nothing. */
   readonly #view: ProviderView = ((client) => ({
-    get clears() { return client.#clears; },
+    get clears() { return client.#cache.clears; },
     get generation() { return client.#cache.generation; },
     get timeoutMs() { return client.#options.timeoutMs; },
     now: () => client.#options.now(),
@@ -156,7 +156,6 @@ export class DelegationClient {
    * signOutButton.onclick = () => { client.clearCache(); auth.logout(); };
    */
   clearCache(): void {
-    this.#clears++;
     this.#cache.clear();
   }
 

@@ -200,12 +200,13 @@ function viewOf(client: DelegationClient): ProviderView {
 }
 
 /**
- * @throws {DelegationError} `cache_cleared` when `clearCache()` ran since `clears` was read: the user may
- *   have switched while this request waited, and its credentials may be either user's.
+ * @throws {DelegationError} `cache_cleared` when the cache was cleared (this tab's `clearCache()` or
+ *   another tab's) since `clears` was read: the user may have switched while this request waited, and its
+ *   credentials may be either user's.
  */
 function assertNotCleared(client: DelegationClient, clears: number): void {
   if (viewOf(client).clears === clears) return;
-  throw new DelegationError({ code: 'cache_cleared', message: 'clearCache() ran while this request waited for credentials (sign-out or user switch): send it again.' });
+  throw new DelegationError({ code: 'cache_cleared', message: 'clearCache() ran, in this tab or another, while this request waited for credentials (sign-out or user switch): send it again.' });
 }
 
 /**

@@ -38,6 +38,8 @@ export interface CredentialCache<T> {
   refuse(id: string, holds: (value: T) => boolean, key?: string): void;
   /** Whether the credentials `id` are among the latest refused (made or, in a shared cache, heard). */
   refused(id: string): boolean;
+  /** How many times the cache was cleared: by `clear()` and, in a shared cache, by another tab's. */
+  readonly clears: number;
   /**
    * Bumped by every `clear()`, every `drop()` that forgot something and every refusal of credentials not
    * refused before, one that found no entry to forget included (a provider may hold credentials whose
@@ -130,6 +132,10 @@ export class SingleFlightCache<T> implements CredentialCache<T> {
     if (value !== undefined) return Promise.resolve(value);
     const flight = this.#flights.get(key) ?? this.#start(key, load);
     return this.#wait(flight, signal);
+  }
+
+  get clears(): number {
+    return this.#clears;
   }
 
   /** Empties the cache; a load in flight still answers its callers but stores nothing. */

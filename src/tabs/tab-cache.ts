@@ -135,6 +135,11 @@ class TabCache implements CredentialCache<CachedDelegation> {
     return this.#cache.generation;
   }
 
+  get clears(): number {
+    // #forget clears the cache: this tab's clears and those heard from other tabs.
+    return this.#cache.clears;
+  }
+
   peek(key: string): CachedDelegation | undefined {
     return this.#cache.peek(key);
   }

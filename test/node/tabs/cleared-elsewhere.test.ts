@@ -264,3 +264,70 @@ describe('clearCache() in a page told of another tab\'s clear, with three tabs',
     expect((await c.getCredentials({ idToken })).accessKeyId).not.toBe('ASIAKEY0002');
   });
 });
+
+// Another tab's clear is a sign-out for a provider too, as this tab's own `clearCache()` is: its request
+// under way fails with `cache_cleared`, and the credentials it had before are never its stale fallback. A
+// provider counted only its own tab's clears: through an issuer outage after a sign-out in another tab,
+// it served the signed-out user's credentials.
+describe('a provider in a tab told of another tab\'s clear', () => {
+  const START = Date.parse('2026-11-29T12:00:00Z');
+  afterEach(() => vi.useRealTimers());
+
+  /** Two tabs, a provider in the second holding ASIAKEY0001; `outage.on` makes the issuer answer 503. */
+  async function providerInSecondTab() {
+    const tabs = installTabs();
+    const outage = { on: false };
+    let release = (): void => undefined;
+    const held = { on: false };
+    const endpoint = delegationEndpoint(async (_request, attempt) => {
+      if (held.on) await new Promise<void>((resolve) => (release = resolve));
+      return outage.on ? jsonResponse({ error: 'temporarily_unavailable', error_description: 'down' }, { status: 503 }) : numberedAnswer(attempt);
+    });
+    server.use(endpoint.handler);
+    const clientID = `${CLIENT_ID}-${crypto.randomUUID()}`;
+    const a = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
+    const b = new DelegationClient({ clientID, domain: DOMAIN, retries: 0 });
+    await tabs.opened(2);
+    const provider = fromDelegation(b, { idToken, onRefreshError: () => undefined });
+    expect((await provider()).accessKeyId).toBe('ASIAKEY0001');
+    // The second tab's answer shared (its messages delivered), so that the next delivery is the clear.
+    await tabs.answered();
+    await tabs.settled();
+    const clearInA = async () => {
+      const before = tabs.delivered.length;
+      a.clearCache();
+      await tabs.until(() => tabs.delivered.length > before);
+    };
+    return { endpoint, provider, outage, held, release: () => release(), clearInA };
+  }
+
+  it.each([
+    ['through an outage after it: the signed-out user\'s credentials are not served stale, the outage\'s error', true],
+    ['control, no clear: it serves them stale through the outage', false],
+  ])('%s', async (_name, cleared) => {
+    vi.useFakeTimers({ now: START, toFake: ['Date'] });
+    const { provider, outage, clearInA } = await providerInSecondTab();
+    // Past refreshAt, the issuer down.
+    outage.on = true;
+    vi.setSystemTime(START + 51 * 60_000);
+    if (cleared) await clearInA();
+    const next = provider();
+    if (cleared) await expect(next).rejects.toMatchObject({ status: 503 });
+    else expect((await next).accessKeyId).toBe('ASIAKEY0001');
+  });
+
+  it.each([
+    ['its request under way when it is heard fails with cache_cleared', true],
+    ['control, no clear: the request answers', false],
+  ])('%s', async (_name, cleared) => {
+    const { endpoint, provider, held, release, clearInA } = await providerInSecondTab();
+    held.on = true;
+    // The provider asks again (a refusal of its key), its request held at the issuer.
+    const asking = provider({ rejectedAccessKeyId: 'ASIAKEY0001' });
+    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(2));
+    if (cleared) await clearInA();
+    release();
+    if (cleared) await expect(asking).rejects.toMatchObject({ code: 'cache_cleared' });
+    else expect((await asking).accessKeyId).toBe('ASIAKEY0002');
+  });
+});
