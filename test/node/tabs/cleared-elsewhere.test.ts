@@ -10,6 +10,27 @@ import { server } from '../setup';
 
 const idToken = makeIdToken({ sub: 'auth0|alice', exp: Date.parse('2100-01-01T00:00:00Z') / 1000 });
 
+/** `client` clears, and the clear has reached the other tabs (the next delivery after it). */
+async function clearDelivered(tabs: ReturnType<typeof installTabs>, client: DelegationClient) {
+  const before = tabs.delivered.length;
+  client.clearCache();
+  await tabs.until(() => tabs.delivered.length > before);
+}
+
+/** The issuer's answers wait on `passed()`; `hold()` keeps the next ones back until the function it returns is called. */
+function answerGate() {
+  let gate: Promise<void> | undefined;
+  const hold = () => {
+    let release!: () => void;
+    gate = new Promise((resolve) => (release = resolve));
+    return release;
+  };
+  return { passed: () => gate, hold };
+}
+
+/** How many clears the tabs posted so far. */
+const clearsPostedIn = (tabs: ReturnType<typeof installTabs>) => tabs.posted.filter(({ data }) => (data as { type?: string }).type === 'clear').length;
+
 afterEach(() => vi.unstubAllGlobals());
 
 /** Two tabs' clients, a callback each (b's also runs `onB`, a's `onA`), both holding the same credentials: one request. */
@@ -27,15 +48,11 @@ async function twoTabs(onB: (b: DelegationClient) => void = () => undefined, onA
   await b.getCredentials({ idToken });
   expect(endpoint.requests).toHaveLength(1);
   /** a clears, and the clear has reached b. */
-  const clearInA = async () => {
-    const before = tabs.delivered.length;
-    a.clearCache();
-    await tabs.until(() => tabs.delivered.length > before);
-  };
+  const clearInA = () => clearDelivered(tabs, a);
   /** How many clears were posted, once every message posted has been delivered. */
   const clearsPosted = async () => {
     await tabs.settled();
-    return tabs.posted.filter(({ data }) => (data as { type?: string }).type === 'clear').length;
+    return clearsPostedIn(tabs);
   };
   return { endpoint, heard, b, clearInA, clearsPosted };
 }
@@ -143,8 +160,8 @@ describe('clearCache() in a page told of another tab\'s clear', () => {
  * `hold()` keeps the next ones back until it is released.
  */
 async function threeTabs(onCleared: (client: DelegationClient) => void = () => undefined) {
-  let gate: Promise<void> | undefined;
-  const endpoint = delegationEndpoint(async (_request, attempt) => (await gate, numberedAnswer(attempt)));
+  const { passed, hold } = answerGate();
+  const endpoint = delegationEndpoint(async (_request, attempt) => (await passed(), numberedAnswer(attempt)));
   server.use(endpoint.handler);
   const tabs = installTabs();
   const clientID = `${CLIENT_ID}-${crypto.randomUUID()}`;
@@ -155,17 +172,12 @@ async function threeTabs(onCleared: (client: DelegationClient) => void = () => u
   };
   const clients = { a: make('a'), b: make('b'), c: make('c') };
   await tabs.opened(3);
-  const hold = () => {
-    let release!: () => void;
-    gate = new Promise((resolve) => (release = resolve));
-    return release;
-  };
   /** `client` clears; every message posted has been delivered. */
   const clear = async (client: DelegationClient) => {
     client.clearCache();
     await tabs.settled();
   };
-  const clearsPosted = () => tabs.posted.filter(({ data }) => (data as { type?: string }).type === 'clear').length;
+  const clearsPosted = () => clearsPostedIn(tabs);
   return { ...clients, tabs, endpoint, heard, hold, clear, clearsPosted };
 }
 
@@ -277,10 +289,9 @@ describe('a provider in a tab told of another tab\'s clear', () => {
   async function providerInSecondTab() {
     const tabs = installTabs();
     const outage = { on: false };
-    let release = (): void => undefined;
-    const held = { on: false };
+    const { passed, hold } = answerGate();
     const endpoint = delegationEndpoint(async (_request, attempt) => {
-      if (held.on) await new Promise<void>((resolve) => (release = resolve));
+      await passed();
       return outage.on ? jsonResponse({ error: 'temporarily_unavailable', error_description: 'down' }, { status: 503 }) : numberedAnswer(attempt);
     });
     server.use(endpoint.handler);
@@ -293,12 +304,7 @@ describe('a provider in a tab told of another tab\'s clear', () => {
     // The second tab's answer shared (its messages delivered), so that the next delivery is the clear.
     await tabs.answered();
     await tabs.settled();
-    const clearInA = async () => {
-      const before = tabs.delivered.length;
-      a.clearCache();
-      await tabs.until(() => tabs.delivered.length > before);
-    };
-    return { endpoint, provider, outage, held, release: () => release(), clearInA };
+    return { endpoint, provider, outage, hold, clearInA: () => clearDelivered(tabs, a) };
   }
 
   it.each([
@@ -320,8 +326,8 @@ describe('a provider in a tab told of another tab\'s clear', () => {
     ['its request under way when it is heard fails with cache_cleared', true],
     ['control, no clear: the request answers', false],
   ])('%s', async (_name, cleared) => {
-    const { endpoint, provider, held, release, clearInA } = await providerInSecondTab();
-    held.on = true;
+    const { endpoint, provider, hold, clearInA } = await providerInSecondTab();
+    const release = hold();
     // The provider asks again (a refusal of its key), its request held at the issuer.
     const asking = provider({ rejectedAccessKeyId: 'ASIAKEY0001' });
     await vi.waitFor(() => expect(endpoint.requests).toHaveLength(2));
