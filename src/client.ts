@@ -26,9 +26,9 @@ export interface CredentialsOptions extends DelegationExtras {
 /**
  * @internal What `fromDelegation` needs of its client: how many times its cache was cleared, by its
  * `clearCache()` or by another tab's (a sign-out anywhere: a credential request that spans one is failed,
- * and credentials had before it are never the stale fallback, see from-delegation.ts), the cache's generation (bumped by every clear, this
- * tab's or another tab's, and every drop; a provider serves its remembered credentials only while it is
- * unchanged), the client's clock and `timeoutMs`, `drop()`, which forgets the credentials S3 refused
+ * and credentials had before it are never the stale fallback, see from-delegation.ts), the cache's
+ * generation (bumped by every clear, this tab's or another tab's, and every drop; a provider serves its
+ * remembered credentials only while it is unchanged), the client's clock and `timeoutMs`, `drop()`, which forgets the credentials S3 refused
  * wherever the cache holds them (those of the `getCredentials` options given first, if they make a
  * request: a refusal is recorded without a token too) without counting as a sign-out, and `refused()`,
  * whether credentials are among the latest refused (in any tab): never served again, as the stale
