@@ -15,6 +15,7 @@
 import { createServer } from 'node:http';
 import { chromium } from 'playwright';
 import { esbuildApp } from './bundlers.mjs';
+import { PAGE_DONE, openAndWait } from './page-site.mjs';
 import { idTokenFor } from './fixtures.mjs';
 import { bootstrapMedian, median, spread } from './stats.mjs';
 
@@ -27,8 +28,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 
 /** What every page reports: ms from its first line to the request's start and to credentials. */
 const REPORT = `
-const report = (credentials) => { window.__done = performance.now() - start; window.__start = start; window.__key = credentials.accessKeyId ?? credentials.AccessKeyId; };
-const failed = (error) => { window.__done = -1; window.__error = String(error && (error.code + ' ' + error.message)); };
+const report = (credentials) => { window.__done = performance.now() - start; window.__start = start; window.__key = credentials.accessKeyId ?? credentials.AccessKeyId; console.log(${JSON.stringify(PAGE_DONE)}); };
+const failed = (error) => { window.__done = -1; window.__error = String(error && (error.code + ' ' + error.message)); console.log(${JSON.stringify(PAGE_DONE)}); };
 `;
 
 /** @param {string} variant @param {string} domain @param {string} idToken */
@@ -99,8 +100,9 @@ async function delegationServer(pageOrigin) {
 async function coldRun(browser, url) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(url);
-  await page.waitForFunction(() => /** @type {any} */ (window).__done !== undefined && (/** @type {any} */ (window).__done < 0 || performance.getEntriesByType('resource').some((entry) => entry.name.endsWith('/delegation'))));
+  await openAndWait(page, url);
+  // Done and timed: the entry of its request (Chromium may add it a moment after the body was read).
+  await page.waitForFunction(() => /** @type {any} */ (window).__done < 0 || performance.getEntriesByType('resource').some((entry) => entry.name.endsWith('/delegation')));
   const result = await page.evaluate(() => {
     const w = /** @type {any} */ (window);
     const entry = /** @type {PerformanceResourceTiming | undefined} */ (performance.getEntriesByType('resource').find((e) => e.name.endsWith('/delegation')));

@@ -12,11 +12,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox } from '../../sandbox/server.mjs';
 import { bundleAuth0V7 } from '../support/auth0-v7-bundle.mjs';
-import { launchBenchChromium, pageServer, tlsFront } from './page-site.mjs';
+import { PAGE_DONE, launchBenchChromium, openAndWait, pageServer, tlsFront } from './page-site.mjs';
 import { bootstrapMedian, median, spread } from './stats.mjs';
 
-/** Rounds of one page each: enough for the median gap's interval to say which page is slower by tens of ms. */
-const RUNS = 21;
+/**
+ * Rounds of one page each: enough for the median gap's interval to say which page is slower by tens of
+ * ms. Even, so that each page goes first in as many rounds as the other.
+ */
+const RUNS = 22;
 
 /**
  * The page's script after the bundles: `credentials(done)` differs, the S3 call is the same.
@@ -33,8 +36,9 @@ const firstS3Call = (s3Url, credentials) => `
         var waits = entries.filter(function (e) { return e.startTime >= start && (e.name.indexOf('/delegation') >= 0 || e.name.indexOf('/uploads') >= 0); });
         window.__ownMs = waits.reduce(function (own, e) { return own - (e.responseEnd - e.startTime); }, now - start);
         window.__firstByteMs = now - start;
+        console.log(${JSON.stringify(PAGE_DONE)});
       },
-      function (e) { window.__firstByteMs = -1; window.__error = String(e && (e.code + ' ' + e.message)); });`;
+      function (e) { window.__firstByteMs = -1; window.__error = String(e && (e.code + ' ' + e.message)); console.log(${JSON.stringify(PAGE_DONE)}); });`;
 
 /** This SDK: fromDelegation on a DelegationClient (its own cache and single flight). @param {{ host: string, s3Url: string, clientID: string, idToken: string }} setup */
 const oursHtml = ({ host, s3Url, clientID, idToken }) => `<!doctype html><script src="/s3.js"></script><script>${firstS3Call(s3Url, `function (sdk) {
@@ -68,8 +72,7 @@ async function coldRun(browser, sandbox, site, front) {
   const before = { auth: { ...front }, s3: { ...sandbox.stats.s3.methods } };
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${site.origin}/bench.html`);
-  await page.waitForFunction(() => /** @type {any} */ (window).__firstByteMs !== undefined);
+  await openAndWait(page, `${site.origin}/bench.html`);
   const { firstByteMs, ownMs } = await page.evaluate(() => ({ firstByteMs: /** @type {any} */ (window).__firstByteMs, ownMs: /** @type {any} */ (window).__ownMs }));
   await context.close();
   /** @param {Record<string, number>} now @param {Record<string, number>} then @returns {Record<string, number>} */

@@ -21,6 +21,23 @@ export function launchBenchChromium() {
   return chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: [...ARGS, '--ignore-certificate-errors'] });
 }
 
+/** What a bench page logs once it has its figure: `openAndWait` waits for it. */
+export const PAGE_DONE = 'bench-page-done';
+
+/**
+ * Opens `url` and waits until the page logs `PAGE_DONE`, touching nothing in the page meanwhile.
+ * Playwright's `waitForFunction` polls from a script it first compiles in the page's own main thread (a
+ * few hundred KB, cold on every fresh context): that work landed in the middle of the timed run at a
+ * different point each time, as no user's page has it. A console message reaches Playwright through
+ * the DevTools protocol it listens on anyway.
+ * @param {import('playwright').Page} page @param {string} url
+ */
+export async function openAndWait(page, url) {
+  const done = page.waitForEvent('console', { predicate: (message) => message.text() === PAGE_DONE, timeout: 60_000 });
+  await page.goto(url);
+  await done;
+}
+
 /**
  * A loopback site: the given files by path, and `html()` for anything else (not cached).
  * @param {Record<string, string | Buffer>} files @param {() => string} html
