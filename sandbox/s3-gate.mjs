@@ -20,7 +20,7 @@ import { storingParts } from './s3-storing-parts.mjs';
 import { uploadIsFor } from './s3rver-uploads.mjs';
 import { extraOperation, extraOperations } from './s3-extras.mjs';
 import { multipartCompletion } from './s3-complete.mjs';
-import { receiveBody } from './s3-payload.mjs';
+import { checkContentLength, receiveBody } from './s3-payload.mjs';
 import { isObjectWrite, objectWriteHeaders } from './s3-object-headers.mjs';
 import { isPostUpload, postUpload } from './s3-post-object.mjs';
 
@@ -284,6 +284,7 @@ export async function startS3Gate(options = {}) {
       // A part is recorded from here until answered: an abort waits for it (s3-storing-parts.mjs).
       if (req.method === 'PUT' && admitted.uploadId !== undefined) parts.admit(admitted.uploadId, res);
       // Nothing reaches s3rver before the body is what was signed and declared (s3-payload.mjs).
+      checkContentLength(req.method ?? 'GET', (name) => header(req, name), admitted.payload);
       const checksums = !(admitted.extra === 'CompleteMultipartUpload');
       body = await receiveBody(req, (name) => header(req, name), admitted.payload, { directory: bodies, checksums });
     } catch (error) {
