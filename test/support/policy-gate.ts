@@ -7,6 +7,7 @@ import { issueKey } from '../../sandbox/issue.mjs';
 import { policyAuthorizer } from '../../sandbox/policy.mjs';
 import { sandboxPolicies } from '../../sandbox/template-policy.mjs';
 import type { Exchange } from '../../sandbox/template-policy.mjs';
+import type { CorsRule } from '../../sandbox/s3-cors.mjs';
 import { startS3Gate } from '../../sandbox/s3-gate.mjs';
 import { BUCKET, s3Client } from './s3';
 import type { Credentials } from './signed-raw';
@@ -14,8 +15,8 @@ import type { Credentials } from './signed-raw';
 /** The role policies of deploy/*.yaml as the sandbox resolves them, for the bucket the tests use. */
 export const templatePolicies = (texts?: Parameters<typeof sandboxPolicies>[0]['texts']) => sandboxPolicies({ bucket: BUCKET, auth0Domain: 'tenant.auth0.com', clientID: 'sandbox-client', ...(texts ? { texts } : {}) });
 
-/** @param options.texts templates' texts instead of deploy/'s (an edited policy) */
-export async function startPolicyGate({ texts, ...options }: { now?: () => number; texts?: Parameters<typeof templatePolicies>[0] } = {}) {
+/** @param options.texts templates' texts instead of deploy/'s (an edited policy) @param options.cors the bucket's CORS rules */
+export async function startPolicyGate({ texts, ...options }: { now?: () => number; texts?: Parameters<typeof templatePolicies>[0]; cors?: CorsRule[] } = {}) {
   const base = await mkdtemp(join(tmpdir(), 'policy-gate-'));
   const directory = join(base, 'data');
   await mkdir(directory);
