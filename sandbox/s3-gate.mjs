@@ -19,7 +19,7 @@ import { MAX_SKEW_MS, verifySigV4 } from './s3-sigv4.mjs';
 import { amzQueryHeaders, checkMultipart, copySourceFor, forwardUrl, noSuchUpload, readCopySource, readObject, readTarget, responseOverrides } from './s3-target.mjs';
 import { storingParts } from './s3-storing-parts.mjs';
 import { uploadIsFor } from './s3rver-uploads.mjs';
-import { extraOperation, extraOperations } from './s3-extras.mjs';
+import { checkDeleteDigest, extraOperation, extraOperations } from './s3-extras.mjs';
 import { multipartCompletion } from './s3-complete.mjs';
 import { checkContentLength, receiveBody } from './s3-payload.mjs';
 import { isObjectWrite, objectWriteHeaders } from './s3-object-headers.mjs';
@@ -183,6 +183,7 @@ export async function startS3Gate(options = {}) {
     const allowed = (/** @type {string} */ asked, /** @type {import('./s3-target.mjs').S3Object} */ object, /** @type {[string, string][]} */ params) =>
       authorize({ method: asked, bucket: object.bucket, key: object.key, query: new URLSearchParams(params), accessKeyId, issued });
     const extra = extraOperation(method, target, new URLSearchParams(query));
+    if (extra === 'DeleteObjects') checkDeleteDigest(Object.keys(req.headers));
     const deleteOne = (/** @type {string} */ key) => allowed('DELETE', { bucket: target.bucket, key }, []);
     // DeleteObjects asks s3:DeleteObject of each key (s3-extras.mjs); a copy reads its source:
     // s3:GetObject on it, as well as the write on the target.
