@@ -22,7 +22,7 @@ import { uploadIsFor } from './s3rver-uploads.mjs';
 import { checkDeleteDigest, extraOperation, extraOperations } from './s3-extras.mjs';
 import { multipartCompletion } from './s3-complete.mjs';
 import { checkContentLength, receiveBody } from './s3-payload.mjs';
-import { isObjectWrite, objectWriteHeaders } from './s3-object-headers.mjs';
+import { checkMetadataSize, isObjectWrite, objectWriteHeaders } from './s3-object-headers.mjs';
 import { isPostUpload, postUpload } from './s3-post-object.mjs';
 
 /**
@@ -191,6 +191,7 @@ export async function startS3Gate(options = {}) {
     // An object write's headers: tags need s3:PutObjectTagging as well; ACLs are off on the bucket.
     if (isObjectWrite(method, target, new URLSearchParams(query))) {
       const { tags } = objectWriteHeaders((name) => headers.get(name) ?? header(req, name));
+      checkMetadataSize([...Object.keys(req.headers).map((name) => /** @type {[string, string]} */ ([name, header(req, name) ?? ''])), ...headers], 'latin1');
       if (tags && !allowed('PUT', target, [['tagging', '']])) throw s3Error(403, 'AccessDenied', 'Access Denied');
     }
     return { accessKeyId, url: forwardUrl(target, query), headers, overrides, target, extra, deleteOne, uploadId, prefix: new URLSearchParams(query).get('prefix') ?? '', query: new URLSearchParams(query), payload };
