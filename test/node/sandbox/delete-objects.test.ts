@@ -4,23 +4,17 @@
 // aws/aws-cli#400 saw it). Before, the gate deleted what such a request named.
 import { createHash } from 'node:crypto';
 import { DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPolicyGate } from '../../support/policy-gate';
+import { describe, expect, it } from 'vitest';
+import { policyGateForFile } from '../../support/policy-gate';
 import { BUCKET } from '../../support/s3';
 import { s3Code, s3Element, sendSigned } from '../../support/signed-raw';
 
-let setup: Awaited<ReturnType<typeof startPolicyGate>>;
-let alice: ReturnType<Awaited<ReturnType<typeof startPolicyGate>>['user']>;
-beforeAll(async () => {
-  setup = await startPolicyGate();
-  alice = setup.user('auth0|alice');
-});
-afterAll(() => setup?.stop());
+const gate = policyGateForFile();
 
-const put = (key: string) => alice.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'x' }));
-const exists = (key: string) => alice.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(() => true, () => false);
+const put = (key: string) => gate.alice.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'x' }));
+const exists = (key: string) => gate.alice.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(() => true, () => false);
 const body = (key: string) => `<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>${key}</Key></Object></Delete>`;
-const deleteRaw = (key: string, headers: Record<string, string>) => sendSigned(setup.gate.url, { method: 'POST', path: '/uploads', query: [['delete', '']], headers: { 'content-type': 'application/xml', ...headers }, body: body(key) }, { credentials: alice.credentials });
+const deleteRaw = (key: string, headers: Record<string, string>) => sendSigned(gate.setup.gate.url, { method: 'POST', path: '/uploads', query: [['delete', '']], headers: { 'content-type': 'application/xml', ...headers }, body: body(key) }, { credentials: gate.alice.credentials });
 
 describe('DeleteObjects', () => {
   it('without Content-MD5 or a checksum is refused (400 InvalidRequest), nothing deleted', async () => {
@@ -36,7 +30,7 @@ describe('DeleteObjects', () => {
     expect((await deleteRaw('auth0|alice/md5.txt', { 'content-md5': md5 })).status).toBe(200);
     expect(await exists('auth0|alice/md5.txt')).toBe(false);
     await put('auth0|alice/sdk.txt');
-    const result = await alice.s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: 'auth0|alice/sdk.txt' }] } }));
+    const result = await gate.alice.s3.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: 'auth0|alice/sdk.txt' }] } }));
     expect(result.Deleted?.map((item) => item.Key)).toEqual(['auth0|alice/sdk.txt']);
     expect(await exists('auth0|alice/sdk.txt')).toBe(false);
   });
