@@ -16,6 +16,19 @@ const MAX_DELETE_BODY = 1024 * 1024;
 const MAX_DELETE_KEYS = 1000;
 
 /**
+ * DeleteObjects must carry a digest of its body (API Reference, DeleteObjects: "The Content-MD5 or
+ * x-amz-sdk-checksum-algorithm header is required for all Multi-Object Delete requests"): Content-MD5,
+ * an x-amz-checksum-* header or a trailing checksum (x-amz-trailer). The digest itself is checked as the
+ * body arrives (s3-payload.mjs).
+ * @param {string[]} headerNames the request's header names, lower-case
+ * @throws {import('./s3-errors.mjs').S3Error} 400 InvalidRequest
+ */
+export function checkDeleteDigest(headerNames) {
+  if (headerNames.some((name) => name === 'content-md5' || name === 'x-amz-trailer' || (name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-type'))) return;
+  throw s3Error(400, 'InvalidRequest', 'Missing required header for this request: Content-MD5');
+}
+
+/**
  * Which operation of this file a request is, if any.
  * @param {string} method @param {{ bucket: string, key: string }} target @param {URLSearchParams} query
  * @returns {'ListParts' | 'AbortMultipartUpload' | 'CompleteMultipartUpload' | 'ListMultipartUploads' | 'ListObjectsV2' | 'DeleteObjects' | undefined}

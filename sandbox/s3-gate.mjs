@@ -13,15 +13,16 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
+import { answerPreflight, corsHeaders } from './s3-cors.mjs';
 import { s3Error, sendS3Error } from './s3-errors.mjs';
 import { MAX_SKEW_MS, verifySigV4 } from './s3-sigv4.mjs';
 import { amzQueryHeaders, checkMultipart, copySourceFor, forwardUrl, noSuchUpload, readCopySource, readObject, readTarget, responseOverrides } from './s3-target.mjs';
 import { storingParts } from './s3-storing-parts.mjs';
 import { uploadIsFor } from './s3rver-uploads.mjs';
-import { extraOperation, extraOperations } from './s3-extras.mjs';
+import { checkDeleteDigest, extraOperation, extraOperations } from './s3-extras.mjs';
 import { multipartCompletion } from './s3-complete.mjs';
-import { receiveBody } from './s3-payload.mjs';
-import { isObjectWrite, objectWriteHeaders } from './s3-object-headers.mjs';
+import { checkContentLength, receiveBody } from './s3-payload.mjs';
+import { checkMetadataSize, isObjectWrite, objectWriteHeaders } from './s3-object-headers.mjs';
 import { isPostUpload, postUpload } from './s3-post-object.mjs';
 
 /**
@@ -56,7 +57,10 @@ import { isPostUpload, postUpload } from './s3-post-object.mjs';
  * @property {string[]} [buckets] created at start (default: ['uploads'])
  * @property {string} [directory] s3rver's data folder (default: a new temp folder, removed on stop)
  * @property {Map<string, IssuedKey>} [keys] issued keys by access key id (default: a new Map)
- * @property {string[]} [corsOrigins] origins allowed by CORS ('*' for any) (default: ['*'])
+ * @property {string[]} [corsOrigins] origins allowed by CORS ('*' for any), when `cors` is not given
+ *   (default: ['*'])
+ * @property {import('./s3-cors.mjs').CorsRule[]} [cors] the bucket's CORS rules, as S3 applies them
+ *   (s3-cors.mjs) (default: one rule, deploy/*.yaml's, for `corsOrigins`)
  * @property {(request: S3Request) => boolean} [authorize] false -> 403 AccessDenied (default: allow all)
  * @property {() => number} [now] the gate's clock, also for the Date header of its answers (from which
  *   the AWS SDK corrects its own clock) (default: Date.now)
@@ -85,7 +89,8 @@ import { isPostUpload, postUpload } from './s3-post-object.mjs';
  * @property {import('./s3-payload.mjs').SignedPayload} payload what the signature says of the body
  */
 
-const EXPOSED_HEADERS = 'ETag, Date, x-amz-request-id, x-amz-version-id, x-amz-delete-marker, Content-Length, Content-Type, Content-Disposition, Last-Modified';
+/** The bucket CORS of a gate given only origins: deploy/*.yaml's rule (the sandbox passes theirs). */
+const DEFAULT_RULE = { AllowedMethods: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], AllowedHeaders: ['*'], ExposedHeaders: ['ETag', 'Date', 'x-amz-request-id', 'Content-Length', 'Content-Type', 'Content-Disposition', 'Last-Modified'], MaxAge: 600 };
 /** Headers the gate has dealt with, which s3rver does not see: credentials, the origin, and the body's framing and digests. */
 const HANDLED_HEADERS = ['authorization', 'x-amz-security-token', 'x-amz-date', 'x-amz-copy-source', 'origin', 'transfer-encoding', 'content-encoding', 'x-amz-content-sha256', 'x-amz-decoded-content-length', 'x-amz-trailer'];
 /** Headers that decide what a request is. */
@@ -98,15 +103,16 @@ function header(req, name) {
 }
 
 /**
- * Adds CORS headers for an allowed origin whenever the response head goes out (s3rver's included).
- * @param {import('node:http').ServerResponse} res @param {string | undefined} origin @param {string[]} allowed
+ * Adds the CORS headers of the bucket's matching rule whenever the response head goes out (s3rver's
+ * included), as S3 adds them to an actual request's answer (s3-cors.mjs).
+ * @param {import('node:http').ServerResponse} res @param {import('node:http').IncomingMessage} req
+ * @param {import('./s3-cors.mjs').CorsRule[]} rules
  */
-function applyCors(res, origin, allowed) {
-  if (origin === undefined || !(allowed.includes('*') || allowed.includes(origin))) return;
+function applyCors(res, req, rules) {
+  const headers = corsHeaders(rules, header(req, 'origin'), req.method ?? 'GET');
+  if (Object.keys(headers).length === 0) return;
   beforeHead(res, () => {
-    res.setHeader('access-control-allow-origin', origin);
-    res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
-    res.setHeader('vary', 'Origin');
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   });
 }
 
@@ -117,16 +123,6 @@ function beforeHead(/** @type {import('node:http').ServerResponse} */ res, /** @
     hook(Number(args[0]));
     return writeHead.apply(res, /** @type {any} */ (args));
   };
-}
-
-/** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
-function answerPreflight(req, res) {
-  res.writeHead(200, {
-    'access-control-allow-methods': 'GET, PUT, POST, DELETE, HEAD',
-    'access-control-allow-headers': header(req, 'access-control-request-headers') ?? '*',
-    'access-control-max-age': '600',
-    'content-length': '0',
-  }).end();
 }
 
 /** A header that decides what the request is may come once (Node would keep one, or join them). */
@@ -156,6 +152,7 @@ function readAsked(req, path, query) {
  */
 export async function startS3Gate(options = {}) {
   const { host = '127.0.0.1', port = 0, region = 'us-east-1', buckets = ['uploads'], keys = new Map(), corsOrigins = ['*'], authorize = () => true, now = () => Date.now(), maxSkewMs = MAX_SKEW_MS, hold, fault } = options;
+  const cors = options.cors ?? [{ AllowedOrigins: corsOrigins, ...DEFAULT_RULE }];
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 's3-gate-')));
   // Bodies held until verified (s3-body.mjs), outside s3rver's folder.
   const bodies = await mkdtemp(join(tmpdir(), 's3-gate-bodies-'));
@@ -186,6 +183,7 @@ export async function startS3Gate(options = {}) {
     const allowed = (/** @type {string} */ asked, /** @type {import('./s3-target.mjs').S3Object} */ object, /** @type {[string, string][]} */ params) =>
       authorize({ method: asked, bucket: object.bucket, key: object.key, query: new URLSearchParams(params), accessKeyId, issued });
     const extra = extraOperation(method, target, new URLSearchParams(query));
+    if (extra === 'DeleteObjects') checkDeleteDigest(Object.keys(req.headers));
     const deleteOne = (/** @type {string} */ key) => allowed('DELETE', { bucket: target.bucket, key }, []);
     // DeleteObjects asks s3:DeleteObject of each key (s3-extras.mjs); a copy reads its source:
     // s3:GetObject on it, as well as the write on the target.
@@ -193,6 +191,7 @@ export async function startS3Gate(options = {}) {
     // An object write's headers: tags need s3:PutObjectTagging as well; ACLs are off on the bucket.
     if (isObjectWrite(method, target, new URLSearchParams(query))) {
       const { tags } = objectWriteHeaders((name) => headers.get(name) ?? header(req, name));
+      checkMetadataSize([...Object.keys(req.headers).map((name) => /** @type {[string, string]} */ ([name, header(req, name) ?? ''])), ...headers], 'latin1');
       if (tags && !allowed('PUT', target, [['tagging', '']])) throw s3Error(403, 'AccessDenied', 'Access Denied');
     }
     return { accessKeyId, url: forwardUrl(target, query), headers, overrides, target, extra, deleteOne, uploadId, prefix: new URLSearchParams(query).get('prefix') ?? '', query: new URLSearchParams(query), payload };
@@ -265,13 +264,24 @@ export async function startS3Gate(options = {}) {
     return true;
   }
 
+  /** A CORS preflight, answered from the bucket's rules (s3-cors.mjs). @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
+  function answerOptions(req, res) {
+    req.resume();
+    try {
+      answerPreflight(req, res, cors);
+    } catch (error) {
+      const code = sendS3Error(res, error);
+      stats.rejected[code] = (stats.rejected[code] ?? 0) + 1;
+    }
+  }
+
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
   async function handle(req, res) {
     stats.requests++;
     stats.methods[req.method ?? ''] = (stats.methods[req.method ?? ''] ?? 0) + 1;
     res.setHeader('date', new Date(now()).toUTCString());
-    applyCors(res, header(req, 'origin'), corsOrigins);
-    if (req.method === 'OPTIONS') return answerPreflight(req, res);
+    if (req.method === 'OPTIONS') return answerOptions(req, res);
+    applyCors(res, req, cors);
     await hold?.(req);
     const injected = fault?.(req);
     if (injected === 'drop') return void req.socket.destroy();
@@ -284,6 +294,7 @@ export async function startS3Gate(options = {}) {
       // A part is recorded from here until answered: an abort waits for it (s3-storing-parts.mjs).
       if (req.method === 'PUT' && admitted.uploadId !== undefined) parts.admit(admitted.uploadId, res);
       // Nothing reaches s3rver before the body is what was signed and declared (s3-payload.mjs).
+      checkContentLength(req.method ?? 'GET', (name) => header(req, name), admitted.payload);
       const checksums = !(admitted.extra === 'CompleteMultipartUpload');
       body = await receiveBody(req, (name) => header(req, name), admitted.payload, { directory: bodies, checksums });
     } catch (error) {

@@ -5,9 +5,13 @@
 // Ownership "bucket owner enforced", S3's default for new buckets and what deploy/*.yaml configure),
 // except the one ACL such a bucket accepts, `bucket-owner-full-control` (S3 User Guide, Object Ownership
 // "Troubleshooting": "All S3 PUT requests must either specify the bucket-owner-full-control canned ACL
-// or not specify an ACL").
+// or not specify an ACL"). User-defined metadata (`x-amz-meta-*`) is at most 2 KB, the bytes of each
+// key and value in UTF-8 (S3 User Guide, "Working with object metadata": "the user-defined metadata is
+// limited to 2 KB in size"), or 400 MetadataTooLarge.
 import { s3Error } from './s3-errors.mjs';
 
+/** S3: user-defined metadata takes 2 KB at most. */
+const MAX_METADATA_BYTES = 2048;
 const GRANTS = ['x-amz-grant-read', 'x-amz-grant-write', 'x-amz-grant-read-acp', 'x-amz-grant-write-acp', 'x-amz-grant-full-control'];
 
 /**
@@ -33,4 +37,17 @@ export function objectWriteHeaders(header) {
     throw s3Error(400, 'AccessControlListNotSupported', 'The bucket does not allow ACLs');
   }
   return { tags: header('x-amz-tagging') !== undefined };
+}
+
+/**
+ * Refuses user-defined metadata over 2 KB: the UTF-8 bytes of each key (after `x-amz-meta-`) and value.
+ * The prefix is not counted (S3 counts "each key and value"), so nothing S3 takes is refused.
+ * @param {[string, string][]} fields the write's headers or form fields, lower-case names
+ * @param {'latin1' | 'utf8'} encoding how the values hold their bytes: Node reads headers as latin1 (each
+ *   char a byte, so UTF-8 sent is counted as sent), a form's fields are decoded text
+ * @throws {import('./s3-errors.mjs').S3Error} 400 MetadataTooLarge
+ */
+export function checkMetadataSize(fields, encoding) {
+  const size = fields.filter(([name]) => name.startsWith('x-amz-meta-')).reduce((sum, [name, value]) => sum + Buffer.byteLength(name.slice('x-amz-meta-'.length), encoding) + Buffer.byteLength(value, encoding), 0);
+  if (size > MAX_METADATA_BYTES) throw s3Error(400, 'MetadataTooLarge', 'Your metadata headers exceed the maximum allowed metadata size.', { Size: String(size), MaxSizeAllowed: String(MAX_METADATA_BYTES) });
 }

@@ -109,6 +109,18 @@ function declaredTrailer(header, declared) {
   return /** @type {import('./s3-checksums.mjs').ChecksumHeader} */ (name);
 }
 
+/**
+ * A PUT's body must say its length in Content-Length, as S3 wants it (PutObject, UploadPart): HTTP's
+ * chunked transfer coding, or no length at all, is 411 MissingContentLength. An aws-chunked body says
+ * its length in x-amz-decoded-content-length instead (checked as it is received).
+ * @param {string} method @param {(name: string) => string | undefined} header @param {SignedPayload} payload
+ * @throws {import('./s3-errors.mjs').S3Error} 411 MissingContentLength
+ */
+export function checkContentLength(method, header, { hash }) {
+  if (method !== 'PUT' || header('content-length') !== undefined || Object.hasOwn(STREAMING, hash)) return;
+  throw s3Error(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
+}
+
 /** An aws-chunked body must say how long it is once decoded (the S3 API Reference: "For all requests"). */
 function decodedContentLength(/** @type {(name: string) => string | undefined} */ header) {
   const value = header('x-amz-decoded-content-length');

@@ -7,7 +7,7 @@
 // with success_action_status, or a 303 to success_action_redirect; ETag and Location either way.
 import S3Object from 's3rver/lib/models/object.js';
 import { s3Error } from './s3-errors.mjs';
-import { isObjectWrite, objectWriteHeaders } from './s3-object-headers.mjs';
+import { checkMetadataSize, isObjectWrite, objectWriteHeaders } from './s3-object-headers.mjs';
 import { readPostForm } from './s3-post-form.mjs';
 import { checkPostPolicy } from './s3-post-policy.mjs';
 import { verifyPostSignature } from './s3-sigv4.mjs';
@@ -80,6 +80,7 @@ async function verified({ keys, region, now, authorize }, field, { bucket, size,
   if (checksum !== undefined) throw s3Error(501, 'NotImplemented', `This local S3 does not check ${checksum} on POST uploads.`);
   const target = { bucket, key };
   const { tags } = objectWriteHeaders((name) => field(name === 'x-amz-acl' ? 'acl' : name === 'x-amz-tagging' ? 'tagging' : name));
+  checkMetadataSize([...fields].map(([name, { value }]) => [name, value]), 'utf8');
   const allowed = (/** @type {[string, string][]} */ query) => authorize({ method: 'PUT', bucket, key, query: new URLSearchParams(query), accessKeyId, issued });
   if (!isObjectWrite('PUT', target, new URLSearchParams()) || !allowed([]) || (tags && !allowed([['tagging', '']]))) throw s3Error(403, 'AccessDenied', 'Access Denied');
   return { accessKeyId, key };

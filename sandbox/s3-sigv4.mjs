@@ -242,13 +242,14 @@ function checkIssued(issued, token, now) {
 }
 
 /**
- * Every x-amz-* header sent must be one the signature covers, with the Authorization header and with a
- * presigned URL alike: what is not signed could have been added by anyone who saw the request or holds
- * the URL (an x-amz-copy-source on a presigned PUT would copy the signer's files).
+ * Every x-amz-* header sent, and `host`, must be one the signature covers, with the Authorization header
+ * and with a presigned URL alike: what is not signed could have been added by anyone who saw the request
+ * or holds the URL (an x-amz-copy-source on a presigned PUT would copy the signer's files; an unsigned
+ * host, a request replayed to another bucket's endpoint). S3 names an unsigned host as it names the rest.
  * @param {Received} request @param {string[]} signedHeaders
  */
 function checkAmzHeadersSigned(request, signedHeaders) {
-  const unsigned = request.headerNames.filter((name) => name.startsWith('x-amz-') && !signedHeaders.includes(name));
+  const unsigned = request.headerNames.filter((name) => (name === 'host' || name.startsWith('x-amz-')) && !signedHeaders.includes(name));
   if (unsigned.length > 0) throw s3Error(403, 'AccessDenied', 'There were headers present in the request which were not signed', { HeadersNotSigned: unsigned.join(', ') });
 }
 

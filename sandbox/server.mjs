@@ -10,6 +10,7 @@ import { cors, guarded, readBody, requestUrl, sendFile, sendHtml, sendJson } fro
 import { createIdentityProvider } from './identity.mjs';
 import { policyAuthorizer } from './policy.mjs';
 import { sandboxPolicies } from './template-policy.mjs';
+import { bucketCors } from './template-cors.mjs';
 import { startS3Gate } from './s3-gate.mjs';
 import { createLoginRoutes } from './login.mjs';
 import { createCognitoEndpoint } from './cognito.mjs';
@@ -111,14 +112,18 @@ export async function startSandbox(options = {}) {
   const login = createLoginRoutes({ provider: identity.provider, clientID, clientName: CLIENT_NAME, logoutUrls: pages });
   const roleArn = 'arn:aws:iam::123456789012:role/auth0-s3-per-user';
   const identityPoolId = `${region}:00000000-0000-4000-8000-000000000001`;
-  // The templates of deploy/ "deployed" with the sandbox's values: S3 enforces their role policies.
+  // The templates of deploy/ "deployed" with the sandbox's values: S3 enforces their role policies and
+  // their bucket's CORS rules.
   let policies;
+  let bucketRules;
   try {
-    policies = sandboxPolicies({ bucket, auth0Domain: new URL(authOrigin).host, clientID, region, allowedOrigins: corsOrigins, credentialLifetimeSec, identityPoolId, directory: options.templates });
+    const values = { bucket, auth0Domain: new URL(authOrigin).host, clientID, region, allowedOrigins: corsOrigins, credentialLifetimeSec, identityPoolId, directory: options.templates };
+    policies = sandboxPolicies(values);
+    bucketRules = bucketCors(values);
   } catch (error) {
     closeAll([app.server, auth.server], error);
   }
-  const gate = await startS3Gate({ host: HOST, port: s3Port, region, buckets: [bucket], corsOrigins, authorize: policyAuthorizer(policies), now, hold: options.holdS3, fault: options.faultS3 }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
+  const gate = await startS3Gate({ host: HOST, port: s3Port, region, buckets: [bucket], cors: bucketRules, authorize: policyAuthorizer(policies), now, hold: options.holdS3, fault: options.faultS3 }).catch((error) => closeAll([app.server, auth.server], friendly(error, s3Port)));
   const delegation = createDelegationEndpoint({
     clientID,
     domain: new URL(authOrigin).host,

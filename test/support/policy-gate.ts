@@ -7,15 +7,17 @@ import { issueKey } from '../../sandbox/issue.mjs';
 import { policyAuthorizer } from '../../sandbox/policy.mjs';
 import { sandboxPolicies } from '../../sandbox/template-policy.mjs';
 import type { Exchange } from '../../sandbox/template-policy.mjs';
+import type { CorsRule } from '../../sandbox/s3-cors.mjs';
 import { startS3Gate } from '../../sandbox/s3-gate.mjs';
+import { afterAll, beforeAll } from 'vitest';
 import { BUCKET, s3Client } from './s3';
 import type { Credentials } from './signed-raw';
 
 /** The role policies of deploy/*.yaml as the sandbox resolves them, for the bucket the tests use. */
 export const templatePolicies = (texts?: Parameters<typeof sandboxPolicies>[0]['texts']) => sandboxPolicies({ bucket: BUCKET, auth0Domain: 'tenant.auth0.com', clientID: 'sandbox-client', ...(texts ? { texts } : {}) });
 
-/** @param options.texts templates' texts instead of deploy/'s (an edited policy) */
-export async function startPolicyGate({ texts, ...options }: { now?: () => number; texts?: Parameters<typeof templatePolicies>[0] } = {}) {
+/** @param options.texts templates' texts instead of deploy/'s (an edited policy) @param options.cors the bucket's CORS rules */
+export async function startPolicyGate({ texts, ...options }: { now?: () => number; texts?: Parameters<typeof templatePolicies>[0]; cors?: CorsRule[] } = {}) {
   const base = await mkdtemp(join(tmpdir(), 'policy-gate-'));
   const directory = join(base, 'data');
   await mkdir(directory);
@@ -39,4 +41,18 @@ export async function startPolicyGate({ texts, ...options }: { now?: () => numbe
       await rm(base, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A policy gate for one test file: started before its tests (with Alice's user, `auth0|alice`) and
+ * stopped after them. Read `setup` and `alice` inside the tests (they are set by then).
+ */
+export function policyGateForFile(options: Parameters<typeof startPolicyGate>[0] = {}) {
+  const state = {} as { setup: Awaited<ReturnType<typeof startPolicyGate>>; alice: ReturnType<Awaited<ReturnType<typeof startPolicyGate>>['user']> };
+  beforeAll(async () => {
+    state.setup = await startPolicyGate(options);
+    state.alice = state.setup.user('auth0|alice');
+  });
+  afterAll(() => state.setup?.stop());
+  return state;
 }

@@ -30,6 +30,8 @@ export interface Signing {
   region?: string;
   /** default: 's3' */
   service?: string;
+  /** headers sent but left out of the signature (e.g. `host`, which S3 wants signed) (default: none) */
+  unsigned?: string[];
 }
 
 class Sha256 {
@@ -76,7 +78,7 @@ export async function signHeaders(port: number, request: RawS3Request, signing: 
   const { method, path, query = [], headers = {} } = request;
   const signed = await signer(signing).sign(
     { method, protocol: 'http:', hostname: '127.0.0.1', port, path, query: queryObject(query), headers: { host: `127.0.0.1:${port}`, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...headers } },
-    { signingDate: signing.signingDate ?? new Date() },
+    { signingDate: signing.signingDate ?? new Date(), unsignableHeaders: new Set(signing.unsigned ?? []) },
   );
   return signed.headers;
 }
@@ -97,7 +99,7 @@ export async function presignQuery(port: number, request: RawS3Request, signing:
   const { method, path, query = [], headers = {} } = request;
   const presigned = await signer(signing).presign(
     { method, protocol: 'http:', hostname: '127.0.0.1', port, path, query: queryObject(query), headers: { host: `127.0.0.1:${port}`, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...headers } },
-    { signingDate: signing.signingDate ?? new Date(), expiresIn: signing.expiresIn ?? 900 },
+    { signingDate: signing.signingDate ?? new Date(), expiresIn: signing.expiresIn ?? 900, unsignableHeaders: new Set(signing.unsigned ?? []) },
   );
   return Object.entries(presigned.query ?? {}).flatMap(([name, value]) => [value].flat().filter((item): item is string => item !== null).map((item): [string, string] => [name, item]));
 }

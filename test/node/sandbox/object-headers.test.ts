@@ -72,3 +72,22 @@ describe('ACL headers on a bucket with ACLs off', () => {
     expect(await stored('auth0|alice/owned.txt')).toBe('ok');
   });
 });
+
+// S3 User Guide, "Working with object metadata": user-defined metadata is at most 2 KB (the UTF-8 bytes
+// of each key and value); over it, 400 MetadataTooLarge. Before, the gate stored any amount.
+describe('user-defined metadata', () => {
+  /** Metadata of `bytes` bytes in all: key `note` (4) and a value of bytes - 4. (UTF-8 counting: post-policy.test.ts.) */
+  const metadata = (bytes: number) => ({ note: 'a'.repeat(bytes - 4) });
+
+  it('over 2 KB is refused on PutObject and CreateMultipartUpload (400 MetadataTooLarge), nothing stored', async () => {
+    expect(await putObject({ Key: 'auth0|alice/meta-big.txt', Metadata: metadata(2050) })).toBe('MetadataTooLarge');
+    expect(await stored('auth0|alice/meta-big.txt')).toBe('NoSuchKey');
+    expect(await outcome(alice.s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'auth0|alice/meta-big.bin', Metadata: metadata(2050) })))).toBe('MetadataTooLarge');
+  });
+
+  it('control: exactly 2 KB is stored, and reads back', async () => {
+    expect(await putObject({ Key: 'auth0|alice/meta-2k.txt', Metadata: metadata(2048) })).toBe('ok');
+    const head = await alice.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'auth0|alice/meta-2k.txt' }));
+    expect(head.Metadata?.['note']).toHaveLength(2044);
+  });
+});

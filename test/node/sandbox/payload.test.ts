@@ -170,3 +170,38 @@ describe('aws-chunked bodies', () => {
     expect(await stored('forged.txt')).toBe('NoSuchKey');
   });
 });
+
+// S3 stores a PUT's body only when Content-Length says how long it is: a body framed by HTTP's chunked
+// transfer coding (a fetch of a ReadableStream, a Node stream of unknown length) or a PUT with no length
+// at all is 411 MissingContentLength, "You must provide the Content-Length HTTP header." (apache/arrow-rs#4514,
+// versity/versitygw#1248). aws-chunked bodies say their length in x-amz-decoded-content-length instead.
+describe('a PUT without Content-Length', () => {
+  /** A signed PUT whose framing the test writes: `chunked` sends the body in HTTP chunks, `none` sends no length and no body. */
+  async function framedPut(name: string, framing: 'chunked' | 'none' | 'length', body = 'streamed') {
+    const port = Number(new URL(setup.gate.url).port);
+    const signed = await signHeaders(port, { method: 'PUT', path: path(name) }, { credentials: alice.credentials });
+    const head = [`PUT ${path(name)} HTTP/1.1`, ...Object.entries(signed).map(([header, value]) => `${header}: ${value}`), 'connection: close'];
+    if (framing === 'chunked') head.push('transfer-encoding: chunked');
+    if (framing === 'length') head.push(`content-length: ${Buffer.byteLength(body)}`);
+    const payload = framing === 'chunked' ? `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n` : framing === 'length' ? body : '';
+    return rawRequest(port, Buffer.from(`${head.join('\r\n')}\r\n\r\n${payload}`));
+  }
+
+  it('refuses a body in HTTP chunks (411 MissingContentLength), nothing stored', async () => {
+    const answer = await framedPut('chunked.txt', 'chunked');
+    expect([answer.status, s3Code(answer.body), s3Element(answer.body, 'Message')]).toEqual([411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.']);
+    expect(await stored('chunked.txt')).toBe('NoSuchKey');
+  });
+
+  it('refuses a PUT with no length and no body (411), nothing stored', async () => {
+    expect((await framedPut('empty.txt', 'none')).status).toBe(411);
+    expect(await stored('empty.txt')).toBe('NoSuchKey');
+  });
+
+  it('control: the same PUTs with Content-Length are stored (an empty one too)', async () => {
+    expect((await framedPut('chunked.txt', 'length')).status).toBe(200);
+    expect(await stored('chunked.txt')).toBe('streamed');
+    expect((await framedPut('empty.txt', 'length', '')).status).toBe(200);
+    expect(await stored('empty.txt')).toBe('');
+  });
+});

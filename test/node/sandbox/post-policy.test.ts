@@ -155,6 +155,15 @@ describe('POST uploads at the verifying S3', () => {
     expect((await post(form({ key: 'auth0|alice/ignored.txt', unnamed: { 'x-ignore-note': 'anything' } }))).status).toBe(204);
   });
 
+  it('refuses x-amz-meta-* fields over 2 KB, counted in UTF-8 bytes (400 MetadataTooLarge), nothing stored; 2 KB is stored (control)', async () => {
+    // `note` (4 bytes) and 1,023 é (2 bytes each): 2,050 bytes; 1,022 é: 2,048.
+    const over = await post(form({ key: 'auth0|alice/meta.txt', extra: { 'x-amz-meta-note': 'é'.repeat(1023) } }));
+    expect([over.status, over.code]).toEqual([400, 'MetadataTooLarge']);
+    expect(await stored('auth0|alice/meta.txt')).toBe('NoSuchKey');
+    expect((await post(form({ key: 'auth0|alice/meta.txt', extra: { 'x-amz-meta-note': 'é'.repeat(1022) } }))).status).toBe(204);
+    expect(await stored('auth0|alice/meta.txt')).toBe('posted');
+  });
+
   it('counts every request by method for the round-trip tests (a POST upload is one)', async () => {
     const before = { ...s3.gate.stats.methods };
     await post(form({ key: 'auth0|alice/counted.txt' }));

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPolicyGate } from '../../support/policy-gate';
 import { rawRequest, requestBytes } from '../../support/raw-http';
 import { BUCKET } from '../../support/s3';
-import { s3Code, s3Element, signHeaders } from '../../support/signed-raw';
+import { presignQuery, s3Code, s3Element, signHeaders, wireQuery } from '../../support/signed-raw';
 
 let setup: Awaited<ReturnType<typeof startPolicyGate>>;
 let alice: ReturnType<Awaited<ReturnType<typeof startPolicyGate>>['user']>;
@@ -76,5 +76,39 @@ describe("a presigned PUT link for Alice's shared key", () => {
     expect(await contentOf('auth0|alice/shared.txt')).toBe('shared text');
     const withMetadata = await getSignedUrl(alice.s3, new PutObjectCommand({ Bucket: BUCKET, Key: 'auth0|alice/tagged.txt', Metadata: { kind: 'note' } }), { expiresIn: 300 });
     expect((await fetch(withMetadata, { method: 'PUT', body: 'note' })).status).toBe(200);
+  });
+});
+
+// S3 wants `host` signed, with the Authorization header and in a presigned URL alike, and answers a
+// signature that leaves it out as it answers an unsigned x-amz-* header: 403 AccessDenied, HeadersNotSigned
+// host (what S3 answered amazonka's presigned URLs with X-Amz-SignedHeaders= empty, aws/aws-sdk-java#1680,
+// coda/packs-sdk#3093). Unsigned, the host is whoever the request was replayed to.
+describe('a signature that does not cover host', () => {
+  const OWN = { method: 'GET', path: '/uploads/auth0%7Calice/private.txt' };
+
+  it('is refused with the Authorization header (403 AccessDenied, HeadersNotSigned host)', async () => {
+    const headers = await signHeaders(port(), OWN, { credentials: alice.credentials, unsigned: ['host'] });
+    expect(headers['authorization']).not.toMatch(/SignedHeaders=[^,]*host/);
+    const answer = await rawRequest(port(), requestBytes('GET', OWN.path, Object.entries(headers)));
+    expect([answer.status, s3Code(answer.body), s3Element(answer.body, 'HeadersNotSigned')]).toEqual([403, 'AccessDenied', 'host']);
+    expect(answer.body).not.toContain(SECRET);
+  });
+
+  it('is refused in a presigned URL (X-Amz-SignedHeaders without host)', async () => {
+    // It signs another header (range): with none, X-Amz-SignedHeaders would be empty, a malformed URL.
+    const query = await presignQuery(port(), { ...OWN, headers: { range: 'bytes=0-4' } }, { credentials: alice.credentials, unsigned: ['host'] });
+    expect(new Map(query).get('X-Amz-SignedHeaders')).toBe('range');
+    const answer = await rawRequest(port(), requestBytes('GET', `${OWN.path}${wireQuery(query)}`, [['host', `127.0.0.1:${port()}`], ['range', 'bytes=0-4']]));
+    expect([answer.status, s3Code(answer.body), s3Element(answer.body, 'HeadersNotSigned')]).toEqual([403, 'AccessDenied', 'host']);
+  });
+
+  it('control: the same requests with host signed are taken', async () => {
+    const headers = await signHeaders(port(), OWN, { credentials: alice.credentials });
+    const answer = await rawRequest(port(), requestBytes('GET', OWN.path, Object.entries(headers)));
+    expect([answer.status, answer.body]).toEqual([200, SECRET]);
+    const query = await presignQuery(port(), { ...OWN, headers: { range: 'bytes=0-4' } }, { credentials: alice.credentials });
+    expect(new Map(query).get('X-Amz-SignedHeaders')).toBe('host;range');
+    const presigned = await rawRequest(port(), requestBytes('GET', `${OWN.path}${wireQuery(query)}`, [['host', `127.0.0.1:${port()}`], ['range', 'bytes=0-4']]));
+    expect([presigned.status, presigned.body]).toEqual([206, SECRET.slice(0, 5)]);
   });
 });
