@@ -53,11 +53,14 @@ describe('a tab closed mid-request', () => {
     await context.addInitScript(listen);
     const [closing, staying] = await Promise.all([context.newPage(), context.newPage()]);
     await Promise.all([closing, staying].map((page) => page.goto(`${site.origin}/`)));
-    let held: Route | undefined;
-    await closing.route('**/delegation', (route) => void (held = route));
+    // Waited on as an event, bounded by the test's budget only: a poll's default second was a bet on how
+    // fast a loaded machine's browser sends the request.
+    let route: (held: Route) => void = () => {};
+    const routed = new Promise<Route>((resolve) => (route = resolve));
+    await closing.route('**/delegation', route);
     await startGetKey(closing);
     // The closing tab holds the lock, has announced its request, and the other tab heard it.
-    await expect.poll(() => held !== undefined).toBe(true);
+    const held = await routed;
     await staying.waitForFunction(() => (window as unknown as TabWindow).heard.includes('loading'));
     // From here the waiting tab's timers fire only when the test moves its clock.
     await staying.clock.install();
@@ -86,7 +89,7 @@ describe('a tab closed mid-request', () => {
     } else {
       // The announcing tab answers within the second: the other takes its answer, with no request.
       await staying.clock.runFor(500);
-      await held!.continue();
+      await held.continue();
       await expect.poll(() => keysOf(staying), { timeout: 60_000 }).toBe(1);
       expect(asked).toBe(0);
       expect(await keysOf(closing)).toBe(1);
