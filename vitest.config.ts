@@ -22,6 +22,10 @@ const BROWSER_BUDGET_MS = 120_000;
 // A consumer test packs the package, installs it in scratch projects and runs bundlers and tsc over the
 // AWS SDK: minutes of CPU on a loaded machine, bounded, never asserted on.
 const CONSUMER_BUDGET_MS = 600_000;
+// `expect.poll` waits on what another process or the event loop does next; vitest's default (1 s) was a
+// bet on how fast a loaded machine gets there. Half a budget bounds a hang only, and still fails inside
+// the test's own budget with the condition that was awaited.
+const pollFor = (budgetMs: number) => ({ poll: { timeout: budgetMs / 2 } });
 
 /** The in-page tests (test/browser/), real engine, msw's service worker, one set of files for every engine. */
 function browserProject(name: string, instances: BrowserInstanceOption[], provider: BrowserProviderOption): TestProjectInlineConfiguration {
@@ -35,6 +39,7 @@ function browserProject(name: string, instances: BrowserInstanceOption[], provid
       globalSetup: ['test/browser/global-setup.ts'],
       testTimeout: BROWSER_BUDGET_MS,
       hookTimeout: BROWSER_BUDGET_MS,
+      expect: pollFor(BROWSER_BUDGET_MS),
       browser: { enabled: true, headless: true, screenshotFailures: false, instances, provider },
     },
   };
@@ -54,6 +59,7 @@ export default defineConfig({
           setupFiles: ['test/node/setup.ts'],
           testTimeout: NODE_BUDGET_MS,
           hookTimeout: NODE_BUDGET_MS,
+          expect: pollFor(NODE_BUDGET_MS),
         },
       },
       {
@@ -64,6 +70,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: BROWSER_BUDGET_MS,
           hookTimeout: BROWSER_BUDGET_MS,
+          expect: pollFor(BROWSER_BUDGET_MS),
         },
       },
       {

@@ -2,6 +2,7 @@ import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { DelegationClient } from '../../src/index';
 import { CLIENT_ID, DOMAIN, SECRET_ACCESS_KEY, SESSION_TOKEN, awsResult, delegationEndpoint, jsonResponse, perUserResult } from '../support/delegation-endpoint';
+import { UNTIL_HUNG } from '../support/fake-time';
 import { makeIdToken } from '../support/tokens';
 import { server } from './setup';
 
@@ -201,7 +202,7 @@ describe('failures and clearCache', () => {
       return jsonResponse(awsResult(Date.now()));
     });
     const pending = client.getCredentials({ idToken: alice });
-    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1), UNTIL_HUNG);
     client.clearCache();
     // A caller arriving after clearCache does not join the old request.
     const afterClear = client.getCredentials({ idToken: alice });

@@ -32,3 +32,11 @@ export async function settleOnFakeTime<T>(promise: Promise<T>): Promise<T> {
 export async function untilOnRealTime(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => realSetTimeout(resolve, 1));
 }
+
+/**
+ * Options for `vi.waitFor` that bound a hang only. Its own default (1 s) is a bet on how fast a loaded
+ * machine gets there (a request through msw, a lock granted); this one is shorter than the node budget,
+ * so a real hang still fails with what was awaited rather than the test's bare timeout.
+ * @example await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1), UNTIL_HUNG);
+ */
+export const UNTIL_HUNG = { timeout: 30_000 } as const;

@@ -10,7 +10,7 @@ import { DelegationClient, fromDelegation, getExpiredTokenRecoveryPlugin } from 
 import { CLIENT_ID, DOMAIN } from '../../support/delegation-endpoint';
 import { issuingEndpoint } from '../../support/issuer';
 import { BUCKET, s3Client } from '../../support/s3';
-import { untilOnRealTime } from '../../support/fake-time';
+import { UNTIL_HUNG, untilOnRealTime } from '../../support/fake-time';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
 
@@ -77,7 +77,7 @@ describe('an idToken function that never settles (point 12)', () => {
     const controller = new AbortController();
     const before = gate.stats.requests;
     const sent = outcome(put(s3, 'auth0|alice/aborted.txt', controller.signal));
-    await vi.waitFor(() => expect(calls).toBe(1));
+    await vi.waitFor(() => expect(calls).toBe(1), UNTIL_HUNG);
     controller.abort();
     expect(await sent).toBe('aborted');
     expect(gate.stats.requests).toBe(before);
@@ -97,7 +97,7 @@ describe('a user switch while a request waits for credentials (point 13)', () =>
     const s3 = s3Client(gate.url, fromDelegation(client, { idToken: () => auth.token() }));
     waiting = true;
     const alicesRequest = outcome(put(s3, 'auth0|alice/switch-1.txt'));
-    await vi.waitFor(() => expect(release).toBeTypeOf('function'));
+    await vi.waitFor(() => expect(release).toBeTypeOf('function'), UNTIL_HUNG);
     // The app's user switch: clear the cache, then the new user's token.
     client.clearCache();
     current = bob;
@@ -123,7 +123,7 @@ describe('a user switch while a request waits for credentials (point 13)', () =>
     let current = alice;
     const s3 = s3Client(gate.url, fromDelegation(client, { idToken: () => current }));
     const alicesRequest = outcome(put(s3, 'auth0|alice/switch-2.txt'));
-    await vi.waitFor(() => expect(exchanging).toBe(true));
+    await vi.waitFor(() => expect(exchanging).toBe(true), UNTIL_HUNG);
     client.clearCache();
     current = bob;
     const bobsRequest = outcome(put(s3, 'auth0|bob/switch-2.txt'));
@@ -148,7 +148,7 @@ describe('a user switch while a request waits for credentials (point 13)', () =>
     const { accessKeyId: refused } = await first();
     let release!: () => void;
     const second = outcome(fromDelegation(client, { idToken: () => new Promise<string>((resolve) => (release = () => resolve(alice))) })());
-    await vi.waitFor(() => expect(release).toBeTypeOf('function'));
+    await vi.waitFor(() => expect(release).toBeTypeOf('function'), UNTIL_HUNG);
     if (signOut) client.clearCache();
     else expect((await first({ forceRefresh: true, rejectedAccessKeyId: refused })).accessKeyId).not.toBe(refused);
     release();
@@ -164,7 +164,7 @@ describe('a user switch while a request waits for credentials (point 13)', () =>
     // An auth library that has not yet forgotten the signed-out user's token when it answers.
     const provider = fromDelegation(client, { idToken: () => new Promise<string>((resolve) => (release = () => resolve(alice))) });
     const asked = outcome(provider());
-    await vi.waitFor(() => expect(release).toBeTypeOf('function'));
+    await vi.waitFor(() => expect(release).toBeTypeOf('function'), UNTIL_HUNG);
     if (signOut) client.clearCache();
     release();
     expect(await asked).toBe(signOut ? 'cache_cleared' : 'ok');
@@ -180,7 +180,7 @@ describe('a user switch while a request waits for credentials (point 13)', () =>
     // The first call waits for release(); later ones (the AWS SDK asks twice on a first request) do not.
     const s3 = s3Client(gate.url, fromDelegation(client, { idToken: () => (release ? alice : new Promise<string>((resolve) => (release = () => resolve(alice)))) }));
     const request = outcome(put(s3, 'auth0|alice/switch-3.txt'));
-    await vi.waitFor(() => expect(release).toBeTypeOf('function'));
+    await vi.waitFor(() => expect(release).toBeTypeOf('function'), UNTIL_HUNG);
     release!();
     expect(await request).toBe('ok');
     expect(signed.filter((entry) => entry.key === 'auth0|alice/switch-3.txt')).toEqual([{ key: 'auth0|alice/switch-3.txt', subject: 'auth0|alice' }]);

@@ -11,6 +11,7 @@ import { DelegationClient, fromDelegation } from '../../../src/index';
 import { MAX_REFUSED } from '../../../src/cache/single-flight';
 import { PROVIDER_VIEW } from '../../../src/client';
 import { CLIENT_ID, DOMAIN, delegationEndpoint, jsonResponse, numberedAnswer } from '../../support/delegation-endpoint';
+import { UNTIL_HUNG } from '../../support/fake-time';
 import { installTabs } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
@@ -117,7 +118,7 @@ describe.each(CACHES)('refused keys, %s', (_name, shareAcrossTabs) => {
     const provider = fromDelegation(client, { idToken: alice });
     const { accessKeyId: refused } = await provider();
     const bobs = client.getCredentials({ idToken: bob });
-    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(2));
+    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(2), UNTIL_HUNG);
     if (refusal) expect((await provider({ rejectedAccessKeyId: refused })).accessKeyId).toBe('ASIAKEY0003');
     else client.clearCache();
     release();

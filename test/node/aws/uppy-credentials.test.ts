@@ -8,6 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { DelegationClient, uppyCredentials } from '../../../src/index';
 import type { UppyCredentialsInit } from '../../../src/index';
 import { CLIENT_ID, DOMAIN, ENDPOINT, SECRET_ACCESS_KEY, SESSION_TOKEN, awsResult, delegationEndpoint, jsonResponse } from '../../support/delegation-endpoint';
+import { UNTIL_HUNG } from '../../support/fake-time';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
 
@@ -115,7 +116,7 @@ describe('uppyCredentials(client, init)', () => {
     const controller = new AbortController();
     const waiting = getCredentials({ signal: controller.signal });
     const other = getCredentials();
-    await vi.waitFor(() => expect(requests).toHaveLength(1));
+    await vi.waitFor(() => expect(requests).toHaveLength(1), UNTIL_HUNG);
     controller.abort(new Error('the upload was cancelled'));
     const error = await waiting.catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'aborted', name: 'DelegationError' });
@@ -138,7 +139,7 @@ describe('uppyCredentials(client, init)', () => {
     const getCredentials = uppyCredentials(client, { idToken: alice, region: 'us-east-1' });
     const controller = new AbortController();
     const waiting = getCredentials({ signal: controller.signal });
-    await vi.waitFor(() => expect(held.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(held.requests).toHaveLength(1), UNTIL_HUNG);
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ code: 'aborted' });
     answer?.();

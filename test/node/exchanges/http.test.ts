@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient } from '../../../src/index';
 import { awsResult } from '../../support/delegation-endpoint';
+import { UNTIL_HUNG } from '../../support/fake-time';
 import { retention } from '../../support/retention';
 import { makeIdToken } from '../../support/tokens';
 
@@ -70,7 +71,7 @@ describe('post: what a call leaves behind', () => {
     const client = new DelegationClient({ clientID: 'c', domain: 'tenant.auth0.com', fetch, maxEntries: MAX_ENTRIES, shareAcrossTabs: false });
     const controller = new AbortController();
     const pending = client.getCredentials({ idToken: makeIdToken({ sub: 'auth0|alice' }), signal: controller.signal });
-    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    await vi.waitFor(() => expect(seen).toHaveLength(1), UNTIL_HUNG);
     expect([signals.listening(), seen[0]?.aborted]).toEqual([1, false]);
     controller.abort(new Error('page left'));
     await expect(pending).rejects.toMatchObject({ code: 'aborted' });

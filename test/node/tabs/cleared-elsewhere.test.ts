@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient, fromDelegation, isDelegationError, uppyCredentials } from '../../../src/index';
 import { CLIENT_ID, DOMAIN, SECRET_ACCESS_KEY, SESSION_TOKEN, awsResult, delegationEndpoint, jsonResponse, numberedAnswer } from '../../support/delegation-endpoint';
+import { UNTIL_HUNG } from '../../support/fake-time';
 import { installTabs } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
 import { server } from '../setup';
@@ -237,7 +238,7 @@ describe('clearCache() in a page told of another tab\'s clear, with three tabs',
     const { a, b, endpoint, hold, clear, clearsPosted } = await threeTabs();
     const release = hold();
     const late = b.getCredentials({ idToken });
-    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1), UNTIL_HUNG);
     await clear(a);
     release();
     expect((await late).accessKeyId).toBe('ASIAKEY0001');
@@ -330,7 +331,7 @@ describe('a provider in a tab told of another tab\'s clear', () => {
     const release = hold();
     // The provider asks again (a refusal of its key), its request held at the issuer.
     const asking = provider({ rejectedAccessKeyId: 'ASIAKEY0001' });
-    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(2));
+    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(2), UNTIL_HUNG);
     if (cleared) await clearInA();
     release();
     if (cleared) await expect(asking).rejects.toMatchObject({ code: 'cache_cleared' });

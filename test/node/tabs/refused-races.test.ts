@@ -8,6 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient, fromDelegation } from '../../../src/index';
 import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, jsonResponse, numberedAnswer } from '../../support/delegation-endpoint';
+import { UNTIL_HUNG } from '../../support/fake-time';
 import { installTabs } from '../../support/tabs-in-node';
 import type { LockSettling } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
@@ -60,7 +61,7 @@ async function followerWithAnswer({ settling, signal, later = numberedAnswer }: 
   // Handled here: a test that aborts it awaits it later.
   following.catch(() => undefined);
   // The follower waits for the leader's lock (its own request for it is the second one asked).
-  await vi.waitFor(() => expect(tabs.lockNames).toHaveLength(2));
+  await vi.waitFor(() => expect(tabs.lockNames).toHaveLength(2), UNTIL_HUNG);
   // The answer reaches the follower before the lock does.
   await tabs.forge(name, entryHolding(loading.key as string, 'ASIAKEYLATE'));
   const drop = () => tabs.forge(name, { type: 'drop', accessKeyId: 'ASIAKEYLATE' });
@@ -97,7 +98,7 @@ async function takenBeforeSettling(options: { signal?: AbortSignal; later?: (att
   waiting.release();
   expect((await waiting.leading).accessKeyId).toBe('ASIAKEY0001');
   // Both locks let go: the follower's callback has returned the answer it took; its request has not settled.
-  await vi.waitFor(() => expect(settled).toBe(2));
+  await vi.waitFor(() => expect(settled).toBe(2), UNTIL_HUNG);
   return { ...waiting, letGo };
 }
 

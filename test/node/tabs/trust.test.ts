@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DelegationClient } from '../../../src/index';
 import { CLIENT_ID, DOMAIN, awsResult, delegationEndpoint, numberedAnswer } from '../../support/delegation-endpoint';
+import { UNTIL_HUNG } from '../../support/fake-time';
 import { installTabs } from '../../support/tabs-in-node';
 import type { TabsRecord } from '../../support/tabs-in-node';
 import { makeIdToken } from '../../support/tokens';
@@ -100,7 +101,7 @@ describe('a tab closed mid-request stalls nobody (point 3)', () => {
     const endpoint = numberedEndpoint(new Promise((resolve) => (release = resolve)));
     const [first, second] = await opened(tabs, [tab(), tab()]);
     const asking = first.getCredentials({ idToken });
-    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1), UNTIL_HUNG);
     // The second tab starts once it has heard the first one announce its request.
     await tabs.until(() => tabs.delivered.some(({ data }) => (data as Posted['data']).type === 'loading'));
     const waiting = second.getCredentials({ idToken });
@@ -128,7 +129,7 @@ describe('sign-out is never undone (point 4)', () => {
     const endpoint = numberedEndpoint(new Promise((resolve) => (release = resolve)));
     const [asking, signingOut, third] = await opened(tabs, [tab(), tab(), tab()]);
     const inFlight = asking.getCredentials({ idToken });
-    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1), UNTIL_HUNG);
     signingOut.clearCache();
     await tabs.settled();
     release();
@@ -148,7 +149,7 @@ describe('sign-out is never undone (point 4)', () => {
     const endpoint = numberedEndpoint(new Promise((resolve) => (release = resolve)));
     const [asking, other, third] = await opened(tabs, [tab(), tab(), tab()]);
     const inFlight = asking.getCredentials({ idToken });
-    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(endpoint.requests).toHaveLength(1), UNTIL_HUNG);
     release();
     await inFlight;
     await tabs.answered();
