@@ -12,16 +12,19 @@ import { rawRequest, requestBytes } from '../../support/raw-http';
 const MINUTE = 60_000;
 /** How far the gate's clock is from the real one; the signer uses the real clock. */
 let offset = 0;
+/** The gate's clock held still (instead of following the real one) where a test signs at a time it names. */
+let heldAt: number | undefined;
 let setup: Awaited<ReturnType<typeof startPolicyGate>>;
 let alice: Credentials;
 
 beforeAll(async () => {
-  setup = await startPolicyGate({ now: () => Date.now() + offset });
+  setup = await startPolicyGate({ now: () => (heldAt ?? Date.now()) + offset });
   alice = setup.user('auth0|alice').credentials;
   await s3Client(setup.gate.url, alice).send(new PutObjectCommand({ Bucket: BUCKET, Key: 'auth0|alice/a.txt', Body: 'a' }));
 });
 afterEach(() => {
   offset = 0;
+  heldAt = undefined;
 });
 afterAll(() => setup?.stop());
 
@@ -64,21 +67,25 @@ describe('the request time', () => {
     ['20 minutes ahead', -20 * MINUTE],
     ['three years off', 3 * 365 * 24 * 60 * MINUTE],
   ])('refuses a request signed %s of the server clock with 403 RequestTimeTooSkewed', async (_name, gateAhead) => {
+    // Signed at the gate's held time: the ServerTime named is then exact, with no real time in between.
+    heldAt = Date.now();
     offset = gateAhead;
-    const answer = await sendSigned(setup.gate.url, GET_OWN, { credentials: alice });
+    const answer = await sendSigned(setup.gate.url, GET_OWN, { credentials: alice, signingDate: new Date(heldAt) });
     expect(answer.status).toBe(403);
     expect(answer.headers['content-type']).toBe('application/xml');
     expect(s3Code(answer.body)).toBe('RequestTimeTooSkewed');
     expect(s3Element(answer.body, 'Message')).toBe('The difference between the request time and the current time is too large.');
     expect(s3Element(answer.body, 'MaxAllowedSkewMilliseconds')).toBe('900000');
     expect(s3Element(answer.body, 'RequestTime')).toMatch(/^\d{8}T\d{6}Z$/);
-    expect(Date.parse(s3Element(answer.body, 'ServerTime')!)).toBeCloseTo(Date.now() + gateAhead, -5);
+    expect(s3Element(answer.body, 'ServerTime')).toBe(new Date(heldAt + gateAhead).toISOString().replace(/\.\d{3}Z$/, 'Z'));
   });
 
   it('accepts 14 minutes either way (control)', async () => {
+    // Held, as above: 14 minutes off the signing time, not 14 minutes plus however long the machine took.
+    heldAt = Date.now();
     for (const gateAhead of [14 * MINUTE, -14 * MINUTE]) {
       offset = gateAhead;
-      expect((await sendSigned(setup.gate.url, GET_OWN, { credentials: alice })).status).toBe(200);
+      expect((await sendSigned(setup.gate.url, GET_OWN, { credentials: alice, signingDate: new Date(heldAt) })).status).toBe(200);
     }
   });
 
