@@ -2,7 +2,7 @@
 // (AWS JSON 1.1), errors included; the keys it issues work at the verifying S3 under the pool's policy:
 // Amplify's `private/{identityId}/` folder, and nothing else.
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
 import { signedByAnotherKey } from '../support/another-key';
 import { s3Client } from '../support/s3';
@@ -10,10 +10,15 @@ import { s3Client } from '../support/s3';
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 let pool: { identityPoolId: string; endpoint: string };
 let provider: string;
+/** The sandbox clock held still where a test reads a lifetime off it (`heldAt`), else the real one. */
+let heldAt: number | undefined;
 beforeAll(async () => {
-  sandbox = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0, exchange: 'cognito' });
+  sandbox = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0, exchange: 'cognito', now: () => heldAt ?? Date.now() });
   pool = sandbox.config.exchange as unknown as typeof pool;
   provider = new URL(sandbox.authUrl).host;
+});
+afterEach(() => {
+  heldAt = undefined;
 });
 afterAll(() => sandbox?.stop());
 
@@ -31,14 +36,16 @@ async function credentialsFor(sub: string) {
 
 describe('POST /cognito GetId and GetCredentialsForIdentity', () => {
   it('gives each sub one stable identity ID, and credentials S3 accepts for private/{identityId}/ only', async () => {
+    // Held: the lifetime is then exact, not an hour less however long a loaded machine took for three exchanges.
+    heldAt = Date.now();
     const alice = await credentialsFor('auth0|cognito-alice');
     expect(alice.status).toBe(200);
     expect(alice.identityId).toMatch(/^us-east-1:[0-9a-f-]{36}$/);
     expect((await credentialsFor('auth0|cognito-alice')).identityId).toBe(alice.identityId);
     const bob = await credentialsFor('auth0|cognito-bob');
     expect(bob.identityId).not.toBe(alice.identityId);
-    const lifetime = alice.json.Credentials.Expiration * 1000 - Date.now();
-    expect(lifetime).toBeGreaterThan(3_590_000);
+    // Epoch seconds, as Cognito writes them.
+    expect(alice.json.Credentials.Expiration).toBe((heldAt + 3_600_000) / 1000);
     const s3 = s3Client(sandbox.s3Url, { accessKeyId: alice.json.Credentials.AccessKeyId, secretAccessKey: alice.json.Credentials.SecretKey, sessionToken: alice.json.Credentials.SessionToken });
     const own = `private/${alice.identityId}/note.txt`;
     await s3.send(new PutObjectCommand({ Bucket: 'uploads', Key: own, Body: 'via Cognito' }));
