@@ -190,11 +190,13 @@ export function startUploader(sdk, config, root) {
     message.hidden = false;
   }
 
-  /** A short note where the eye is: next to what it is about, visible, and read out (role=status). */
+  function hideMessage() { $('message').hidden = true; }
+
+  /** A short note where the eye is: next to what it is about, visible, and read out (role=status); '' clears it. */
   function status(id, text) {
     const element = $(id);
     element.textContent = text;
-    element.scrollIntoView({ block: 'nearest' });
+    if (text) element.scrollIntoView({ block: 'nearest' });
   }
 
   function announce(text) { $('announcer').textContent = text; }
@@ -202,6 +204,8 @@ export function startUploader(sdk, config, root) {
   async function refreshList() {
     try {
       await files.load(session.folder);
+      // The storage answered: an error said before (cannot reach it, sign-in expired) is over.
+      hideMessage();
       tick();
     } catch (error) {
       showError(error);

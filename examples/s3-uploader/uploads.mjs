@@ -45,7 +45,7 @@ const STRINGS = {
  * @param {string} options.folder the user's folder, `{sub}/` or `private/{identityId}/`
  * @param {() => Promise<string>} options.idToken
  * @param {{ has(name: string): boolean }} options.names the names already in the folder
- * @param {{ status(text: string): void, showError(error: unknown): void }} options.ui
+ * @param {{ status(text: string): void, showError(error: unknown): void }} options.ui `status('')` clears the note
  * @param {(key: string) => void} options.onUploaded a file is in the folder
  */
 export async function startUploads({ sdk, client, s3, config, folder, idToken, names, ui, onUploaded }) {
@@ -78,6 +78,8 @@ export async function startUploads({ sdk, client, s3, config, folder, idToken, n
   const listRole = keepListRole(document.getElementById('uploader'));
   uppy.on('upload-success', (file, response) => onUploaded(response.body?.key ?? folder + file.name));
   uppy.on('upload-error', (_file, error) => ui.showError(error));
+  // A batch with no file failed (a retry, a file continued once back online): an earlier failure is over.
+  uppy.on('complete', (result) => { if (result.failed.length === 0) ui.status(''); });
   const guards = uploadGuards({ uppy, ui, stallMs: (config.stallSeconds ?? 30) * 1000 });
   const summary = progressSummary({ uppy, element: document.getElementById('progress-summary') });
 

@@ -141,6 +141,9 @@ describe.each(enginesToRun())('what the walk found, in %s', (engineName) => {
       await setOnline(tab, true);
       await reaches(tab, name, 'done');
       expect((await storedBytes(sandbox, folder + name)).equals(file.bytes)).toBe(true);
+      // Once it is in the folder, the page no longer says that it failed.
+      await waitUntil(tab, (wanted) => [...document.querySelectorAll('#listing td.name')].some((cell) => cell.textContent === wanted), name);
+      expect(await tab.evaluate(() => document.querySelector('#upload-status')?.textContent)).toBe('');
     });
   });
 
@@ -247,6 +250,12 @@ describe.each(enginesToRun())('what the walk found, in %s', (engineName) => {
       }
       expect(await tab.evaluate(() => document.body.innerText)).not.toMatch(/sandbox|config\.js|bucket|Uppy|undefined|Error:/i);
       expect((await uploadState(tab, 'nothing')) ?? undefined).toBeUndefined();
+      // The storage is back: a Refresh that lists the folder takes the error away.
+      const lists = requests.count((url, method) => method === 'GET' && url.searchParams.get('prefix') === folder);
+      await press(tab, '#refresh', 'Refresh');
+      await expect.poll(() => requests.count((url, method) => method === 'GET' && url.searchParams.get('prefix') === folder), { timeout: 60_000 }).toBeGreaterThan(lists);
+      await waitUntil(tab, () => (document.querySelector('#message') as HTMLElement).hidden);
+      await shows(tab, 'No files yet.');
     });
   });
 });
