@@ -11,8 +11,9 @@ import { auth0Client, exchangeFrom, idTokenOf } from '../s3-uploader/sign-in.mjs
 const MARKUP = `
   <header>
     <h1>My S3 folder</h1>
-    <div id="session" class="session" aria-live="polite">
-      <span id="who">Not signed in</span>
+    <div id="session" class="session">
+      <span id="who" aria-live="polite">Not signed in</span>
+      <!-- Not a live region: it counts down every minute. -->
       <span id="lifetime" class="muted"></span>
       <button id="sign-in" type="button">Sign in</button>
       <button id="sign-out" type="button" hidden>Sign out</button>

@@ -3,6 +3,9 @@
 
 import { formatSize } from './format.mjs';
 
+/** Without a known size, the words say how much has arrived once per this many bytes. */
+const SPOKEN_STEP = 10 * 1024 * 1024;
+
 /**
  * Downloads `key` and offers it as `name`, showing the progress in `row` until it is done.
  * @param {{ sdk: object, s3: object, bucket: string, key: string, name: string, row: HTMLElement }} options
@@ -18,8 +21,14 @@ export async function saveWithProgress({ sdk, s3, bucket, key, name, row }) {
   try {
     const result = await s3.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
     const total = Number(result.ContentLength ?? 0);
+    let said = 0;
     const chunks = await readAll(result.Body, (received) => {
       bar.value = total ? Math.floor((received / total) * 100) : 0;
+      // The words are a live region (role=status): said once a tenth (or 10 MB when the size is not
+      // known), not once a chunk, which is hundreds of times for a large file.
+      const step = total ? Math.floor((received * 10) / total) : Math.floor(received / SPOKEN_STEP);
+      if (step === said) return;
+      said = step;
       text.textContent = 'Downloading: ' + formatSize(received) + (total ? ' of ' + formatSize(total) : '');
     });
     offer(new Blob(chunks, { type: result.ContentType }), name);

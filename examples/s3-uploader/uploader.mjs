@@ -19,8 +19,9 @@ import { startUploads } from './uploads.mjs';
 const MARKUP = `
   <header>
     <h1>My S3 folder</h1>
-    <div id="session" class="session" aria-live="polite">
-      <span id="who">Not signed in</span>
+    <div id="session" class="session">
+      <span id="who" aria-live="polite">Not signed in</span>
+      <!-- Not a live region: it counts down every minute. -->
       <span id="lifetime" class="muted"></span>
       <button id="sign-in" type="button">Sign in</button>
       <button id="sign-out" type="button" hidden>Sign out</button>
@@ -189,11 +190,13 @@ export function startUploader(sdk, config, root) {
     message.hidden = false;
   }
 
-  /** A short note where the eye is: next to what it is about, visible, and read out (role=status). */
+  function hideMessage() { $('message').hidden = true; }
+
+  /** A short note where the eye is: next to what it is about, visible, and read out (role=status); '' clears it. */
   function status(id, text) {
     const element = $(id);
     element.textContent = text;
-    element.scrollIntoView({ block: 'nearest' });
+    if (text) element.scrollIntoView({ block: 'nearest' });
   }
 
   function announce(text) { $('announcer').textContent = text; }
@@ -201,6 +204,8 @@ export function startUploader(sdk, config, root) {
   async function refreshList() {
     try {
       await files.load(session.folder);
+      // The storage answered: an error said before (cannot reach it, sign-in expired) is over.
+      hideMessage();
       tick();
     } catch (error) {
       showError(error);

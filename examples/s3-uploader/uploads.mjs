@@ -11,10 +11,13 @@
 import { nameConflicts } from './name-conflicts.mjs';
 import { progressSummary } from './progress-summary.mjs';
 import { uploadGuards } from './upload-guards.mjs';
-import { forgetRecords, userStoreId } from './user-records.mjs';
+import { claimRecords, forgetRecords, userStoreId } from './user-records.mjs';
 
 /** S3's smallest part: files above it go in parts of this size, which pause and resume part by part. */
 export const PART_SIZE = 5 * 1024 * 1024;
+
+const NOTE = 'Large files go up in 5 MB parts: you can pause them, and if the page closes, they continue when you sign in again.';
+const NOTE_SECOND_TAB = 'Large files go up in 5 MB parts: you can pause them. Your other tab of this page keeps its unfinished uploads; uploads in this tab do not continue if it closes.';
 
 const STRINGS = {
   // Said to people, not developers: no "Uppy", and the file's name on the row buttons where Uppy allows.
@@ -42,12 +45,15 @@ const STRINGS = {
  * @param {string} options.folder the user's folder, `{sub}/` or `private/{identityId}/`
  * @param {() => Promise<string>} options.idToken
  * @param {{ has(name: string): boolean }} options.names the names already in the folder
- * @param {{ status(text: string): void, showError(error: unknown): void }} options.ui
+ * @param {{ status(text: string): void, showError(error: unknown): void }} options.ui `status('')` clears the note
  * @param {(key: string) => void} options.onUploaded a file is in the folder
  */
 export async function startUploads({ sdk, client, s3, config, folder, idToken, names, ui, onUploaded }) {
   const conflicts = nameConflicts({ names, add: (file) => addAnswered(file) });
-  const uppy = new sdk.Uppy({ id: await userStoreId(folder), autoProceed: true, onBeforeFileAdded: conflicts.check });
+  const id = await userStoreId(folder);
+  // Another tab of this user keeps the records: this one neither restores nor saves them.
+  const releaseRecords = await claimRecords(id);
+  const uppy = new sdk.Uppy({ id, autoProceed: true, onBeforeFileAdded: conflicts.check });
   uppy.use(sdk.Dashboard, {
     target: '#uploader',
     inline: true,
@@ -55,7 +61,7 @@ export async function startUploads({ sdk, client, s3, config, folder, idToken, n
     height: 340,
     proudlyDisplayPoweredByUppy: false,
     showRemoveButtonAfterComplete: true,
-    note: 'Large files go up in 5 MB parts: you can pause them, and if the page closes, they continue when you sign in again.',
+    note: releaseRecords ? NOTE : NOTE_SECOND_TAB,
     locale: { strings: STRINGS },
   });
   uppy.use(sdk.AwsS3, {
@@ -68,10 +74,12 @@ export async function startUploads({ sdk, client, s3, config, folder, idToken, n
   });
   // The files' bytes are kept (IndexedDB) up to 1 GB a file, 2 GB in all (Golden Retriever's own limits
   // are 10 MB and 300 MB): a larger file comes back after a reload as one to choose again.
-  uppy.use(sdk.GoldenRetriever, { expires: 7 * 24 * 60 * 60 * 1000, indexedDB: { maxFileSize: 1024 * 1024 * 1024, maxTotalSize: 2 * 1024 * 1024 * 1024 } });
+  if (releaseRecords) uppy.use(sdk.GoldenRetriever, { expires: 7 * 24 * 60 * 60 * 1000, indexedDB: { maxFileSize: 1024 * 1024 * 1024, maxTotalSize: 2 * 1024 * 1024 * 1024 } });
   const listRole = keepListRole(document.getElementById('uploader'));
   uppy.on('upload-success', (file, response) => onUploaded(response.body?.key ?? folder + file.name));
   uppy.on('upload-error', (_file, error) => ui.showError(error));
+  // A batch with no file failed (a retry, a file continued once back online): an earlier failure is over.
+  uppy.on('complete', (result) => { if (result.failed.length === 0) ui.status(''); });
   const guards = uploadGuards({ uppy, ui, stallMs: (config.stallSeconds ?? 30) * 1000 });
   const summary = progressSummary({ uppy, element: document.getElementById('progress-summary') });
 
@@ -104,8 +112,10 @@ export async function startUploads({ sdk, client, s3, config, folder, idToken, n
     await Promise.allSettled(unfinished.map(({ s3Multipart }) => s3.send(new sdk.AbortMultipartUploadCommand({ Bucket: config.bucket, Key: s3Multipart.key, UploadId: s3Multipart.uploadId }))));
     // Golden Retriever's last snapshot is then an empty one, whenever its throttled save runs.
     uppy.setState({ files: {}, currentUploads: {} });
-    uppy.removePlugin(uppy.getPlugin('GoldenRetriever'));
+    const keeper = uppy.getPlugin('GoldenRetriever');
+    if (keeper) uppy.removePlugin(keeper);
     await forgetRecords(uppy.getID());
+    releaseRecords?.();
   }
 
   return { uppy, forget, signOut };

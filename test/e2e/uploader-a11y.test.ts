@@ -3,7 +3,8 @@
 // Delete button); Enter on Uppy's "choose files" opens the system's file dialog (counted, not opened:
 // the one step a test cannot do with keys, so setFiles picks the file); axe-core on the signed-out page
 // and the delete question (the other states are checked where their tests reach them: uploader-steps.ts
-// checkState).
+// checkState). What a screen reader reads out by itself, in both uploaders: who is signed in, not the
+// minute-by-minute countdown of the storage access next to it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import type { Engine, Key, Tab } from '../engines/engine';
 import { waitUntil } from '../engines/engine';
 import { enginesToRun, launchEngine } from '../engines/launch';
 import { requestHolds } from './hold';
-import { checkState, dropStale, focused, isPart, makeFile, onLoginStep, pick, reaches, s3Requests, shows, showsNoError } from './uploader-steps';
+import { checkState, dropStale, focused, isPart, makeFile, onLoginStep, pick, reaches, s3Requests, shows, showsNoError, signIn } from './uploader-steps';
 
 const PART = 5 * 1024 * 1024;
 const holds = requestHolds();
@@ -52,6 +53,12 @@ const countFileDialogs = (tab: Tab) => tab.evaluate(() => {
   };
 });
 const fileDialogs = (tab: Tab) => tab.evaluate(() => (window as unknown as { fileDialogs: number }).fileDialogs);
+
+/** The live region (its id, or its tag) a change of `selector`'s text is read out in, or '' where none is. */
+const liveRegionOf = (tab: Tab, selector: string) => tab.evaluate((wanted) => {
+  const region = document.querySelector(wanted)?.closest('[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"], [role="log"]');
+  return region ? region.id || region.tagName : '';
+}, selector);
 
 describe.each(enginesToRun())('the uploader with the keyboard only in %s', (engineName) => {
   let engine: Engine;
@@ -138,6 +145,23 @@ describe.each(enginesToRun())('the uploader with the keyboard only in %s', (engi
       expect((await focused(tab)).id).toBe('files-title');
       await shows(tab, 'No files yet.');
       expect(await showsNoError(tab)).toBe('');
+      expect(tab.errors()).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it.each([['s3-uploader', 'appUrl'], ['lean', 'leanUrl']] as const)('%s: reads out who is signed in, not the storage access counting down every minute', async (page, url) => {
+    const user = `auth0|${engineName}-${page}-live`;
+    const session = await engine.newSession();
+    try {
+      const tab = await session.newTab(sandbox[url]);
+      await signIn(tab, user);
+      await waitUntil(tab, () => /^storage access valid for \d+ min$/.test(document.querySelector('#lifetime')?.textContent ?? ''));
+      // A polite live region would say "storage access valid for 59 min", "58 min", ... for an hour.
+      expect(await liveRegionOf(tab, '#lifetime')).toBe('');
+      // Control: the sign-in state beside it is read out when it changes.
+      expect(await liveRegionOf(tab, '#who')).not.toBe('');
       expect(tab.errors()).toEqual([]);
     } finally {
       await session.close();

@@ -66,6 +66,8 @@ export function makeFile(folder: string, name: string, size: number, seed = 1): 
 export const PICK = 'input.uppy-Dashboard-input[type="file"]:not([webkitdirectory])';
 /** Picks files in the Dashboard, as the system's file dialog would (after "Add more" when it lists files already). */
 export async function pick(tab: Tab, paths: string[]): Promise<void> {
+  // The Dashboard comes after the listing (signIn waits for that): its input, or "Add more" over a list.
+  await waitUntil(tab, (selector) => document.querySelector(selector) !== null || document.querySelector('.uppy-DashboardContent-addMore') !== null, PICK);
   if (!(await tab.evaluate((selector) => document.querySelector(selector) !== null, PICK))) {
     await tab.click('.uppy-DashboardContent-addMore');
     await waitUntil(tab, (selector) => document.querySelector(selector) !== null, PICK);

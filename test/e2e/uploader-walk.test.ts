@@ -141,6 +141,9 @@ describe.each(enginesToRun())('what the walk found, in %s', (engineName) => {
       await setOnline(tab, true);
       await reaches(tab, name, 'done');
       expect((await storedBytes(sandbox, folder + name)).equals(file.bytes)).toBe(true);
+      // Once it is in the folder, the page no longer says that it failed.
+      await waitUntil(tab, (wanted) => [...document.querySelectorAll('#listing td.name')].some((cell) => cell.textContent === wanted), name);
+      expect(await tab.evaluate(() => document.querySelector('#upload-status')?.textContent)).toBe('');
     });
   });
 
@@ -186,9 +189,10 @@ describe.each(enginesToRun())('what the walk found, in %s', (engineName) => {
     await withTab(sandbox, 'download', async (tab) => {
       // What the page offers to save (name and size), and every value its bar takes, without a save dialog.
       await tab.evaluate(() => {
-        const page = window as unknown as { offered: { name: string; size: number }[]; barValues: number[] };
+        const page = window as unknown as { offered: { name: string; size: number }[]; barValues: number[]; spoken: string[] };
         page.offered = [];
         page.barValues = [];
+        page.spoken = [];
         document.addEventListener('click', (event) => {
           const link = event.target;
           if (!(link instanceof HTMLAnchorElement) || !link.hasAttribute('download')) return;
@@ -198,6 +202,9 @@ describe.each(enginesToRun())('what the walk found, in %s', (engineName) => {
         new MutationObserver(() => {
           const bar = document.querySelector('.download-progress progress') as HTMLProgressElement | null;
           if (bar) page.barValues.push(bar.value);
+          // What a screen reader reads out: each new text of the row's live region.
+          const words = document.querySelector('.download-progress [role="status"]')?.textContent ?? '';
+          if (words && words !== page.spoken.at(-1)) page.spoken.push(words);
         }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
       });
       const gets = () => requests.count((url, method) => method === 'GET' && decodeURIComponent(url.pathname) === `/uploads/${folder}${name}` && !url.searchParams.has('list-type'));
@@ -223,6 +230,10 @@ describe.each(enginesToRun())('what the walk found, in %s', (engineName) => {
       expect(await tab.evaluate(() => (window as unknown as { offered: unknown[] }).offered)).toEqual([{ name, size: 40 * MB }]);
       const values = await tab.evaluate(() => (window as unknown as { barValues: number[] }).barValues);
       expect(values.some((value) => value > 0 && value < 100)).toBe(true);
+      // Read out once a tenth at most (the start and ten steps), not once a chunk; and still in words on the way.
+      const spoken = await tab.evaluate(() => (window as unknown as { spoken: string[] }).spoken);
+      expect(spoken.length).toBeLessThanOrEqual(11);
+      expect(spoken.some((words) => /^Downloading: [1-3]\d\.\d MB of 40\.0 MB$/.test(words))).toBe(true);
       expect(gets()).toBe(1);
       expect(await tab.evaluate(() => document.querySelector('.download-progress'))).toBeFalsy();
     });
@@ -239,6 +250,12 @@ describe.each(enginesToRun())('what the walk found, in %s', (engineName) => {
       }
       expect(await tab.evaluate(() => document.body.innerText)).not.toMatch(/sandbox|config\.js|bucket|Uppy|undefined|Error:/i);
       expect((await uploadState(tab, 'nothing')) ?? undefined).toBeUndefined();
+      // The storage is back: a Refresh that lists the folder takes the error away.
+      const lists = requests.count((url, method) => method === 'GET' && url.searchParams.get('prefix') === folder);
+      await press(tab, '#refresh', 'Refresh');
+      await expect.poll(() => requests.count((url, method) => method === 'GET' && url.searchParams.get('prefix') === folder), { timeout: 60_000 }).toBeGreaterThan(lists);
+      await waitUntil(tab, () => (document.querySelector('#message') as HTMLElement).hidden);
+      await shows(tab, 'No files yet.');
     });
   });
 });
