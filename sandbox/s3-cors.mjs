@@ -45,12 +45,9 @@ export function answerPreflight(req, res, rules) {
     throw s3Error(403, 'AccessForbidden', "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.", { Method: method, ResourceType: 'OBJECT' });
   }
   res.writeHead(200, {
-    ...allowedOrigin(rule, origin),
-    'access-control-allow-methods': rule.AllowedMethods.join(', '),
+    ...ruleHeaders(rule, origin),
     ...(requested.length > 0 ? { 'access-control-allow-headers': requested.join(', ') } : {}),
-    ...(rule.ExposedHeaders?.length ? { 'access-control-expose-headers': rule.ExposedHeaders.join(', ') } : {}),
     ...(rule.MaxAge === undefined ? {} : { 'access-control-max-age': String(rule.MaxAge) }),
-    vary: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method',
     'content-length': '0',
   }).end();
 }
@@ -62,21 +59,21 @@ export function answerPreflight(req, res, rules) {
  */
 export function corsHeaders(rules, origin, method) {
   const rule = origin === undefined ? undefined : corsRule(rules, origin, method);
-  if (rule === undefined || origin === undefined) return {};
+  return rule === undefined || origin === undefined ? {} : ruleHeaders(rule, origin);
+}
+
+/**
+ * What a matched rule's answers carry, preflight or not: the origin (`*` for a rule of any origin; the
+ * origin, with credentials allowed, for one naming origins), its methods, its ExposedHeaders, and Vary.
+ * @param {CorsRule} rule @param {string} origin @returns {Record<string, string>}
+ */
+function ruleHeaders(rule, origin) {
   return {
-    ...allowedOrigin(rule, origin),
+    ...(rule.AllowedOrigins.includes('*') ? { 'access-control-allow-origin': '*' } : { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' }),
     'access-control-allow-methods': rule.AllowedMethods.join(', '),
     ...(rule.ExposedHeaders?.length ? { 'access-control-expose-headers': rule.ExposedHeaders.join(', ') } : {}),
     vary: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method',
   };
-}
-
-/**
- * A rule for any origin answers `*`; one naming origins answers the origin (and allows credentials).
- * @param {CorsRule} rule @param {string} origin @returns {Record<string, string>}
- */
-function allowedOrigin(rule, origin) {
-  return rule.AllowedOrigins.includes('*') ? { 'access-control-allow-origin': '*' } : { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' };
 }
 
 /** A CORS pattern (at most one `*`, matching any run of characters) against a value. @param {string} pattern @param {string} value */
