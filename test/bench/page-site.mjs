@@ -33,9 +33,8 @@ export const PAGE_DONE = 'bench-page-done';
  * @param {import('playwright').Page} page @param {string} url
  */
 export async function openAndWait(page, url) {
-  const done = page.waitForEvent('console', { predicate: (message) => message.text() === PAGE_DONE, timeout: 60_000 });
-  await page.goto(url);
-  await done;
+  // Together: a navigation that fails leaves no wait for the message to reject unheard a minute later.
+  await Promise.all([page.waitForEvent('console', { predicate: (message) => message.text() === PAGE_DONE, timeout: 60_000 }), page.goto(url)]);
 }
 
 /**
