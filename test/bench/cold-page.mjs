@@ -13,9 +13,8 @@
 // narrower than 5 ms. What tab sharing itself adds (sharing on against off, goal: within 1 ms) and the
 // client's own time over the ky page (within 5 ms) are judged the same way.
 import { createServer } from 'node:http';
-import { chromium } from 'playwright';
 import { esbuildApp } from './bundlers.mjs';
-import { PAGE_DONE, openAndWait } from './page-site.mjs';
+import { PAGE_DONE, launchBenchChromium, openAndWait } from './page-site.mjs';
 import { idTokenFor } from './fixtures.mjs';
 import { bootstrapMedian, median, spread } from './stats.mjs';
 
@@ -24,7 +23,6 @@ const BUDGET_MS = 5;
 const ANSWER_DELAY_MS = Number(process.env['BENCH_AUTH_DELAY_MS'] ?? 0);
 /** What tab sharing itself may add to the same client with `shareAcrossTabs: false`. */
 const SHARING_MS = 1;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** What every page reports: ms from its first line to the request's start and to credentials. */
 const REPORT = `
@@ -135,7 +133,7 @@ export async function coldPage() {
   const apps = new Map();
   const site = await pageServer(apps);
   const auth = await delegationServer(site.origin);
-  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ARGS });
+  const browser = await launchBenchChromium({ tlsFront: false });
   try {
     const idToken = idTokenFor('auth0|cold-page');
     for (const variant of VARIANTS) apps.set(variant, (await esbuildApp({ source: appSource(variant, auth.origin, idToken) })).code);

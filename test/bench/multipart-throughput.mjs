@@ -30,8 +30,8 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Upload } from '@aws-sdk/lib-storage';
 import { build } from 'esbuild';
-import { chromium } from 'playwright';
 import { fakeDelegation, idTokenFor } from './fixtures.mjs';
+import { launchBenchChromium } from './page-site.mjs';
 import { s3Client } from './s3-overhead.mjs';
 import { bootstrapMedian, spread } from './stats.mjs';
 
@@ -41,7 +41,6 @@ const MIB = 1_048_576;
 const SIZE = 64 * MIB;
 const PART_SIZE = 8 * MIB;
 const QUEUE_SIZE = 4;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * @typedef {{ label: string, latencyMs: number, upMbps?: number, rounds: [number, number], warmup: number, margin: number, libBody?: 'blob' | 'bytes', judged?: false, control?: true }} Link
@@ -168,7 +167,7 @@ async function browserContenders(issued) {
     res.writeHead(200, { 'content-type': req.url === '/' ? 'text/html' : 'text/javascript', 'cache-control': 'no-store' }).end(body);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ARGS });
+  const browser = await launchBenchChromium({ tlsFront: false });
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/`);
   /** @param {'ours' | 'lib'} name @param {boolean} progress @returns {Uploader} */

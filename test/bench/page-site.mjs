@@ -14,11 +14,12 @@ import { chromium } from 'playwright';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
- * Debian's Chromium (CHROMIUM_PATH overrides), certificate errors ignored for the TLS front's own certificate.
- * @returns {Promise<import('playwright').Browser>}
+ * Debian's Chromium (CHROMIUM_PATH overrides), with certificate errors ignored for the TLS front's own
+ * certificate unless the figure uses no TLS front (`tlsFront: false`: its pages run as they would without it).
+ * @param {{ tlsFront?: boolean }} [options] @returns {Promise<import('playwright').Browser>}
  */
-export function launchBenchChromium() {
-  return chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: [...ARGS, '--ignore-certificate-errors'] });
+export function launchBenchChromium({ tlsFront = true } = {}) {
+  return chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: tlsFront ? [...ARGS, '--ignore-certificate-errors'] : ARGS });
 }
 
 /** What a bench page logs once it has its figure: `openAndWait` waits for it. */
