@@ -191,6 +191,7 @@ export async function startS3Gate(options = {}) {
     // An object write's headers: tags need s3:PutObjectTagging as well; ACLs are off on the bucket.
     if (isObjectWrite(method, target, new URLSearchParams(query))) {
       const { tags } = objectWriteHeaders((name) => headers.get(name) ?? header(req, name));
+      // Headers and the query's metadata alike hold bytes, one char each (amzQueryHeaders).
       checkMetadataSize([...Object.keys(req.headers).map((name) => /** @type {[string, string]} */ ([name, header(req, name) ?? ''])), ...headers], 'latin1');
       if (tags && !allowed('PUT', target, [['tagging', '']])) throw s3Error(403, 'AccessDenied', 'Access Denied');
     }
