@@ -24,6 +24,7 @@ import { multipartCompletion } from './s3-complete.mjs';
 import { checkContentLength, receiveBody } from './s3-payload.mjs';
 import { checkMetadataSize, isObjectWrite, objectWriteHeaders } from './s3-object-headers.mjs';
 import { isPostUpload, postUpload } from './s3-post-object.mjs';
+import { bucketCors } from './template-cors.mjs';
 
 /**
  * @typedef {object} IssuedKey
@@ -60,7 +61,7 @@ import { isPostUpload, postUpload } from './s3-post-object.mjs';
  * @property {string[]} [corsOrigins] origins allowed by CORS ('*' for any), when `cors` is not given
  *   (default: ['*'])
  * @property {import('./s3-cors.mjs').CorsRule[]} [cors] the bucket's CORS rules, as S3 applies them
- *   (s3-cors.mjs) (default: one rule, deploy/*.yaml's, for `corsOrigins`)
+ *   (s3-cors.mjs) (default: deploy/*.yaml's, read by template-cors.mjs, for `corsOrigins`)
  * @property {(request: S3Request) => boolean} [authorize] false -> 403 AccessDenied (default: allow all)
  * @property {() => number} [now] the gate's clock, also for the Date header of its answers (from which
  *   the AWS SDK corrects its own clock) (default: Date.now)
@@ -89,8 +90,6 @@ import { isPostUpload, postUpload } from './s3-post-object.mjs';
  * @property {import('./s3-payload.mjs').SignedPayload} payload what the signature says of the body
  */
 
-/** The bucket CORS of a gate given only origins: deploy/*.yaml's rule (the sandbox passes theirs). */
-const DEFAULT_RULE = { AllowedMethods: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], AllowedHeaders: ['*'], ExposedHeaders: ['ETag', 'Date', 'x-amz-request-id', 'Content-Length', 'Content-Type', 'Content-Disposition', 'Last-Modified'], MaxAge: 600 };
 /** Headers the gate has dealt with, which s3rver does not see: credentials, the origin, and the body's framing and digests. */
 const HANDLED_HEADERS = ['authorization', 'x-amz-security-token', 'x-amz-date', 'x-amz-copy-source', 'origin', 'transfer-encoding', 'content-encoding', 'x-amz-content-sha256', 'x-amz-decoded-content-length', 'x-amz-trailer'];
 /** Headers that decide what a request is. */
@@ -152,7 +151,9 @@ function readAsked(req, path, query) {
  */
 export async function startS3Gate(options = {}) {
   const { host = '127.0.0.1', port = 0, region = 'us-east-1', buckets = ['uploads'], keys = new Map(), corsOrigins = ['*'], authorize = () => true, now = () => Date.now(), maxSkewMs = MAX_SKEW_MS, hold, fault } = options;
-  const cors = options.cors ?? [{ AllowedOrigins: corsOrigins, ...DEFAULT_RULE }];
+  // Read from deploy/*.yaml, not copied, so that a gate started without rules cannot drift from them.
+  // Their rules refer to the origins alone: the other values are placeholders nothing reads.
+  const cors = options.cors ?? bucketCors({ bucket: buckets[0] ?? 'uploads', auth0Domain: 'tenant.auth0.com', clientID: 'sandbox-client', allowedOrigins: corsOrigins });
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 's3-gate-')));
   // Bodies held until verified (s3-body.mjs), outside s3rver's folder.
   const bodies = await mkdtemp(join(tmpdir(), 's3-gate-bodies-'));
