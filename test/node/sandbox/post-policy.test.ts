@@ -133,6 +133,37 @@ describe('POST uploads at the verifying S3', () => {
     expect(await stored(variant.key ?? 'auth0|alice/post-refused.txt')).toBe('NoSuchKey');
   });
 
+  // "Creating a POST policy", Conditions: bucket and the x-amz-* fields (metadata aside) are matched
+  // exactly only; starts-with on them fails even with a prefix the value has. Before, it was taken.
+  /** The policy with `field`'s exact condition replaced by starts-with `prefix`. */
+  const prefixed = (field: string, prefix: string) => (base: Condition[]) => base.map((condition) => (field in condition ? ['starts-with', `$${field}`, prefix] : condition));
+  it.each<[string, string]>([
+    ['bucket', BUCKET.slice(0, 3)],
+    ['x-amz-algorithm', 'AWS4-'],
+    ['x-amz-credential', ''],
+    ['x-amz-date', '2'],
+    ['x-amz-security-token', ''],
+  ])('refuses starts-with on %s, which S3 matches exactly only (403 AccessDenied), nothing stored', async (field, prefix) => {
+    const key = `auth0|alice/prefixed-${field}.txt`;
+    const answer = await post(form({ key, conditions: prefixed(field, prefix) }));
+    expect([answer.status, answer.code]).toEqual([403, 'AccessDenied']);
+    expect(answer.text).toContain(`Invalid according to Policy: Policy Condition failed: ${JSON.stringify(['starts-with', `$${field}`, prefix])}`);
+    expect(await stored(key)).toBe('NoSuchKey');
+  });
+
+  it.each<[string, string, string]>([
+    ['Content-Type', 'text/plain', 'text/'],
+    ['x-amz-meta-note', 'hello', 'he'],
+    ['acl', 'bucket-owner-full-control', 'bucket-owner-'],
+    ['success_action_status', '201', ''],
+    ['Cache-Control', 'no-cache', ''],
+  ])('control: starts-with on %s, which S3 allows, is taken', async (field, value, prefix) => {
+    const key = `auth0|alice/prefixed-${field}.txt`;
+    const answer = await post(form({ key, extra: { [field]: value }, conditions: prefixed(field, prefix) }));
+    expect(answer.status, answer.text).toBeLessThan(400);
+    expect(await stored(key)).toBe('posted');
+  });
+
   it('refuses another user\'s folder through IAM even when the policy allows it (403 Access Denied), and the same form into her folder is stored (control)', async () => {
     const everywhere = (base: Condition[]) => base.map((condition) => (Array.isArray(condition) && condition[1] === '$key' ? ['starts-with', '$key', ''] : condition));
     const denied = await post(form({ key: 'auth0|bob/planted.txt', conditions: everywhere }));
