@@ -21,6 +21,7 @@ import { storingParts } from './s3-storing-parts.mjs';
 import { uploadIsFor } from './s3rver-uploads.mjs';
 import { checkDeleteDigest, extraOperation, extraOperations } from './s3-extras.mjs';
 import { multipartCompletion } from './s3-complete.mjs';
+import { checkPartChecksum, uploadChecksum } from './s3-upload-checksum.mjs';
 import { checkContentLength, receiveBody } from './s3-payload.mjs';
 import { checkMetadataSize, isObjectWrite, objectWriteHeaders } from './s3-object-headers.mjs';
 import { isPostUpload, postUpload } from './s3-post-object.mjs';
@@ -196,6 +197,8 @@ export async function startS3Gate(options = {}) {
       checkMetadataSize([...Object.keys(req.headers).map((name) => /** @type {[string, string]} */ ([name, header(req, name) ?? ''])), ...headers], 'latin1');
       if (tags && !allowed('PUT', target, [['tagging', '']])) throw s3Error(403, 'AccessDenied', 'Access Denied');
     }
+    // An UploadPart's checksum is of its upload's algorithm, if the upload has one.
+    if (method === 'PUT' && uploadId !== undefined && target.key !== '' && !source) checkPartChecksum(await uploadChecksum(directory, target.bucket, uploadId), (name) => header(req, name));
     return { accessKeyId, url: forwardUrl(target, query), headers, overrides, target, extra, deleteOne, uploadId, prefix: new URLSearchParams(query).get('prefix') ?? '', query: new URLSearchParams(query), payload };
   }
 
