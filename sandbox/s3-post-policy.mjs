@@ -70,7 +70,8 @@ function checkCondition(condition, request) {
   const name = field.toLowerCase();
   const actual = name === 'bucket' ? request.bucket : request.fields.get(name)?.value;
   const holds = operator === 'eq' ? actual === expected : !exactOnly(name) && actual !== undefined && startsWith(name, actual, expected);
-  if (!holds) throw refused(`Policy Condition failed: ${text}`);
+  // S3 names the condition in array form, whichever form the policy used: ["eq", "$bucket", "x"].
+  if (!holds) throw refused(`Policy Condition failed: [${[operator, `$${field}`, expected].map((part) => JSON.stringify(part)).join(', ')}]`);
   return name;
 }
 
