@@ -116,6 +116,13 @@ function applyCors(res, req, rules) {
   });
 }
 
+/** Sends a verified x-amz-checksum-* back with a success, as S3 does. @param {import('node:http').ServerResponse} res @param {[string, string]} checksum */
+function echoChecksum(res, [name, value]) {
+  beforeHead(res, (status) => {
+    if (status === 200) res.setHeader(name, value);
+  });
+}
+
 /** Runs `hook` just before the response head is written (by the gate or by s3rver). */
 function beforeHead(/** @type {import('node:http').ServerResponse} */ res, /** @type {(status: number) => void} */ hook) {
   const writeHead = res.writeHead;
@@ -294,6 +301,7 @@ export async function startS3Gate(options = {}) {
     if (await answerPostUpload(req, res)) return;
     let admitted;
     let body;
+    let checksum;
     try {
       admitted = await admit(req);
       // A part is recorded from here until answered: an abort waits for it (s3-storing-parts.mjs).
@@ -301,7 +309,7 @@ export async function startS3Gate(options = {}) {
       // Nothing reaches s3rver before the body is what was signed and declared (s3-payload.mjs).
       checkContentLength(req.method ?? 'GET', (name) => header(req, name), admitted.payload);
       const checksums = !(admitted.extra === 'CompleteMultipartUpload');
-      body = await receiveBody(req, (name) => header(req, name), admitted.payload, { directory: bodies, checksums });
+      ({ body, checksum } = await receiveBody(req, (name) => header(req, name), admitted.payload, { directory: bodies, checksums }));
     } catch (error) {
       req.resume();
       const code = sendS3Error(res, error);
@@ -312,6 +320,9 @@ export async function startS3Gate(options = {}) {
     res.once('close', () => void held.discard());
     stats.accepted[admitted.accessKeyId] = (stats.accepted[admitted.accessKeyId] ?? 0) + 1;
     if (admitted.extra) return answerExtra(res, admitted, body);
+    // S3 answers a PutObject or UploadPart with the checksum it verified: lib-storage, with the AWS
+    // SDK's default checksums, lists each part's at completion from that answer.
+    if (checksum && req.method === 'PUT') echoChecksum(res, checksum);
     handOver(req, res, admitted, body);
   }
 

@@ -4,11 +4,12 @@
 // Before, the gate took both. Controls: the upload's own algorithm, the checksums listed, and an upload
 // created without one, which neither check touches.
 import { crc32 } from 'node:zlib';
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, ListPartsCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, ListPartsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import type { ChecksumAlgorithm, CompletedPart } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPolicyGate } from '../../support/policy-gate';
-import { BUCKET } from '../../support/s3';
+import { BUCKET, s3Client } from '../../support/s3';
 
 const BODY = 'one part';
 /** The CRC32 S3 takes for BODY: base64 of its 4 bytes, big-endian. */
@@ -52,6 +53,27 @@ describe('a multipart upload created with ChecksumAlgorithm CRC32', () => {
     expect(await partsOf(Key, UploadId)).toEqual([1]);
     expect(await complete(Key, UploadId, [{ PartNumber: 1, ETag, ChecksumCRC32: BODY_CRC32 }])).toEqual({ name: 'ok', message: '' });
     expect(await content(Key)).toBe(BODY);
+  });
+});
+
+describe("a part's checksum, answered back as S3 does", () => {
+  it('UploadPart answers with the CRC32 it verified, and PutObject too; control: none is answered where none was sent', async () => {
+    const Key = 'auth0|alice/echo.bin';
+    const UploadId = await create(Key, 'CRC32');
+    expect((await uploadPart(Key, UploadId, 'CRC32')).ChecksumCRC32).toBe(BODY_CRC32);
+    const put = (ChecksumAlgorithm?: ChecksumAlgorithm) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'auth0|alice/echo-put.txt', Body: BODY, ...(ChecksumAlgorithm ? { ChecksumAlgorithm } : {}) }));
+    expect((await put('CRC32')).ChecksumCRC32).toBe(BODY_CRC32);
+    expect((await put()).ChecksumCRC32).toBeUndefined();
+  });
+
+  it("lib-storage's Upload with the AWS SDK's default checksums (CRC32 on every part) completes, byte-exact", async () => {
+    // WHEN_SUPPORTED creates the upload with CRC32 and lists each part's checksum from UploadPart's answer.
+    const client = s3Client(setup.gate.url, setup.user('auth0|alice').credentials, { requestChecksumCalculation: 'WHEN_SUPPORTED' });
+    const bytes = new Uint8Array(6 * 1024 * 1024).map((_, index) => index % 251);
+    const Key = 'auth0|alice/lib-storage-crc32.bin';
+    await new Upload({ client, params: { Bucket: BUCKET, Key, Body: bytes }, partSize: 5 * 1024 * 1024, queueSize: 2 }).done();
+    const back = await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key }))).Body!.transformToByteArray();
+    expect(Buffer.from(back).equals(Buffer.from(bytes))).toBe(true);
   });
 });
 
