@@ -21,6 +21,9 @@ const CHECKSUMS = {
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+/** S3's checksum headers, x-amz-checksum-<algorithm>. */
+export const CHECKSUM_HEADERS = /** @type {ChecksumHeader[]} */ (Object.keys(CHECKSUMS));
+
 /** Whether a header name is one of S3's checksum headers. */
 export const isChecksumHeader = (/** @type {string} */ name) => Object.hasOwn(CHECKSUMS, name);
 
@@ -43,7 +46,7 @@ export function declaredDigests(header, { checksums }) {
     if (bytes === undefined) throw s3Error(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.', { 'Content-MD5': md5 });
     declared.set('content-md5', bytes);
   }
-  const present = checksums ? /** @type {ChecksumHeader[]} */ (Object.keys(CHECKSUMS)).filter((name) => header(name) !== undefined) : [];
+  const present = checksums ? CHECKSUM_HEADERS.filter((name) => header(name) !== undefined) : [];
   if (present.length > 1) throw s3Error(400, 'InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
   for (const name of present) declared.set(name, checksumValue(name, header(name) ?? ''));
   return declared;

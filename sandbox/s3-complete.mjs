@@ -2,7 +2,7 @@
 // CompleteMultipartUpload as strict as S3 (API Reference: CompleteMultipartUpload, "Special errors"):
 // the parts listed in ascending order (InvalidPartOrder), each one uploaded with the ETag given
 // (InvalidPart: a part never uploaded, PartNumber 0, a forged ETag), each but the last at least 5 MiB
-// (EntityTooSmall). Only then are the parts joined into the object, through s3rver's store. s3rver's own
+// (EntityTooSmall), each with its checksum if the upload has one (s3-upload-checksum.mjs). Only then are the parts joined into the object, through s3rver's store. s3rver's own
 // completion took any list: a missing part ended the process with an error in a stream nobody listened
 // to, a forged ETag or a small part completed.
 import { open, readFile, rm } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import S3Object from 's3rver/lib/models/object.js';
 import { s3Error } from './s3-errors.mjs';
 import { partsOf, uploadFolder } from './s3rver-uploads.mjs';
+import { checkListedChecksums, uploadChecksum } from './s3-upload-checksum.mjs';
 import { sendXml, unxml, xml } from './s3-xml.mjs';
 
 /** S3's smallest part but the last. */
@@ -24,9 +25,9 @@ const invalidPart = (uploadId, part) =>
   s3Error(400, 'InvalidPart', "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.", { UploadId: uploadId, PartNumber: String(part.number), ETag: part.etag });
 
 /**
- * The parts a CompleteMultipartUpload body lists, in its order: number and ETag (quotes removed, as S3
- * compares them).
- * @param {string} text @returns {{ number: number, etag: string }[]}
+ * The parts a CompleteMultipartUpload body lists, in its order: number, ETag (quotes removed, as S3
+ * compares them) and the algorithms of the checksums given (ChecksumCRC32 -> 'CRC32').
+ * @param {string} text @returns {{ number: number, etag: string, checksums: Set<string> }[]}
  * @throws {import('./s3-errors.mjs').S3Error} MalformedXML
  */
 export function listedParts(text) {
@@ -35,7 +36,8 @@ export function listedParts(text) {
     const number = /<PartNumber>\s*(\d{1,9})\s*<\/PartNumber>/.exec(inside)?.[1];
     const etag = unxml(/<ETag>([^<]*)<\/ETag>/.exec(inside)?.[1] ?? '');
     if (number === undefined || etag === undefined || etag === '') throw malformedXml();
-    return { number: Number(number), etag: etag.replace(/"/g, '') };
+    const checksums = new Set([...inside.matchAll(/<Checksum([A-Z0-9]+)>[^<]+<\/Checksum\1>/g)].map(([, algorithm = '']) => algorithm));
+    return { number: Number(number), etag: etag.replace(/"/g, ''), checksums };
   });
   if (parts.length === 0 || parts.length > MAX_PARTS) throw malformedXml();
   return parts;
@@ -43,9 +45,10 @@ export function listedParts(text) {
 
 /**
  * Checks a completion's list against the parts uploaded; throws S3's error for the first problem.
- * @param {{ number: number, etag: string }[]} listed @param {Awaited<ReturnType<typeof partsOf>>} uploaded
+ * @template {{ number: number, etag: string }} Listed
+ * @param {Listed[]} listed @param {Awaited<ReturnType<typeof partsOf>>} uploaded
  * @param {string} uploadId
- * @returns {{ number: number, etag: string }[]} the list, checked
+ * @returns {Listed[]} the list, checked
  */
 export function checkParts(listed, uploaded, uploadId) {
   listed.forEach((part, index) => {
@@ -77,6 +80,7 @@ export function multipartCompletion({ directory, store }) {
     const text = await body.text(MAX_BODY_BYTES);
     if (text === undefined) throw s3Error(400, 'MaxMessageLengthExceeded', 'Your request was too big.');
     const listed = checkParts(listedParts(text), await partsOf(directory, bucket, uploadId), uploadId);
+    checkListedChecksums(await uploadChecksum(directory, bucket, uploadId), listed);
     const { md5 } = await joinParts(store, uploadFolder(directory, bucket, uploadId), { bucket, key, uploadId, listed });
     await rm(uploadFolder(directory, bucket, uploadId), { recursive: true, force: true });
     sendXml(res, 200, `<CompleteMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Location>${xml(location)}</Location><Bucket>${xml(bucket)}</Bucket><Key>${xml(key)}</Key><ETag>"${md5}"</ETag></CompleteMultipartUploadResult>`);

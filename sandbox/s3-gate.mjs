@@ -21,9 +21,11 @@ import { storingParts } from './s3-storing-parts.mjs';
 import { uploadIsFor } from './s3rver-uploads.mjs';
 import { checkDeleteDigest, extraOperation, extraOperations } from './s3-extras.mjs';
 import { multipartCompletion } from './s3-complete.mjs';
+import { checkPartChecksum, uploadChecksum } from './s3-upload-checksum.mjs';
 import { checkContentLength, receiveBody } from './s3-payload.mjs';
 import { checkMetadataSize, isObjectWrite, objectWriteHeaders } from './s3-object-headers.mjs';
 import { isPostUpload, postUpload } from './s3-post-object.mjs';
+import { bucketCors } from './template-cors.mjs';
 
 /**
  * @typedef {object} IssuedKey
@@ -60,7 +62,7 @@ import { isPostUpload, postUpload } from './s3-post-object.mjs';
  * @property {string[]} [corsOrigins] origins allowed by CORS ('*' for any), when `cors` is not given
  *   (default: ['*'])
  * @property {import('./s3-cors.mjs').CorsRule[]} [cors] the bucket's CORS rules, as S3 applies them
- *   (s3-cors.mjs) (default: one rule, deploy/*.yaml's, for `corsOrigins`)
+ *   (s3-cors.mjs) (default: deploy/*.yaml's, read by template-cors.mjs, for `corsOrigins`)
  * @property {(request: S3Request) => boolean} [authorize] false -> 403 AccessDenied (default: allow all)
  * @property {() => number} [now] the gate's clock, also for the Date header of its answers (from which
  *   the AWS SDK corrects its own clock) (default: Date.now)
@@ -89,8 +91,6 @@ import { isPostUpload, postUpload } from './s3-post-object.mjs';
  * @property {import('./s3-payload.mjs').SignedPayload} payload what the signature says of the body
  */
 
-/** The bucket CORS of a gate given only origins: deploy/*.yaml's rule (the sandbox passes theirs). */
-const DEFAULT_RULE = { AllowedMethods: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], AllowedHeaders: ['*'], ExposedHeaders: ['ETag', 'Date', 'x-amz-request-id', 'Content-Length', 'Content-Type', 'Content-Disposition', 'Last-Modified'], MaxAge: 600 };
 /** Headers the gate has dealt with, which s3rver does not see: credentials, the origin, and the body's framing and digests. */
 const HANDLED_HEADERS = ['authorization', 'x-amz-security-token', 'x-amz-date', 'x-amz-copy-source', 'origin', 'transfer-encoding', 'content-encoding', 'x-amz-content-sha256', 'x-amz-decoded-content-length', 'x-amz-trailer'];
 /** Headers that decide what a request is. */
@@ -113,6 +113,13 @@ function applyCors(res, req, rules) {
   if (Object.keys(headers).length === 0) return;
   beforeHead(res, () => {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  });
+}
+
+/** Sends a verified x-amz-checksum-* back with a success, as S3 does. @param {import('node:http').ServerResponse} res @param {[string, string]} checksum */
+function echoChecksum(res, [name, value]) {
+  beforeHead(res, (status) => {
+    if (status === 200) res.setHeader(name, value);
   });
 }
 
@@ -152,7 +159,9 @@ function readAsked(req, path, query) {
  */
 export async function startS3Gate(options = {}) {
   const { host = '127.0.0.1', port = 0, region = 'us-east-1', buckets = ['uploads'], keys = new Map(), corsOrigins = ['*'], authorize = () => true, now = () => Date.now(), maxSkewMs = MAX_SKEW_MS, hold, fault } = options;
-  const cors = options.cors ?? [{ AllowedOrigins: corsOrigins, ...DEFAULT_RULE }];
+  // Read from deploy/*.yaml, not copied, so that a gate started without rules cannot drift from them.
+  // Their rules refer to the origins alone: the other values are placeholders nothing reads.
+  const cors = options.cors ?? bucketCors({ bucket: buckets[0] ?? 'uploads', auth0Domain: 'tenant.auth0.com', clientID: 'sandbox-client', allowedOrigins: corsOrigins });
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 's3-gate-')));
   // Bodies held until verified (s3-body.mjs), outside s3rver's folder.
   const bodies = await mkdtemp(join(tmpdir(), 's3-gate-bodies-'));
@@ -191,9 +200,12 @@ export async function startS3Gate(options = {}) {
     // An object write's headers: tags need s3:PutObjectTagging as well; ACLs are off on the bucket.
     if (isObjectWrite(method, target, new URLSearchParams(query))) {
       const { tags } = objectWriteHeaders((name) => headers.get(name) ?? header(req, name));
+      // Headers and the query's metadata alike hold bytes, one char each (amzQueryHeaders).
       checkMetadataSize([...Object.keys(req.headers).map((name) => /** @type {[string, string]} */ ([name, header(req, name) ?? ''])), ...headers], 'latin1');
       if (tags && !allowed('PUT', target, [['tagging', '']])) throw s3Error(403, 'AccessDenied', 'Access Denied');
     }
+    // An UploadPart's checksum is of its upload's algorithm, if the upload has one.
+    if (method === 'PUT' && uploadId !== undefined && target.key !== '' && !source) checkPartChecksum(await uploadChecksum(directory, target.bucket, uploadId), (name) => header(req, name));
     return { accessKeyId, url: forwardUrl(target, query), headers, overrides, target, extra, deleteOne, uploadId, prefix: new URLSearchParams(query).get('prefix') ?? '', query: new URLSearchParams(query), payload };
   }
 
@@ -289,6 +301,7 @@ export async function startS3Gate(options = {}) {
     if (await answerPostUpload(req, res)) return;
     let admitted;
     let body;
+    let checksum;
     try {
       admitted = await admit(req);
       // A part is recorded from here until answered: an abort waits for it (s3-storing-parts.mjs).
@@ -296,7 +309,7 @@ export async function startS3Gate(options = {}) {
       // Nothing reaches s3rver before the body is what was signed and declared (s3-payload.mjs).
       checkContentLength(req.method ?? 'GET', (name) => header(req, name), admitted.payload);
       const checksums = !(admitted.extra === 'CompleteMultipartUpload');
-      body = await receiveBody(req, (name) => header(req, name), admitted.payload, { directory: bodies, checksums });
+      ({ body, checksum } = await receiveBody(req, (name) => header(req, name), admitted.payload, { directory: bodies, checksums }));
     } catch (error) {
       req.resume();
       const code = sendS3Error(res, error);
@@ -307,6 +320,9 @@ export async function startS3Gate(options = {}) {
     res.once('close', () => void held.discard());
     stats.accepted[admitted.accessKeyId] = (stats.accepted[admitted.accessKeyId] ?? 0) + 1;
     if (admitted.extra) return answerExtra(res, admitted, body);
+    // S3 answers a PutObject or UploadPart with the checksum it verified: lib-storage, with the AWS
+    // SDK's default checksums, lists each part's at completion from that answer.
+    if (checksum && req.method === 'PUT') echoChecksum(res, checksum);
     handOver(req, res, admitted, body);
   }
 

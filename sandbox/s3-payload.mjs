@@ -61,7 +61,9 @@ export function payloadMode({ hash, signing }) {
  * @param {SignedPayload} payload
  * @param {{ directory: string, checksums: boolean }} options where a large body is held; whether
  *   x-amz-checksum-* headers describe this body (see declaredDigests)
- * @returns {Promise<import('./s3-body.mjs').HeldBody>}
+ * @returns {Promise<{ body: import('./s3-body.mjs').HeldBody, checksum: [import('./s3-checksums.mjs').ChecksumHeader, string] | undefined }>}
+ *   the body held, and the x-amz-checksum-* it declared (in a header or its trailer), verified, in
+ *   base64: S3 answers a stored object or part with it
  * @throws {import('./s3-errors.mjs').S3Error} nothing is kept then
  */
 export async function receiveBody(source, header, payload, { directory, checksums }) {
@@ -88,7 +90,8 @@ export async function receiveBody(source, header, payload, { directory, checksum
     if (trailers) readTrailers(trailers, trailer, declared);
     const actual = await digests.results();
     for (const [digest, expected] of declared) checkDigest(digest, expected, actual.get(digest));
-    return body;
+    const checksum = [...declared].find(([digest]) => isChecksumHeader(digest));
+    return { body, checksum: checksum && [/** @type {import('./s3-checksums.mjs').ChecksumHeader} */ (checksum[0]), checksum[1].toString('base64')] };
   } catch (error) {
     await body.discard();
     throw error;

@@ -2,7 +2,8 @@
 // A browser POST upload's policy, judged as S3 judges it (S3 API Reference, "Creating a POST policy"):
 // the base64 JSON document with an `expiration` and `conditions`; the policy expired at the server's
 // time; every condition met: `{ "field": "value" }` and `["eq", "$field", "value"]` exact,
-// `["starts-with", "$field", "prefix"]` (for Content-Type, each of a comma-separated list),
+// `["starts-with", "$field", "prefix"]` (for Content-Type, each of a comma-separated list) on the fields
+// that allow it (exactOnly below),
 // `["content-length-range", min, max]` on the file's size, `bucket` the bucket the form was posted to;
 // and no form field that no condition names ("Extra input fields"), except the policy, the signature,
 // the file and `x-ignore-*` fields. Field names match without regard to case; values exactly.
@@ -68,8 +69,9 @@ function checkCondition(condition, request) {
   const [operator, field, expected] = conditionParts(condition, text);
   const name = field.toLowerCase();
   const actual = name === 'bucket' ? request.bucket : request.fields.get(name)?.value;
-  const holds = operator === 'eq' ? actual === expected : actual !== undefined && startsWith(name, actual, expected);
-  if (!holds) throw refused(`Policy Condition failed: ${text}`);
+  const holds = operator === 'eq' ? actual === expected : !exactOnly(name) && actual !== undefined && startsWith(name, actual, expected);
+  // S3 names the condition in array form, whichever form the policy used: ["eq", "$bucket", "x"].
+  if (!holds) throw refused(`Policy Condition failed: [${[operator, `$${field}`, expected].map((part) => JSON.stringify(part)).join(', ')}]`);
   return name;
 }
 
@@ -88,6 +90,18 @@ function conditionParts(condition, text) {
     if ((operator === 'eq' || operator === 'starts-with') && typeof field === 'string' && field.startsWith('$') && typeof value === 'string') return [operator, field.slice(1), value];
   }
   throw invalidPolicy(`Invalid Condition: ${text}`);
+}
+
+/**
+ * Whether S3 matches a field exactly only, so that `starts-with` on it fails however the value begins.
+ * "Creating a POST policy", Conditions: `bucket`, `x-amz-algorithm`, `-credential`, `-date` and the
+ * other `x-amz-*` fields support exact matching; `x-amz-meta-*`, `key`, `acl`, the REST headers and
+ * the redirect starts-with as well. `success_action_status`, documented exact, is not refused: S3 takes
+ * starts-with on it (minio/minio#12567). Nor are fields the table does not list (a page's own fields).
+ * @param {string} name lower-case
+ */
+function exactOnly(name) {
+  return name === 'bucket' || (name.startsWith('x-amz-') && !name.startsWith('x-amz-meta-'));
 }
 
 /** Content-Type may list several types: each must start with the prefix. @param {string} name @param {string} actual @param {string} prefix */

@@ -116,15 +116,19 @@ export const noSuchUpload = () => s3Error(404, 'NoSuchUpload', 'The specified up
 
 /**
  * x-amz-* parameters of the query string, which s3rver (like a presigned URL for S3) takes as headers,
- * over the headers sent; the presigned URL's own parameters excepted. Each may appear once.
+ * over the headers sent; the presigned URL's own parameters excepted. Each may appear once. User
+ * metadata (x-amz-meta-*) comes as its UTF-8 bytes, as in a header.
  * @param {[string, string][]} query @returns {Map<string, string>}
  */
 export function amzQueryHeaders(query) {
   const headers = new Map();
-  for (const [name, value] of query) {
+  for (const [name, text] of query) {
     const lower = name.toLowerCase();
     if (!lower.startsWith('x-amz-') || QUERY_AUTH.includes(name)) continue;
     if (headers.has(lower)) throw s3Error(400, 'InvalidArgument', `The query parameter ${lower} appears more than once.`);
+    // Metadata is kept as a header would bring it: its UTF-8 bytes, one char each (Node reads headers as
+    // latin1), so that '€' is the 3 bytes S3 counts against the 2 KB (s3-object-headers.mjs) and stores.
+    const value = lower.startsWith('x-amz-meta-') ? Buffer.from(text, 'utf8').toString('latin1') : text;
     if (!HEADER_VALUE.test(value)) throw s3Error(400, 'InvalidArgument', `The query parameter ${lower} has a character a header cannot hold.`, { ArgumentName: lower });
     headers.set(lower, value);
   }

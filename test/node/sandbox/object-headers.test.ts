@@ -5,6 +5,7 @@
 // Before, all of them were stored.
 import { CopyObjectCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { templateText } from '../../../sandbox/template-policy.mjs';
 import { startPolicyGate } from '../../support/policy-gate';
@@ -89,5 +90,34 @@ describe('user-defined metadata', () => {
     expect(await putObject({ Key: 'auth0|alice/meta-2k.txt', Metadata: metadata(2048) })).toBe('ok');
     const head = await alice.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'auth0|alice/meta-2k.txt' }));
     expect(head.Metadata?.['note']).toHaveLength(2044);
+  });
+
+  // A presigned URL carries the metadata in its query, percent-encoded UTF-8: S3 counts those UTF-8
+  // bytes too. Before, the gate counted each decoded char as one byte (so 'é' x 1,100, 2,200 bytes, was
+  // stored) and refused '€' outright (400 InvalidArgument, "a character a header cannot hold").
+  /** A presigned PUT of Alice's with metadata `note` = `value`: its status and S3 error code. */
+  async function presignedPut(Key: string, value: string) {
+    const url = await getSignedUrl(alice.s3, new PutObjectCommand({ Bucket: BUCKET, Key, Metadata: { note: value } }), { expiresIn: 300 });
+    expect(url).toContain('x-amz-meta-note=');
+    const response = await fetch(url, { method: 'PUT', body: 'body' });
+    return { status: response.status, code: /<Code>([^<]*)<\/Code>/.exec(await response.text())?.[1] };
+  }
+
+  it.each([
+    ['€', 700],
+    ['é', 1100],
+  ])("over 2 KB in UTF-8 through a presigned URL's query is refused (%s x %i), nothing stored", async (char, count) => {
+    expect(Buffer.byteLength(`note${char.repeat(count)}`)).toBeGreaterThan(2048);
+    expect(await presignedPut('auth0|alice/meta-query.txt', char.repeat(count))).toEqual({ status: 400, code: 'MetadataTooLarge' });
+    expect(await stored('auth0|alice/meta-query.txt')).toBe('NoSuchKey');
+  });
+
+  it.each([
+    ['€', 681],
+    ['é', 1022],
+  ])("control: within 2 KB in UTF-8 through a presigned URL's query is stored (%s x %i)", async (char, count) => {
+    expect(Buffer.byteLength(`note${char.repeat(count)}`)).toBeLessThanOrEqual(2048);
+    expect(await presignedPut(`auth0|alice/meta-query-${count}.txt`, char.repeat(count))).toEqual({ status: 200, code: undefined });
+    expect(await stored(`auth0|alice/meta-query-${count}.txt`)).toBe('ok');
   });
 });

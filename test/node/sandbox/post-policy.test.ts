@@ -114,12 +114,12 @@ describe('POST uploads at the verifying S3', () => {
     ['a wrong signature (another secret)', { secret: 'not-the-secret' }, 403, 'SignatureDoesNotMatch'],
     ['a field changed after signing (the policy)', { tamper: (fields) => fields.map(([name, value]) => [name, name === 'policy' ? Buffer.from(Buffer.from(value, 'base64').toString().replace('1024', '99999')).toString('base64') : value]) }, 403, 'SignatureDoesNotMatch'],
     ['an expired policy', { expiration: Date.now() - 1000 }, 403, 'AccessDenied', 'Invalid according to Policy: Policy expired.'],
-    ['a key outside the policy\'s prefix', { key: 'auth0|alice-not/x.txt' }, 403, 'AccessDenied', 'Policy Condition failed: ["starts-with","$key","auth0|alice/"]'],
+    ['a key outside the policy\'s prefix', { key: 'auth0|alice-not/x.txt' }, 403, 'AccessDenied', 'Policy Condition failed: ["starts-with", "$key", "auth0|alice/"]'],
     ['content over the content-length-range', { body: 'x'.repeat(1025) }, 400, 'EntityTooLarge'],
     ['content under the content-length-range', { body: '', conditions: (base) => base.map((condition) => (Array.isArray(condition) && condition[0] === 'content-length-range' ? ['content-length-range', 1, 10] : condition)) }, 400, 'EntityTooSmall'],
     ['a field the policy does not name', { unnamed: { 'x-amz-meta-note': 'sneaked in' } }, 403, 'AccessDenied', 'Extra input fields: x-amz-meta-note'],
-    ['an eq condition not met', { extra: { 'Content-Type': 'text/html' }, conditions: (base) => base.map((condition) => ('Content-Type' in condition ? { 'Content-Type': 'text/plain' } : condition)) }, 403, 'AccessDenied', 'Policy Condition failed'],
-    ['a policy for another bucket', { conditions: (base) => base.map((condition) => ('bucket' in condition ? { bucket: 'other-bucket' } : condition)) }, 403, 'AccessDenied', 'Policy Condition failed: {"bucket":"other-bucket"}'],
+    ['an eq condition not met', { extra: { 'Content-Type': 'text/html' }, conditions: (base) => base.map((condition) => ('Content-Type' in condition ? { 'Content-Type': 'text/plain' } : condition)) }, 403, 'AccessDenied', 'Policy Condition failed: ["eq", "$Content-Type", "text/plain"]'],
+    ['a policy for another bucket', { conditions: (base) => base.map((condition) => ('bucket' in condition ? { bucket: 'other-bucket' } : condition)) }, 403, 'AccessDenied', 'Policy Condition failed: ["eq", "$bucket", "other-bucket"]'],
     ['a missing security token', { tamper: (fields) => fields.filter(([name]) => name !== 'x-amz-security-token'), conditions: (base) => base.filter((condition) => !('x-amz-security-token' in condition)) }, 400, 'InvalidToken'],
     ['another key\'s security token', { tamper: (fields) => fields.map(([name, value]) => [name, name === 'x-amz-security-token' ? `${value}x` : value]) }, 400, 'InvalidToken'],
     ['a policy that is no JSON', { rawPolicy: '{not json' }, 400, 'InvalidPolicyDocument', 'Invalid Policy: Invalid JSON.'],
@@ -131,6 +131,37 @@ describe('POST uploads at the verifying S3', () => {
     expect([answer.status, answer.code]).toEqual([status, code]);
     if (message) expect(answer.text).toContain(message);
     expect(await stored(variant.key ?? 'auth0|alice/post-refused.txt')).toBe('NoSuchKey');
+  });
+
+  // "Creating a POST policy", Conditions: bucket and the x-amz-* fields (metadata aside) are matched
+  // exactly only; starts-with on them fails even with a prefix the value has. Before, it was taken.
+  /** The policy with `field`'s exact condition replaced by starts-with `prefix`. */
+  const prefixed = (field: string, prefix: string) => (base: Condition[]) => base.map((condition) => (field in condition ? ['starts-with', `$${field}`, prefix] : condition));
+  it.each<[string, string]>([
+    ['bucket', BUCKET.slice(0, 3)],
+    ['x-amz-algorithm', 'AWS4-'],
+    ['x-amz-credential', ''],
+    ['x-amz-date', '2'],
+    ['x-amz-security-token', ''],
+  ])('refuses starts-with on %s, which S3 matches exactly only (403 AccessDenied), nothing stored', async (field, prefix) => {
+    const key = `auth0|alice/prefixed-${field}.txt`;
+    const answer = await post(form({ key, conditions: prefixed(field, prefix) }));
+    expect([answer.status, answer.code]).toEqual([403, 'AccessDenied']);
+    expect(answer.text).toContain(`Invalid according to Policy: Policy Condition failed: ["starts-with", "$${field}", "${prefix}"]`);
+    expect(await stored(key)).toBe('NoSuchKey');
+  });
+
+  it.each<[string, string, string]>([
+    ['Content-Type', 'text/plain', 'text/'],
+    ['x-amz-meta-note', 'hello', 'he'],
+    ['acl', 'bucket-owner-full-control', 'bucket-owner-'],
+    ['success_action_status', '201', ''],
+    ['Cache-Control', 'no-cache', ''],
+  ])('control: starts-with on %s, which S3 allows, is taken', async (field, value, prefix) => {
+    const key = `auth0|alice/prefixed-${field}.txt`;
+    const answer = await post(form({ key, extra: { [field]: value }, conditions: prefixed(field, prefix) }));
+    expect(answer.status, answer.text).toBeLessThan(400);
+    expect(await stored(key)).toBe('posted');
   });
 
   it('refuses another user\'s folder through IAM even when the policy allows it (403 Access Denied), and the same form into her folder is stored (control)', async () => {

@@ -1,6 +1,7 @@
 // The sandbox's bucket CORS is deploy/*.yaml's (sandbox/template-cors.mjs), as its IAM policy is: an
 // edit of a template's CorsRules is what the gate applies, and templates whose rules differ are refused
-// (the sandbox has one bucket for the three).
+// (the sandbox has one bucket for the three). A gate started without rules applies the templates' too,
+// read rather than copied (the copy it had could drift from them unseen).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +34,28 @@ describe('bucketCors', () => {
       expect((await preflight('PUT')).status).toBe(200);
     } finally {
       await gate.stop();
+    }
+  });
+
+  /** The CORS headers of a gate's answers, with `origin`: a preflight for `method`, and a GET. */
+  async function corsAnswers(url: string, origin: string, method: string) {
+    const cors = (response: Response) => [...response.headers].filter(([name]) => name.startsWith('access-control-') || name === 'vary');
+    const preflight = await fetch(`${url}/uploads/a.txt`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'x-amz-date' } });
+    const actual = await fetch(`${url}/uploads/a.txt`, { headers: { origin } });
+    return { preflight: [preflight.status, cors(preflight)], actual: cors(actual) };
+  }
+
+  it("a gate started without rules answers as one given the templates' (for any origin); control: the edited rule answers otherwise", async () => {
+    const rules = (texts?: Record<string, string>) => bucketCors({ ...VALUES, allowedOrigins: ['*'], ...(texts ? { texts } : {}) });
+    const gates = await Promise.all([startS3Gate(), startS3Gate({ cors: rules() }), startS3Gate({ cors: rules(edited(withoutPost)) })]);
+    try {
+      const [fallback, templates, edit] = await Promise.all(gates.map((gate) => corsAnswers(gate.url, 'https://any.example', 'PUT')));
+      expect(templates?.preflight[0]).toBe(200);
+      expect(templates?.actual.length).toBeGreaterThan(0);
+      expect(fallback).toEqual(templates);
+      expect(edit).not.toEqual(templates);
+    } finally {
+      await Promise.all(gates.map((gate) => gate.stop()));
     }
   });
 });
