@@ -17,7 +17,7 @@ const withoutPost = (source: string) => source.replace('AllowedMethods: [GET, PU
 
 describe('bucketCors', () => {
   it("reads the templates' rule, AllowedOrigins resolved to the sandbox's origins", () => {
-    expect(bucketCors(VALUES)).toEqual([{ AllowedOrigins: ['https://app.example'], AllowedMethods: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], AllowedHeaders: ['*'], ExposedHeaders: ['ETag', 'Date', 'x-amz-request-id', 'Content-Length', 'Content-Type', 'Content-Disposition', 'Last-Modified'], MaxAge: 600 }]);
+    expect(bucketCors(VALUES)).toEqual([{ AllowedOrigins: ['https://app.example'], AllowedMethods: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'], AllowedHeaders: ['*'], ExposedHeaders: ['ETag', 'Date', 'x-amz-request-id', 'Content-Length', 'Content-Type', 'Content-Disposition', 'Last-Modified', 'x-amz-checksum-crc32', 'x-amz-checksum-crc32c', 'x-amz-checksum-crc64nvme', 'x-amz-checksum-sha1', 'x-amz-checksum-sha256'], MaxAge: 600 }]);
   });
 
   it('refuses templates whose rules differ; control: the same edit in all three is taken', () => {
