@@ -1,10 +1,10 @@
 // The transport of every request this SDK sends to Auth0: ky's `post` with its timeout and its retries
 // (POST included, `Retry-After` honoured up to a bound, exponential backoff with jitter). What ky leaves
-// to its caller is added here as hooks around it, each small: the body is read inside the attempt, under
-// a size cap and within the attempt's time; a `Retry-After` that names no usable wait falls back to the
-// backoff; an abort ends the call at once even when a `fetch` ignores its signal.
+// to its caller is added here around it, each small: the body is read inside the attempt (ky's `fetch`
+// option), under a size cap and within the attempt's time; a `Retry-After` that names no usable wait
+// falls back to the backoff; an abort ends the call at once even when a `fetch` ignores its signal.
 import ky, { HTTPError, TimeoutError } from 'ky';
-import type { Hooks, RetryOptions } from 'ky';
+import type { RetryOptions } from 'ky';
 import { boundedText } from '../bounded-text';
 
 /** An answer, its body read within the attempt's time. */
@@ -58,7 +58,7 @@ export async function post(url: string, init: RequestInit, settings: PostSetting
   // The call's own signal (it follows `settings.signal`), ended with the call: see `release`.
   const ended = abortion(settings.signal);
   try {
-    const call = ky.post(url, { ...init, fetch: settings.fetch, signal: ended.signal, timeout: settings.timeoutMs, retry: retryOptions(settings), hooks: body.hooks });
+    const call = ky.post(url, { ...init, fetch: body.fetch, signal: ended.signal, timeout: settings.timeoutMs, retry: retryOptions(settings) });
     const response = await Promise.race([settled(call), ended.promise]);
     return { response, text: body.text };
   } catch (error) {
@@ -80,7 +80,7 @@ function retryOptions(settings: PostSettings): RetryOptions {
     // 50-100 % of the backoff: spreads clients apart without ever retrying at once.
     jitter: (delay) => delay * (0.5 + Math.random() * 0.5),
     backoffLimit: MAX_BACKOFF_MS,
-    shouldRetry: ({ error }) => (error instanceof AttemptTimeoutError ? false : hasUnusableWait(error) ? true : undefined),
+    shouldRetry: ({ error }) => (hasUnusableWait(error) ? true : undefined),
   };
 }
 
@@ -112,62 +112,49 @@ function transportError(error: unknown, body: BodyReader): unknown {
 }
 
 /**
- * Reads each attempt's body inside the attempt (an `afterResponse` hook runs before ky decides on a
- * retry), under `maxBodyBytes` and within what is left of the attempt's `timeoutMs` (ky's own timeout
- * ends with the headers). The text of the last attempt is `text`.
+ * ky's `fetch`: each attempt's fetch with its body read inside it, under `maxBodyBytes` (the text of the
+ * last attempt is `text`). ky's timeout then bounds the headers and the body alike, and a body that fails
+ * as it is read is retried as a failed fetch. ky is handed the answer without its body, which it does not
+ * read: read in an `afterResponse` hook instead, the body cost a clone (a tee of its stream) and two
+ * cancels, on a cold page some of the milliseconds figure 9 of `npm run bench` times.
  */
 class BodyReader {
   text: string | undefined;
-  #startedAt = 0;
-  readonly hooks: Hooks;
 
-  constructor(private readonly settings: PostSettings) {
-    this.hooks = {
-      beforeRequest: [() => void (this.#startedAt = Date.now())],
-      afterResponse: [async (_request, _options, response) => void (this.text = await this.#read(response))],
-    };
-  }
+  constructor(private readonly settings: PostSettings) {}
 
-  async #read(response: Response): Promise<string | undefined> {
-    const left = this.#startedAt + this.settings.timeoutMs - Date.now();
-    const timer = abortion(this.settings.signal, left, () => new AttemptTimeoutError('the body took too long'));
-    try {
-      return await Promise.race([settled(boundedText(response, this.settings.maxBodyBytes, timer.signal)), timer.promise]);
-    } finally {
-      timer.stop();
-    }
-  }
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const response = await (this.settings.fetch ? this.settings.fetch(input, init) : globalThis.fetch(input, init));
+    // ky sends a Request that carries the signal: the caller's, and ky's own timeout's.
+    this.text = await boundedText(response, this.settings.maxBodyBytes, input instanceof Request ? input.signal : (init?.signal ?? undefined));
+    // A redirect not followed is opaque: no body, and a status (0) no Response can be made with.
+    return response.type === 'opaqueredirect' ? response : new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
 }
 
 /**
- * A promise that rejects once `signal` aborts (with its reason), or after `ms` (with `timedOut()`),
- * and the signal of either; `stop()` ends both. `release()` stops and also aborts that signal, for a
- * signal handed to ky: ky combines it with its own (`AbortSignal.any`) and the `Request` it builds
- * listens on the combination. Node keeps a combined signal with a listener in a process-wide set until
- * the listener goes, and undici removes its listener only when a finalizer sees the `Request` collected
- * (a GC, a task, another GC): about 1.7 KB per request held after the call (nodejs/node#55328).
- * Aborting the signal once the call is over (the body read or cancelled, nothing left to abort) takes
- * the listener off at once, as MDN's `AbortSignal.any()` page advises for a short-lived controller.
+ * A promise that rejects once `signal` aborts (with its reason), and a signal that follows it;
+ * `release()` stops following and aborts that signal: it is handed to ky, which combines it with its
+ * own (`AbortSignal.any`), and the `Request` it builds listens on the combination. Node keeps a combined
+ * signal with a listener in a process-wide set until the listener goes, and undici removes its listener
+ * only when a finalizer sees the `Request` collected (a GC, a task, another GC): about 1.7 KB per request
+ * held after the call (nodejs/node#55328). Aborting the signal once the call is over (the body read or
+ * cancelled, nothing left to abort) takes the listener off at once, as MDN's `AbortSignal.any()` page
+ * advises for a short-lived controller.
  */
-function abortion(signal: AbortSignal, ms?: number, timedOut?: () => Error) {
+function abortion(signal: AbortSignal) {
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
-  const timer = ms === undefined ? undefined : setTimeout(() => controller.abort(timedOut?.()), Math.max(0, ms));
   if (signal.aborted) onAbort();
   const promise = new Promise<never>((_resolve, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
-  // Nobody may be listening when it is stopped: never an unhandled rejection.
+  // Nobody may be listening when it is released: never an unhandled rejection.
   promise.catch(() => undefined);
-  const stop = (): void => {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
-  };
   return {
     promise,
     signal: controller.signal,
-    stop,
     release() {
-      stop();
+      signal.removeEventListener('abort', onAbort);
       controller.abort(new Error('the call is over'));
     },
   };

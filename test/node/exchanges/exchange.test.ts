@@ -151,6 +151,30 @@ describe('timeouts and aborts', () => {
     expect(await outcome).toMatchObject({ code: 'timeout' });
   });
 
+  it('counts the body in the attempt: headers at once and a body that stalls time out at timeoutMs, not before, and are not retried', async () => {
+    const encoder = new TextEncoder();
+    const stalled = () => new HttpResponse(new ReadableStream({ start: (controller) => controller.enqueue(encoder.encode('{"Credentials":')) }), { headers: { 'content-type': 'application/json' } });
+    const { client, endpoint } = setup(stalled, { timeoutMs: 2_000 });
+    let settled = false;
+    const outcome = client.getCredentials({ idToken }).catch((error: unknown) => error).finally(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await outcome).toMatchObject({ code: 'timeout', status: 0 });
+    expect(endpoint.requests).toHaveLength(1);
+  });
+
+  it('retries a body that breaks as it is read, like a failed fetch; control: with retries: 0 it is one attempt, network_error', async () => {
+    const encoder = new TextEncoder();
+    const broken = () => new HttpResponse(new ReadableStream({ start: (controller) => (controller.enqueue(encoder.encode('{"Credentials":')), controller.error(new TypeError('terminated'))) }), { headers: { 'content-type': 'application/json' } });
+    const retried = setup((_request, attempt) => (attempt === 1 ? broken() : ok()));
+    expect(await settle(retried.client.getCredentials({ idToken }))).toMatchObject({ accessKeyId: expect.any(String) });
+    expect(retried.endpoint.requests).toHaveLength(2);
+    const once = setup(broken, { retries: 0 });
+    expect(await settle(once.client.getCredentials({ idToken }))).toMatchObject({ name: 'DelegationError', code: 'network_error', status: 0 });
+    expect(once.endpoint.requests).toHaveLength(1);
+  });
+
   it('rejects at once with aborted, sending nothing, when the signal is already aborted', async () => {
     const { client, endpoint } = setup(ok);
     const controller = new AbortController();
