@@ -4,7 +4,7 @@
 // script-tag page passes the S3 bundle's global and Uppy's bundle, the SPA passes what it imported from
 // npm. Signing in is auth0-spa-js's, which keeps the tokens in memory only. The pieces, one job each:
 //   uploads.mjs       the uploads, on Uppy (Dashboard, @uppy/aws-s3 with this SDK's uppyCredentials,
-//                     Golden Retriever), with name-conflicts.mjs, upload-guards.mjs,
+//                     Golden Retriever), with name-conflicts.mjs, case-ids.mjs, upload-guards.mjs,
 //                     progress-summary.mjs and user-records.mjs around it
 //   file-list.mjs     the folder's listing (download.mjs: a download with its progress)
 //   share-panel.mjs + share.mjs  links;  messages.mjs  errors in words

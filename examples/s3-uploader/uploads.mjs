@@ -5,9 +5,11 @@
 // continue without choosing the files again). One Uppy per signed-in user: its id, and so Golden
 // Retriever's records, belong to that user's folder, and a sign-out removes (and aborts at S3) only
 // those. What Uppy does not do is in the modules this one wires: name-conflicts.mjs (ask before
-// replacing a file), upload-guards.mjs (a warning before leaving, stalls, back online),
-// progress-summary.mjs (total, speed, time left), user-records.mjs (forgetting one user's records).
+// replacing a file), case-ids.mjs ("Report.txt" and "report.txt" are two files), upload-guards.mjs (a
+// warning before leaving, stalls, back online), progress-summary.mjs (total, speed, time left),
+// user-records.mjs (forgetting one user's records).
 
+import { withCaseSensitiveIds } from './case-ids.mjs';
 import { nameConflicts } from './name-conflicts.mjs';
 import { progressSummary } from './progress-summary.mjs';
 import { uploadGuards } from './upload-guards.mjs';
@@ -53,7 +55,7 @@ export async function startUploads({ sdk, client, s3, config, folder, idToken, n
   const id = await userStoreId(folder);
   // Another tab of this user keeps the records: this one neither restores nor saves them.
   const releaseRecords = await claimRecords(id);
-  const uppy = new sdk.Uppy({ id, autoProceed: true, onBeforeFileAdded: conflicts.check });
+  const uppy = new sdk.Uppy({ id, autoProceed: true, onBeforeFileAdded: withCaseSensitiveIds(conflicts.check, () => uppy) });
   uppy.use(sdk.Dashboard, {
     target: '#uploader',
     inline: true,
