@@ -4,13 +4,14 @@
 // charset, so non-ASCII text is not garbled; it works in another browser profile (a session with no
 // storage in common) and answers 403 once it has expired, on the sandbox's clock (moved, never slept).
 // "Link copied" (or how to copy it) is said next to the button. Escape closes the panel and gives the
-// focus back.
+// focus back. The panel's "ends at ... (in 30 min)" is read with the page's clock held at the moment the
+// credentials were issued (their expiry read from the sandbox's keys), so it is exact on any machine.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
-import type { Engine } from '../engines/engine';
+import type { Engine, Tab } from '../engines/engine';
 import { waitUntil } from '../engines/engine';
 import { enginesToRun, launchEngine } from '../engines/launch';
 import { checkState, focused, pick, press, reaches, shows, showsNoError, signIn } from './uploader-steps';
@@ -30,6 +31,20 @@ afterAll(async () => {
   rmSync(FILES, { recursive: true, force: true });
 });
 
+/** Holds the page's clock (`Date.now`, which the page reads) at `at`; `undefined` lets it run again. */
+const holdPageClock = (tab: Tab, at: number | undefined) => tab.evaluate((time) => {
+  const page = window as unknown as { runningNow?: () => number };
+  page.runningNow ??= Date.now;
+  Date.now = time === null ? page.runningNow : () => time;
+}, at ?? null);
+
+/** When the credentials the sandbox issued last to `subject` expire (ms). */
+function issuedExpiry(subject: string): number {
+  const expiries = [...sandbox.keys.values()].filter((key) => key.subject === subject).map((key) => key.expiresAt);
+  expect(expiries.length).toBeGreaterThan(0);
+  return Math.max(...expiries);
+}
+
 describe.each(enginesToRun())('share links in %s', (engineName) => {
   let engine: Engine;
   beforeAll(async () => {
@@ -47,15 +62,22 @@ describe.each(enginesToRun())('share links in %s', (engineName) => {
     let url: string;
     try {
       const tab = await session.newTab(sandbox.appUrl);
-      await signIn(tab, `auth0|${engineName}-sharer`);
+      const sharer = `auth0|${engineName}-sharer`;
+      await signIn(tab, sharer);
       await pick(tab, [file.path]);
       await reaches(tab, name, 'done');
+      // The page's clock at the moment of issue: 30 minutes left to the second, however long the steps
+      // above took. Held only while the panel reads it; the link is made on the running clock.
+      const expiry = issuedExpiry(sharer);
+      await holdPageClock(tab, expiry - 1800_000);
       await press(tab, `button[aria-label="Share ${name}"]`, `Share ${name}`);
       await waitUntil(tab, () => !(document.querySelector('#share') as HTMLElement).hidden && (document.querySelector('#share-lifetime') as HTMLSelectElement).options.length > 0);
+      await holdPageClock(tab, undefined);
       expect((await focused(tab)).id).toBe('share-title');
       const options = await tab.evaluate(() => [...(document.querySelector('#share-lifetime') as HTMLSelectElement).options].map((option) => `${option.text}${option.disabled ? ' [disabled]' : ''}`));
       expect(options).toEqual(['15 minutes']);
-      expect(await tab.evaluate(() => document.querySelector('#share-note')?.textContent)).toMatch(/A link is signed with your storage access, which ends at .+ \(in (29|30) min\): no link works longer than that, so 1 hour, 1 day, 7 days are not offered\.$/);
+      const endsAt = await tab.evaluate((time) => new Date(time).toLocaleTimeString(), expiry);
+      expect(await tab.evaluate(() => document.querySelector('#share-note')?.textContent)).toBe(`Anyone with the link can download this file until it expires. A link is signed with your storage access, which ends at ${endsAt} (in 30 min): no link works longer than that, so 1 hour, 1 day, 7 days are not offered.`);
 
       await press(tab, '#share-create', 'Create link');
       await waitUntil(tab, () => (document.querySelector('#share-url') as HTMLInputElement).value.startsWith('http'));
