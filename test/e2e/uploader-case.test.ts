@@ -2,23 +2,27 @@
 // case-sensitive), but one to Uppy when their type, size and time match: its file ids are the lower-cased
 // name with those. In each engine, picked together and one after the other, both go up byte for byte,
 // each is listed, each downloads its own bytes, and deleting one leaves the other (and its upload row).
-// The control: the same two names with different sizes and times, which Uppy never confused.
+// The controls: the same two names with different sizes and times, which Uppy never confused; the very
+// same file picked again while it uploads, still refused as a duplicate in Uppy's words.
 import { utimesSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/server.mjs';
 import type { Engine, Tab } from '../engines/engine';
+import { waitUntil } from '../engines/engine';
 import { enginesToRun, launchEngine } from '../engines/launch';
+import { requestHolds } from './hold';
 import { pickedFiles } from './picked-files';
 import { storedBytes } from './s3-seed';
 import { checkState, listedNames, pick, press, reaches, shows, showsNoError, signIn, uploadState } from './uploader-steps';
 
+const holds = requestHolds();
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 const files = pickedFiles('uploader-case');
 /** One modification time for the files that must look alike to Uppy (seconds since the epoch). */
 const SAME_TIME = 1_700_000_000;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0, rateLimitPerMinute: 100 });
+  sandbox = await startSandbox({ appPort: 0, authPort: 0, s3Port: 0, rateLimitPerMinute: 100, holdS3: holds.hook });
 });
 afterAll(async () => {
   await sandbox?.stop();
@@ -114,5 +118,34 @@ describe.each(enginesToRun())('names that differ only in case in %s', (engineNam
       await listed(tab, later.upper.name);
       await pick(tab, [later.lower.path]);
     });
+  });
+
+  it('control: the very same file with capitals, picked again while it uploads, is refused as a duplicate in Uppy\'s words', async () => {
+    const pair = casePair(`${engineName}-again`, true);
+    const session = await engine.newSession();
+    const folder = `${user('again')}/`;
+    const release = holds.hold((url, method) => method === 'PUT' && decodeURIComponent(url.pathname) === `/uploads/${folder}${pair.upper.name}`);
+    try {
+      const tab = await session.newTab(sandbox.appUrl);
+      await signIn(tab, user('again'));
+      await pick(tab, [pair.upper.path]);
+      await expect.poll(() => holds.waiting(), { timeout: 60_000 }).toBeGreaterThan(0);
+      // Uppy's message goes after a few seconds: every text it shows is kept as it appears, however slow the driver.
+      await tab.evaluate(() => {
+        const page = window as unknown as { informed?: string[] };
+        page.informed = [];
+        new MutationObserver(() => document.querySelectorAll('.uppy-Informer p').forEach((text) => page.informed!.push((text.textContent ?? '').trim()))).observe(document.body, { childList: true, subtree: true, characterData: true });
+      });
+      await pick(tab, [pair.upper.path]);
+      await waitUntil(tab, (wanted) => ((window as unknown as { informed: string[] }).informed).includes(wanted), `Cannot add the duplicate file '${pair.upper.name}', it already exists`);
+      const rows = await tab.evaluate((wanted) => [...document.querySelectorAll('.uppy-Dashboard-Item-name')].filter((name) => name.textContent?.trim() === wanted).length, pair.upper.name);
+      expect(rows).toBe(1);
+      release();
+      await reaches(tab, pair.upper.name, 'done');
+      expect(await storedBytes(sandbox, folder + pair.upper.name)).toEqual(pair.upper.bytes);
+    } finally {
+      release();
+      await session.close();
+    }
   });
 });
