@@ -49,6 +49,14 @@ function casePair(stem: string, alike: boolean) {
 
 const listed = (tab: Tab, name: string) => expect.poll(async () => (await listedNames(tab)).includes(name), { timeout: 60_000 }).toBe(true);
 
+/** Picks the upper-case one, waits until it is uploaded and listed, then picks the lower-case one. */
+const oneAfterTheOther = (pair: ReturnType<typeof casePair>) => async (tab: Tab) => {
+  await pick(tab, [pair.upper.path]);
+  await reaches(tab, pair.upper.name, 'done');
+  await listed(tab, pair.upper.name);
+  await pick(tab, [pair.lower.path]);
+};
+
 describe.each(enginesToRun())('names that differ only in case in %s', (engineName) => {
   let engine: Engine;
   beforeAll(async () => {
@@ -100,24 +108,14 @@ describe.each(enginesToRun())('names that differ only in case in %s', (engineNam
 
   it('same size, type and time, picked one after the other: the second is not taken for the first', async () => {
     const pair = casePair(`${engineName}-after`, true);
-    await bothKept('after', pair, async (tab) => {
-      await pick(tab, [pair.upper.path]);
-      await reaches(tab, pair.upper.name, 'done');
-      await listed(tab, pair.upper.name);
-      await pick(tab, [pair.lower.path]);
-    });
+    await bothKept('after', pair, oneAfterTheOther(pair));
   });
 
   it('control: different sizes and times, picked together and then one after the other, as Uppy always kept them', async () => {
     const pair = casePair(`${engineName}-differ`, false);
     await bothKept('differ', pair, (tab) => pick(tab, [pair.upper.path, pair.lower.path]));
     const later = casePair(`${engineName}-differ-later`, false);
-    await bothKept('differ-later', later, async (tab) => {
-      await pick(tab, [later.upper.path]);
-      await reaches(tab, later.upper.name, 'done');
-      await listed(tab, later.upper.name);
-      await pick(tab, [later.lower.path]);
-    });
+    await bothKept('differ-later', later, oneAfterTheOther(later));
   });
 
   it('control: the very same file with capitals, picked again while it uploads, is refused as a duplicate in Uppy\'s words', async () => {
