@@ -127,8 +127,8 @@ class BodyReader {
     const response = await (this.settings.fetch ? this.settings.fetch(input, init) : globalThis.fetch(input, init));
     // ky sends a Request that carries the signal: the caller's, and ky's own timeout's.
     this.text = await boundedText(response, this.settings.maxBodyBytes, input instanceof Request ? input.signal : (init?.signal ?? undefined));
-    // A redirect not followed is opaque: no body, and a status (0) no Response can be made with.
-    return response.type === 'opaqueredirect' ? response : new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+    // An opaque answer (a redirect not followed) has no body, and a status (0) no Response can be made with.
+    return response.status === 0 ? response : new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }
 
