@@ -114,9 +114,9 @@ function transportError(error: unknown, body: BodyReader): unknown {
 /**
  * ky's `fetch`: each attempt's fetch with its body read inside it, under `maxBodyBytes` (the text of the
  * last attempt is `text`). ky's timeout then bounds the headers and the body alike, and a body that fails
- * as it is read is retried as a failed fetch. ky is handed the answer without its body, which it does not
- * read: read in an `afterResponse` hook instead, the body cost a clone (a tee of its stream) and two
- * cancels, on a cold page some of the milliseconds figure 9 of `npm run bench` times.
+ * as it is read is retried as a failed fetch. ky is handed the answer with its body already read, which it
+ * does not read again: read in an `afterResponse` hook instead, the body cost a clone (a tee of its stream)
+ * and two cancels, on a cold page some of the milliseconds figure 9 of `npm run bench` times.
  */
 class BodyReader {
   text: string | undefined;
@@ -127,8 +127,10 @@ class BodyReader {
     const response = await (this.settings.fetch ? this.settings.fetch(input, init) : globalThis.fetch(input, init));
     // ky sends a Request that carries the signal: the caller's, and ky's own timeout's.
     this.text = await boundedText(response, this.settings.maxBodyBytes, input instanceof Request ? input.signal : (init?.signal ?? undefined));
-    // An opaque answer (a redirect not followed) has no body, and a status (0) no Response can be made with.
-    return response.status === 0 ? response : new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+    // Handed on as it came, its body read: ky reads none (no hooks). A copy (`new Response`) would throw on
+    // what Node's fetch passes on and the constructor refuses: status 0 or past 599, a reason phrase with
+    // control characters or characters past Latin-1 (Node decodes it as UTF-8).
+    return response;
   };
 }
 
